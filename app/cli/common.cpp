@@ -1,0 +1,109 @@
+#include "cli/common.h"
+
+#include "formats/detect.h"
+#include "formats/texts.h"
+#include "formats/vectors.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+namespace es::cli {
+
+std::vector<Option> vectorInputOptions()
+{
+    return {
+        {"--format", "", "F", "Input format: txt, csv, tsv, jsonl, npy, projector, word2vec, embedscope", "detect"},
+        {"--text-column", "", "NAME", "Column holding the texts (csv/tsv/jsonl)", "text/sentence/document"},
+        {"--model-path", "", "FILE", "Local model file used when the input holds texts", "search order"},
+    };
+}
+
+Result<InputVectors> loadInputVectors(const std::string &path, const Args &args)
+{
+    auto detected = formats::detectInput(path, args.get("--format"));
+    if (!detected)
+        return detected.error();
+    InputVectors out;
+    if (detected->kind == formats::InputKind::Vectors) {
+        formats::VectorLoadOptions vo;
+        vo.format = detected->format;
+        auto loaded = formats::loadVectors(path, vo);
+        if (!loaded)
+            return loaded.error();
+        printWarnings(loaded->warnings);
+        out.vectors = std::move(loaded->vectors);
+        out.dataset = std::move(loaded->metadata);
+        return out;
+    }
+    if (detected->kind == formats::InputKind::Project)
+        return Error{path + ": opening .embedscope projects on the command line is not supported yet; "
+                            "export the vectors from the GUI (File > Export)"};
+    formats::TextLoadOptions to;
+    to.format = detected->format;
+    to.textColumn = args.get("--text-column");
+    auto texts = formats::loadTexts(path, to);
+    if (!texts)
+        return texts.error();
+    printWarnings(texts->warnings);
+    EmbedderSpec spec;
+    spec.provider = "local";
+    spec.modelPath = args.get("--model-path");
+    auto embedder = makeEmbedder(spec);
+    if (!embedder)
+        return embedder.error();
+    auto result = (*embedder)->embed(texts->dataset.texts, progress, stopToken());
+    if (!result)
+        return result.error();
+    printWarnings(result->warnings);
+    out.vectors = std::move(result->vectors);
+    out.embedStats = result->stats;
+    out.embedded = true;
+    out.dataset = std::move(texts->dataset);
+    return out;
+}
+
+EmbedderSpec embedderSpecFromArgs(const Args &args)
+{
+    EmbedderSpec spec;
+    spec.provider = args.get("--provider", "local");
+    static const char *known[] = {"local", "openai", "azure", "ollama", "tei"};
+    if (std::find_if(std::begin(known), std::end(known), [&](const char *k) { return spec.provider == k; })
+        == std::end(known))
+        throw UsageError("--provider must be one of local, openai, azure, ollama, tei; got '"
+                         + spec.provider + "'");
+    spec.model = args.get("--model");
+    spec.baseUrl = args.get("--base-url");
+    spec.apiVersion = args.get("--api-version", spec.apiVersion);
+    spec.dimensions = int(args.getInt("--dimensions", 0, 1, 65536));
+    spec.batchSize = int(args.getInt("--batch-size", 0, 1, 2048));
+    spec.concurrency = int(args.getInt("--concurrency", 4, 1, 64));
+    spec.useCache = !args.has("--no-cache");
+    spec.modelPath = args.get("--model-path");
+    std::string var = args.get("--api-key-env", defaultKeyVariable(spec.provider));
+    if (!var.empty()) {
+        if (const char *v = std::getenv(var.c_str()); v && *v)
+            spec.apiKey = v;
+        else if (args.has("--api-key-env"))
+            throw UsageError("--api-key-env " + var + ": that environment variable is not set");
+    }
+    return spec;
+}
+
+std::string outputKind(const std::string &path, std::initializer_list<const char *> allowed)
+{
+    std::string ext = std::filesystem::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (!ext.empty())
+        ext = ext.substr(1);
+    std::string list;
+    for (const char *a : allowed) {
+        if (ext == a)
+            return ext;
+        list += list.empty() ? "" : " or ";
+        list += std::string(".") + a;
+    }
+    throw UsageError("-o " + path + ": the output must end in " + list);
+}
+
+} // namespace es::cli

@@ -1,0 +1,91 @@
+#pragma once
+// JobRunner: the one way the UI runs core work (after KDAB hotspot's JobTracker).
+// Each job has a kind ("embed", "tsne", ...) and a generation number; starting a job of a
+// kind cancels the running one of that kind, and results arriving for an outdated
+// generation are dropped, never shown. Work runs on a private QThreadPool; results,
+// progress and intermediate snapshots come back queued on the GUI thread.
+#include "util/result.h"
+#include "util/types.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QString>
+#include <QThreadPool>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+
+namespace es {
+
+// Handed to the work function on the worker thread.
+class JobContext {
+public:
+    std::stop_token stop;
+    Progress progress;                             // throttled, forwarded as jobProgress
+    // Runs fn on the GUI thread if the job is still current (for live snapshots).
+    std::function<void(std::function<void()>)> post;
+};
+
+class JobRunner : public QObject {
+    Q_OBJECT
+public:
+    explicit JobRunner(QObject *parent = nullptr);
+    ~JobRunner() override; // cancels every job and waits for the workers
+
+    // Starts work of a kind; onDone runs on the GUI thread with the value when the job
+    // succeeded and is still current; errors and cancellations are reported by signals.
+    template <class T>
+    quint64 start(const QString &kind, const QString &title,
+                  std::function<Result<T>(JobContext &)> work,
+                  std::function<void(T &)> onDone)
+    {
+        auto holder = std::make_shared<std::optional<Result<T>>>();
+        return startErased(
+            kind, title,
+            [work = std::move(work), holder](JobContext &ctx) -> std::optional<Error> {
+                holder->emplace(work(ctx));
+                if (!holder->value().ok())
+                    return holder->value().error();
+                return std::nullopt;
+            },
+            [onDone = std::move(onDone), holder]() { onDone(holder->value().value()); });
+    }
+
+    void cancel(const QString &kind);
+    void cancelAll();
+    bool isRunning(const QString &kind) const;
+    bool isBusy() const;
+    quint64 generation(const QString &kind) const;
+    // Waits (processing events) until no job runs or the timeout passes; for tests and close.
+    bool waitForIdle(int timeoutMs);
+
+signals:
+    void jobStarted(const QString &kind, const QString &title);
+    void jobProgress(const QString &kind, double fraction, const QString &stage);
+    void jobFinished(const QString &kind);               // success, result delivered
+    void jobFailed(const QString &kind, const QString &message);
+    void jobCancelled(const QString &kind);
+    void busyChanged(bool busy);
+
+private:
+    struct Slot {
+        quint64 generation = 0;
+        std::shared_ptr<std::stop_source> stop;
+        bool running = false;
+    };
+    quint64 startErased(const QString &kind, const QString &title,
+                        std::function<std::optional<Error>(JobContext &)> work,
+                        std::function<void()> deliver);
+    bool isCurrent(const QString &kind, quint64 generation) const;
+    void finish(const QString &kind, quint64 generation);
+
+    QThreadPool pool_;
+    QHash<QString, Slot> slots_;
+    int running_ = 0;
+};
+
+} // namespace es

@@ -1,0 +1,42 @@
+#pragma once
+// PointView: what every scatter view (2D Qt Charts, 3D Qt Data Visualization, and later
+// Qt Graphs) offers the rest of the UI, so a chart backend can be swapped without touching
+// the window, the selection model or the tests (DESIGN.md section 2).
+#include <QColor>
+#include <QImage>
+#include <QList>
+#include <QSize>
+#include <QString>
+#include <QVector>
+#include <QVector3D>
+
+namespace es {
+
+struct PointGroup {
+    QString name;   // legend entry, e.g. the label value
+    QColor color;
+    bool visible = true;
+};
+
+class PointView {
+public:
+    virtual ~PointView() = default;
+
+    // Coordinates, one per row of the data set (z ignored by 2D views).
+    virtual void setPoints(const QVector<QVector3D> &points) = 0;
+    // group[i] indexes groups; -1 = ungrouped (drawn grey).
+    virtual void setColors(const QVector<int> &group, const QList<PointGroup> &groups) = 0;
+    virtual void setSelection(const QVector<int> &rows) = 0;
+    // Rows to emphasise (search hits); empty = none.
+    virtual void setHighlight(const QVector<int> &rows) = 0;
+    virtual void resetView() = 0;
+    // Renders the view as it is shown (legend included) into an image of the given size.
+    virtual QImage renderImage(const QSize &size) = 0;
+
+    // Implementations are QObjects and declare the signals
+    //   void pointClicked(int row);
+    //   void pointsSelected(const QVector<int> &rows);
+    //   void pointHovered(int row);   // -1 when leaving
+};
+
+} // namespace es
