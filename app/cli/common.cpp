@@ -1,6 +1,7 @@
 #include "cli/common.h"
 
 #include "formats/detect.h"
+#include "formats/project.h"
 #include "formats/texts.h"
 #include "formats/vectors.h"
 
@@ -36,9 +37,18 @@ Result<InputVectors> loadInputVectors(const std::string &path, const Args &args)
         out.dataset = std::move(loaded->metadata);
         return out;
     }
-    if (detected->kind == formats::InputKind::Project)
-        return Error{path + ": opening .embedscope projects on the command line is not supported yet; "
-                            "export the vectors from the GUI (File > Export)"};
+    if (detected->kind == formats::InputKind::Project) {
+        auto project = formats::loadProject(path);
+        if (!project)
+            return project.error();
+        if (project->vectors.size() == 0)
+            return Error{path + ": the project holds no vectors yet; embed its texts in the GUI first, "
+                                "or give the texts file instead"};
+        out.vectors = std::move(project->vectors);
+        if (project->dataset.size() > 0)
+            out.dataset = std::move(project->dataset);
+        return out;
+    }
     formats::TextLoadOptions to;
     to.format = detected->format;
     to.textColumn = args.get("--text-column");
@@ -79,6 +89,14 @@ EmbedderSpec embedderSpecFromArgs(const Args &args)
     spec.batchSize = int(args.getInt("--batch-size", 0, 1, 2048));
     spec.concurrency = int(args.getInt("--concurrency", 4, 1, 64));
     spec.useCache = !args.has("--no-cache");
+    // Providers without a default say which flag is missing (DESIGN.md section 3).
+    if ((spec.provider == "openai" || spec.provider == "ollama") && spec.model.empty())
+        throw UsageError("--model is required for " + spec.provider + std::string(
+            spec.provider == "openai" ? " (for example --model text-embedding-3-small)"
+                                      : " (for example --model nomic-embed-text)"));
+    if (spec.provider == "azure" && spec.baseUrl.empty())
+        throw UsageError("--base-url is required for azure: the deployment URL, "
+                         "https://RESOURCE.openai.azure.com/openai/deployments/DEPLOYMENT");
     spec.modelPath = args.get("--model-path");
     std::string var = args.get("--api-key-env", defaultKeyVariable(spec.provider));
     if (!var.empty()) {

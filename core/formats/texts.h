@@ -10,7 +10,8 @@ namespace es::formats {
 
 struct TextLoadOptions {
     std::string format;       // "" = by extension: txt | csv | tsv | jsonl
-    std::string textColumn;   // "" = a column named text/sentence/document/... (case-insensitive)
+    std::string textColumn;   // "" = a column named text/sentence/document/... (case-insensitive),
+                              // or the only column of a one-column table
     std::string labelColumn;  // "" = a column named label/category/class/...; "-" = none
 };
 

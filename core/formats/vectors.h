@@ -27,13 +27,19 @@ struct LoadedVectors {
 Result<LoadedVectors> loadVectors(const std::string &path, const VectorLoadOptions &options = {});
 
 Status writeNpy(const std::string &path, const Matrix &m);
-// CSV with a header row; values written with enough digits to round-trip float32.
+// CSV (RFC 4180 quoting) with a header row (none when header is empty); every row must
+// have as many fields as the header. Format numbers with floatText() to round-trip float32.
 Status writeCsv(const std::string &path, const std::vector<std::string> &header,
                 const std::vector<std::vector<std::string>> &rows);
 // Writes vectors.tsv and metadata.tsv (columns of the data set, texts first) for
-// projector.tensorflow.org.
+// projector.tensorflow.org. One column (texts only) is written without a header row, as
+// the projector expects; tabs and line breaks in values become spaces. No metadata file
+// when metadataPath or the data set is empty.
 Status writeProjectorTsv(const std::string &vectorsPath, const std::string &metadataPath,
                          const Matrix &m, const Dataset &dataset);
+
+// Shortest decimal text that reads back as exactly the same float ("0.1", "-1e-05").
+std::string floatText(float v);
 
 // Writes a file atomically: temporary file in the same folder, fsync, rename.
 Status writeFileAtomic(const std::string &path, const std::string &bytes);

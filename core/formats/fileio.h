@@ -1,0 +1,39 @@
+#pragma once
+// File helpers shared by the loaders and writers: whole-file reads with clear errors,
+// UTF-8 validation with line/column positions, atomic writes, float formatting.
+#include "util/result.h"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace es::formats {
+
+// The name used in messages: the file name without its folder ("sentences.csv").
+std::string displayName(const std::string &path);
+
+// Reads a whole file. Errors: missing file, a folder, unreadable (badInput false).
+Result<std::string> readFile(const std::string &path);
+
+// Byte offset of the first invalid UTF-8 sequence, or npos when the text is valid.
+std::size_t findInvalidUtf8(std::string_view text);
+
+// "name, line L, byte B: invalid UTF-8 ..." for the invalid byte at offset.
+std::string invalidUtf8Message(const std::string &name, std::string_view text, std::size_t offset);
+
+// 1-based line of a byte offset (counts '\n' before it).
+std::size_t lineOfOffset(std::string_view text, std::size_t offset);
+
+// Removes a UTF-8 byte order mark; returns true when there was one.
+bool stripBom(std::string_view &text);
+
+// Writes the pieces, in order, to path atomically: a temporary file in the same folder,
+// fsync, then rename over the target. On failure the target is untouched and the
+// temporary file removed.
+Status writePiecesAtomic(const std::string &path, const std::vector<std::string_view> &pieces);
+
+// Shortest decimal text that reads back as the same float ("0.1", "1e-05").
+void appendFloat(std::string &out, float v);
+
+} // namespace es::formats
