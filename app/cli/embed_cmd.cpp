@@ -36,8 +36,15 @@ int runEmbed(const Args &args)
     if (!embedder)
         return fail(embedder.error());
     auto result = (*embedder)->embed(texts->dataset.texts, progress, stopToken());
-    if (!result)
-        return fail(result.error());
+    if (!result) {
+        Error e = result.error();
+        // Say where the rejected key came from (the variable's name, never its value).
+        const std::string var = args.get("--api-key-env", defaultKeyVariable(spec.provider));
+        if (!var.empty() && (e.message.find("HTTP 401") != std::string::npos
+                             || e.message.find("HTTP 403") != std::string::npos))
+            e.message += " (the key was read from $" + var + ")";
+        return fail(e);
+    }
     printWarnings(result->warnings);
 
     Status written = Ok{};
@@ -46,7 +53,7 @@ int runEmbed(const Args &args)
     } else {
         std::vector<std::string> header{"row"};
         for (Eigen::Index c = 0; c < result->vectors.cols(); ++c)
-            header.push_back("d" + std::to_string(c));
+            header.push_back(std::string("d").append(std::to_string(c))); // (GCC 12 -Wrestrict false positive on "d" + s)
         std::vector<std::vector<std::string>> rows;
         rows.reserve(result->vectors.rows());
         char buf[32];

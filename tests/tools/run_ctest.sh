@@ -5,14 +5,30 @@
 set -euo pipefail
 BUILD_DIR="$1"; shift
 export EMBEDSCOPE_REQUIRE_MODEL="${EMBEDSCOPE_REQUIRE_MODEL:-1}"
+export EMBEDSCOPE_REQUIRE_KEYRING="${EMBEDSCOPE_REQUIRE_KEYRING:-1}"
 export QT_QPA_PLATFORM=xcb
 export LIBGL_ALWAYS_SOFTWARE=1
 exec dbus-run-session -- bash -c '
   set -euo pipefail
   export XDG_RUNTIME_DIR="$(mktemp -d)"
-  export HOME_KEYRING_DIR="$XDG_RUNTIME_DIR"
-  # An unlocked login keyring for QtKeychain (Secret Service); the password is a throwaway.
-  eval "$(printf "embedscope-test\n" | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)" || true
-  export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK 2>/dev/null || true
-  exec xvfb-run -a -s "-screen 0 1920x1080x24 +extension GLX" ctest --test-dir "$0" --output-on-failure "$@"
+  # A throwaway keyring folder: never the user'"'"'s own keyrings. gnome-keyring-daemon
+  # keeps them under $XDG_DATA_HOME/keyrings, so only the daemon sees this XDG_DATA_HOME.
+  keyring_home="$(mktemp -d)"
+  trap "rm -rf \"$XDG_RUNTIME_DIR\" \"$keyring_home\"" EXIT
+  # --unlock reads the password on stdin, creates the "login" collection and unlocks it.
+  eval "$(printf "embedscope-test" | XDG_DATA_HOME="$keyring_home" \
+          gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)" || true
+  export GNOME_KEYRING_CONTROL 2>/dev/null || true
+  # Check that the Secret Service answers and the default collection is unlocked.
+  if command -v secret-tool >/dev/null; then
+    if printf probe | timeout 10 secret-tool store --label=embedscope-probe embedscope probe 2>/dev/null \
+       && [ "$(timeout 10 secret-tool lookup embedscope probe 2>/dev/null)" = probe ]; then
+      timeout 10 secret-tool clear embedscope probe 2>/dev/null || true
+    else
+      echo "run_ctest.sh: warning: the test keyring is not usable; key-store tests will fail" >&2
+    fi
+  fi
+  status=0
+  xvfb-run -a -s "-screen 0 1920x1080x24 +extension GLX" ctest --test-dir "$0" --output-on-failure "$@" || status=$?
+  exit $status
 ' "$BUILD_DIR" "$@"
