@@ -1,0 +1,238 @@
+// Benchmarks of the scatter views under Xvfb (prints figures; no timed assertions):
+//  - 2D, 100,000 clustered points: first frame (setPoints to the OpenGL layer's first
+//    swapped frame), then zoom and pan frames (change to next swapped frame);
+//  - 2D live update: setPoints of 10,000 points (t-SNE animation) and its frame;
+//  - 2D export: renderImage of 100,000 points at 1600x1000;
+//  - 3D, 100,000 points: setPoints to the first frame on screen, and a rotation frame
+//    (renderToImage, which renders the scene once into an offscreen buffer).
+#include "views/palette.h"
+#include "views/scatter2dview.h"
+#include "views/scatter3dview.h"
+
+#include <QChartView>
+#include <QElapsedTimer>
+#include <QOpenGLWidget>
+#include <QRandomGenerator>
+#include <QTest>
+#include <QtDataVisualization/Q3DCamera>
+#include <QtDataVisualization/Q3DScatter>
+#include <QtDataVisualization/Q3DScene>
+
+#include <cmath>
+
+using namespace es;
+
+namespace {
+
+struct Data {
+    QVector<QVector3D> points;
+    QVector<int> group;
+    QList<PointGroup> groups;
+};
+
+Data clustered(int n, int k, quint32 seed)
+{
+    Data d;
+    QRandomGenerator rng(seed);
+    QVector<QVector3D> centres;
+    for (int g = 0; g < k; ++g) {
+        d.groups.append(PointGroup{QStringLiteral("cluster %1").arg(g), palette::groupColor(g), true});
+        centres.append(QVector3D(float(rng.generateDouble() * 40 - 20), float(rng.generateDouble() * 40 - 20),
+                                 float(rng.generateDouble() * 40 - 20)));
+    }
+    d.points.resize(n);
+    d.group.resize(n);
+    for (int i = 0; i < n; ++i) {
+        const int g = int(rng.bounded(k));
+        // Box-Muller normal offsets.
+        auto normal = [&rng] {
+            const double u = std::max(1e-12, rng.generateDouble()), v = rng.generateDouble();
+            return float(std::sqrt(-2 * std::log(u)) * std::cos(2 * M_PI * v));
+        };
+        d.points[i] = centres[g] + QVector3D(normal(), normal(), normal()) * 2.5f;
+        d.group[i] = g;
+    }
+    return d;
+}
+
+// Waits for the next frame the OpenGL layer swaps; returns false after 10 s.
+bool waitFrame(QOpenGLWidget *gl)
+{
+    bool swapped = false;
+    auto c = QObject::connect(gl, &QOpenGLWidget::frameSwapped, [&] { swapped = true; });
+    QElapsedTimer t;
+    t.start();
+    while (!swapped && t.elapsed() < 10000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    QObject::disconnect(c);
+    return swapped;
+}
+
+// With measureFps on, Data Visualization renders continuously and reports frames per
+// second once a second: the frame time of a rotation (only the camera changes).
+double onScreenFrameMs(Q3DScatter *graph)
+{
+    graph->setMeasureFps(true);
+    QElapsedTimer t;
+    t.start();
+    double fps = 0;
+    int reports = 0;
+    auto c = QObject::connect(graph, &QAbstract3DGraph::currentFpsChanged, [&](qreal f) {
+        fps = f;
+        ++reports;
+    });
+    while (reports < 2 && t.elapsed() < 15000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    QObject::disconnect(c);
+    graph->setMeasureFps(false);
+    return fps > 0 ? 1000.0 / fps : -1;
+}
+
+double median(QVector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.isEmpty() ? 0 : v[v.size() / 2];
+}
+
+} // namespace
+
+class BenchViews : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void scatter2D();
+    void liveUpdate2D();
+    void export2D();
+    void scatter3D();
+};
+
+void BenchViews::initTestCase()
+{
+    if (QGuiApplication::platformName() != QLatin1String("xcb"))
+        QSKIP("needs an X display with OpenGL (xvfb-run, QT_QPA_PLATFORM=xcb)");
+}
+
+void BenchViews::scatter2D()
+{
+    const Data d = clustered(100000, 10, 11);
+    Scatter2DView view;
+    view.resize(1400, 900);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QTest::qWait(100);
+
+    QElapsedTimer t;
+    t.start();
+    view.setPoints(d.points);
+    view.setColors(d.group, d.groups);
+    const double setMs = t.nsecsElapsed() / 1e6;
+    QVERIFY(view.usesOpenGL());
+    QOpenGLWidget *gl = nullptr;
+    QElapsedTimer wait;
+    wait.start();
+    while (!(gl = view.chartView()->findChild<QOpenGLWidget *>()) && wait.elapsed() < 5000)
+        QCoreApplication::processEvents();
+    QVERIFY(gl);
+    QVERIFY(waitFrame(gl));
+    const double firstMs = t.nsecsElapsed() / 1e6;
+    qInfo("2D 100000 points: setPoints+setColors %.1f ms, first frame %.1f ms (target < 1000 ms)", setMs, firstMs);
+
+    QVector<double> zoom, pan;
+    for (int i = 0; i < 20; ++i) {
+        t.restart();
+        view.zoomBy(i % 2 ? 1 / 1.15 : 1.15, view.plotRect().center() + QPointF(30, -20));
+        QVERIFY(waitFrame(gl));
+        zoom.append(t.nsecsElapsed() / 1e6);
+        t.restart();
+        view.panBy(QPointF(i % 2 ? -25 : 25, 10));
+        QVERIFY(waitFrame(gl));
+        pan.append(t.nsecsElapsed() / 1e6);
+    }
+    QElapsedTimer pick;
+    pick.start();
+    int hits = 0;
+    for (int i = 0; i < 1000; ++i)
+        hits += view.rowAt(view.plotRect().topLeft() + QPointF(i % 700, (i * 7) % 500)) >= 0;
+    qInfo("2D 100000 points: zoom frame median %.1f ms (max %.1f), pan frame median %.1f ms (max %.1f) "
+          "(target < 50 ms); nearest-point query %.3f ms (%d/1000 hits)",
+          median(zoom), *std::max_element(zoom.begin(), zoom.end()), median(pan),
+          *std::max_element(pan.begin(), pan.end()), pick.nsecsElapsed() / 1e6 / 1000, hits);
+}
+
+void BenchViews::liveUpdate2D()
+{
+    Data d = clustered(10000, 8, 5);
+    Scatter2DView view;
+    view.resize(1200, 800);
+    view.setOpenGLThreshold(2000);
+    view.setPoints(d.points);
+    view.setColors(d.group, d.groups);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QOpenGLWidget *gl = view.chartView()->findChild<QOpenGLWidget *>();
+    QVERIFY(gl);
+    waitFrame(gl);
+    QVector<double> set, frame;
+    QElapsedTimer t;
+    for (int it = 0; it < 40; ++it) {
+        for (auto &p : d.points)
+            p *= 1.01f;
+        t.restart();
+        view.setPoints(d.points);
+        set.append(t.nsecsElapsed() / 1e6);
+        QVERIFY(waitFrame(gl));
+        frame.append(t.nsecsElapsed() / 1e6);
+    }
+    qInfo("2D live update, 10000 points: setPoints median %.2f ms, to next frame median %.1f ms "
+          "(%.0f frames/s possible; target 20)", median(set), median(frame), 1000.0 / median(frame));
+}
+
+void BenchViews::export2D()
+{
+    const Data d = clustered(100000, 10, 11);
+    Scatter2DView view;
+    view.setPoints(d.points);
+    view.setColors(d.group, d.groups);
+    QElapsedTimer t;
+    t.start();
+    const QImage img = view.renderImage(QSize(1600, 1000));
+    qInfo("2D export renderImage 1600x1000, 100000 points: %.1f ms", t.nsecsElapsed() / 1e6);
+    QVERIFY(!img.isNull());
+}
+
+void BenchViews::scatter3D()
+{
+    QString why;
+    if (!Scatter3DView::isOpenGLAvailable(&why))
+        QSKIP(qPrintable(why));
+    const Data d = clustered(100000, 10, 11);
+    Scatter3DView view;
+    view.resize(1400, 900);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QTest::qWait(100);
+    QElapsedTimer t;
+    t.start();
+    view.setPoints(d.points);
+    view.setColors(d.group, d.groups);
+    const double setMs = t.nsecsElapsed() / 1e6;
+    // The graph renders on its window's next update; renderToImage forces one complete
+    // render of the new data, so this is an upper bound of the first frame.
+    const QImage first = view.graph()->renderToImage(0, QSize(1200, 900));
+    const double firstMs = t.nsecsElapsed() / 1e6;
+    QVERIFY(!first.isNull());
+    qInfo("3D 100000 points: setPoints+setColors %.1f ms, first frame (renderToImage) %.1f ms (target < 1000 ms); "
+          "on-screen frame (continuous rendering) %.1f ms", setMs, firstMs, onScreenFrameMs(view.graph()));
+
+    const Data big = clustered(1000000, 10, 12);
+    t.restart();
+    view.setPoints(big.points);
+    view.setColors(big.group, big.groups);
+    view.graph()->renderToImage(0, QSize(1200, 900));
+    const double bigFirst = t.nsecsElapsed() / 1e6;
+    qInfo("3D 1000000 points (level of detail: %d drawn): first frame %.1f ms, on-screen frame %.1f ms",
+          view.drawnCount(), bigFirst, onScreenFrameMs(view.graph()));
+}
+
+QTEST_MAIN(BenchViews)
+#include "bench_views.moc"

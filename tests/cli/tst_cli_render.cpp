@@ -1,0 +1,190 @@
+// `embedscope render` end to end: the built binary, run with QProcess on a display (the
+// test run's Xvfb), writes a PNG of every view with the requested size that is not blank
+// and shows the groups' colours; usage errors exit 2, bad input exits 1.
+#include <QColor>
+#include <QDataStream>
+#include <QFile>
+#include <QImage>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QRandomGenerator>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+namespace {
+
+QString binary()
+{
+    return QStringLiteral(EMBEDSCOPE_BINARY_DIR "/bin/embedscope");
+}
+
+struct Run {
+    int exitCode = -1;
+    QString out, err;
+};
+
+Run run(const QStringList &args)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(binary(), args);
+    Run r;
+    if (!p.waitForFinished(240000)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = QStringLiteral("timed out");
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+// A float32 .npy of 3 well separated clusters (n rows, 12 dims), seeded.
+void writeNpy(const QString &path, int n)
+{
+    const int d = 12;
+    QByteArray header = QStringLiteral("{'descr': '<f4', 'fortran_order': False, 'shape': (%1, %2), }")
+                            .arg(n).arg(d).toLatin1();
+    while ((10 + header.size() + 1) % 64 != 0)
+        header.append(' ');
+    header.append('\n');
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("\x93NUMPY\x01\x00", 8);
+    const quint16 len = quint16(header.size());
+    f.write(reinterpret_cast<const char *>(&len), 2);
+    f.write(header);
+    QRandomGenerator rng(3);
+    for (int i = 0; i < n; ++i)
+        for (int k = 0; k < d; ++k) {
+            const float v = float((k == (i % 3) * 4 ? 5.0 : 0.0) + rng.generateDouble() * 0.5 + 0.1);
+            f.write(reinterpret_cast<const char *>(&v), 4);
+        }
+}
+
+int distinctColours(const QImage &img)
+{
+    QSet<QRgb> s;
+    for (int y = 0; y < img.height(); y += 2)
+        for (int x = 0; x < img.width(); x += 2)
+            s.insert(img.pixel(x, y));
+    return int(s.size());
+}
+
+int pixelsNear(const QImage &img, const QColor &c, int tol = 24)
+{
+    int n = 0;
+    for (int y = 0; y < img.height(); ++y)
+        for (int x = 0; x < img.width(); ++x) {
+            const QRgb p = img.pixel(x, y);
+            if (std::abs(qRed(p) - c.red()) + std::abs(qGreen(p) - c.green()) + std::abs(qBlue(p) - c.blue()) <= tol)
+                ++n;
+        }
+    return n;
+}
+
+} // namespace
+
+class TestCliRender : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void everyView_data();
+    void everyView();
+    void demoSetColouredByLabel();
+    void usageErrors();
+    void badInput();
+
+private:
+    QTemporaryDir dir_;
+    QString npy_;
+};
+
+void TestCliRender::initTestCase()
+{
+    if (qEnvironmentVariableIsEmpty("DISPLAY"))
+        QSKIP("render needs a display: run the tests under xvfb-run");
+    QVERIFY(QFile::exists(binary()));
+    npy_ = dir_.filePath(QStringLiteral("clusters.npy"));
+    writeNpy(npy_, 90);
+}
+
+void TestCliRender::everyView_data()
+{
+    QTest::addColumn<QString>("view");
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("heatmap") << "heatmap" << QSize(640, 480);
+    QTest::newRow("pca2d") << "pca2d" << QSize(800, 500);
+    QTest::newRow("pca3d") << "pca3d" << QSize(700, 520);
+    QTest::newRow("tsne2d") << "tsne2d" << QSize(600, 600);
+    QTest::newRow("tsne3d") << "tsne3d" << QSize(500, 400);
+}
+
+void TestCliRender::everyView()
+{
+    QFETCH(QString, view);
+    QFETCH(QSize, size);
+    const QString out = dir_.filePath(view + QStringLiteral(".png"));
+    const Run r = run({QStringLiteral("render"), npy_, QStringLiteral("--view"), view, QStringLiteral("-o"), out,
+                       QStringLiteral("--size"), QStringLiteral("%1x%2").arg(size.width()).arg(size.height())});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QImage img(out);
+    QVERIFY(!img.isNull());
+    QCOMPARE(img.size(), size);
+    QVERIFY2(distinctColours(img) > 20, qPrintable(QString::number(distinctColours(img))));
+    // No temporary file left beside it (the write is atomic).
+    QCOMPARE(QDir(dir_.path()).entryList({view + QStringLiteral("*")}, QDir::Files).size(), 1);
+}
+
+void TestCliRender::demoSetColouredByLabel()
+{
+    const QString model = qEnvironmentVariable("EMBEDSCOPE_MODEL");
+    if (model.isEmpty() || !QFile::exists(model)) {
+        if (qEnvironmentVariable("EMBEDSCOPE_REQUIRE_MODEL") == QLatin1String("1"))
+            QFAIL("EMBEDSCOPE_MODEL is not set or missing");
+        QSKIP("needs the local model (EMBEDSCOPE_MODEL)");
+    }
+    const QString csv = QStringLiteral(EMBEDSCOPE_SOURCE_DIR "/resources/datasets/classroom.csv");
+    const QString out = dir_.filePath(QStringLiteral("classroom.png"));
+    const Run r = run({QStringLiteral("render"), csv, QStringLiteral("--view"), QStringLiteral("pca2d"),
+                       QStringLiteral("-o"), out, QStringLiteral("--color-by"), QStringLiteral("label"),
+                       QStringLiteral("--model-path"), model});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QImage img(out);
+    QCOMPARE(img.size(), QSize(1200, 800));
+    // Five topics: the first five Okabe-Ito colours are all drawn.
+    for (const char *c : {"#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2"})
+        QVERIFY2(pixelsNear(img, QColor(c)) > 40, c);
+}
+
+void TestCliRender::usageErrors()
+{
+    const QString out = dir_.filePath(QStringLiteral("x.png"));
+    QCOMPARE(run({"render", npy_, "--view", "pie", "-o", out}).exitCode, 2);
+    QCOMPARE(run({"render", npy_, "--view", "pca2d", "-o", out, "--size", "10x10"}).exitCode, 2);
+    QCOMPARE(run({"render", npy_, "--view", "pca2d", "-o", dir_.filePath("x.jpg")}).exitCode, 2);
+    QCOMPARE(run({"render", npy_, "-o", out}).exitCode, 2);
+    QVERIFY(!QFile::exists(out));
+}
+
+void TestCliRender::badInput()
+{
+    const QString out = dir_.filePath(QStringLiteral("y.png"));
+    Run r = run({"render", dir_.filePath("missing.npy"), "--view", "pca2d", "-o", out});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.err.contains(QStringLiteral("missing.npy")));
+    r = run({"render", npy_, "--view", "pca2d", "-o", out, "--color-by", "topic"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(QStringLiteral("topic")), qPrintable(r.err));
+    QVERIFY(!QFile::exists(out));
+}
+
+QTEST_GUILESS_MAIN(TestCliRender)
+#include "tst_cli_render.moc"

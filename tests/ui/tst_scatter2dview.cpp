@@ -1,0 +1,511 @@
+// Scatter2DView under a real X display (Xvfb + Mesa): checks what is DRAWN (pixels grabbed
+// from the window system, OpenGL layer included), and what the mouse does.
+#include "views/legend.h"
+#include "views/palette.h"
+#include "views/scatter2dview.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QRandomGenerator>
+#include <QScatterSeries>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QValueAxis>
+
+using namespace es;
+
+namespace {
+
+// A grid of points: column i, row = group g, so no two markers overlap.
+struct Grid {
+    QVector<QVector3D> points;
+    QVector<int> group;
+    QList<PointGroup> groups;
+    QStringList texts;
+};
+
+Grid makeGrid(int perGroup, int groups)
+{
+    Grid g;
+    for (int k = 0; k < groups; ++k)
+        g.groups.append(PointGroup{QStringLiteral("group %1").arg(k), palette::groupColor(k), true});
+    for (int k = 0; k < groups; ++k)
+        for (int i = 0; i < perGroup; ++i) {
+            g.points.append(QVector3D(float(i), float(k), 0));
+            g.group.append(k);
+            g.texts.append(QStringLiteral("sentence %1 of group %2").arg(i).arg(k));
+        }
+    return g;
+}
+
+bool near(QRgb a, const QColor &b, int tol = 40)
+{
+    return std::abs(qRed(a) - b.red()) + std::abs(qGreen(a) - b.green()) + std::abs(qBlue(a) - b.blue()) <= tol;
+}
+
+QString rgb(QRgb c)
+{
+    return QColor(c).name();
+}
+
+// Grabs the view from the X server until `ready` holds (the OpenGL layer may need a few
+// frames after a change), at most ~5 s.
+QImage grabWhen(Scatter2DView &view, const std::function<bool(const QImage &)> &ready)
+{
+    QImage img;
+    for (int i = 0; i < 50; ++i) {
+        QTest::qWait(100);
+        img = view.grabScreen();
+        if (!img.isNull() && ready(img))
+            break;
+    }
+    return img;
+}
+
+// A pixel 30% of the way from row a to row b: between markers and off the grid lines.
+QPoint between(Scatter2DView &view, int a, int b)
+{
+    const QPointF pa = view.positionOf(a), pb = view.positionOf(b);
+    return (pa + (pb - pa) * 0.3).toPoint();
+}
+
+QPoint overlayPos(Scatter2DView &view, int row)
+{
+    return (view.positionOf(row) - view.chartView()->pos()).toPoint();
+}
+
+} // namespace
+
+class TestScatter2DView : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void positionsMatchChart();
+    void drawsGroupColours_data();
+    void drawsGroupColours();
+    void widgetGrabVersusScreen();
+    void clickSelectsNearestPoint();
+    void hoverReportsRow();
+    void rubberBandSelects();
+    void lassoSelects();
+    void legendHidesGroup();
+    void selectionAndHighlightDrawn();
+    void wheelZoomKeepsAnchor();
+    void liveUpdatesKeepZoom();
+    void renderImageAndSvg();
+    void darkTheme();
+};
+
+void TestScatter2DView::initTestCase()
+{
+    if (QGuiApplication::platformName() != QLatin1String("xcb"))
+        QSKIP("needs a real X display (run under xvfb-run with QT_QPA_PLATFORM=xcb)");
+}
+
+void TestScatter2DView::positionsMatchChart()
+{
+    Scatter2DView view;
+    const Grid g = makeGrid(8, 5);
+    view.resize(800, 500);
+    view.setPoints(g.points);
+    view.setColors(g.group, g.groups);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QTest::qWait(50);
+    auto *series = qobject_cast<QScatterSeries *>(view.chartView()->chart()->series().first());
+    QVERIFY(series);
+    for (int row : {0, 7, 20, 39}) {
+        const QPointF scene = view.chartView()->chart()->mapToPosition(
+            QPointF(g.points[row].x(), g.points[row].y()), series);
+        const QPointF widget = QPointF(view.chartView()->mapFromScene(scene)) + view.chartView()->pos();
+        const QPointF ours = view.positionOf(row);
+        QVERIFY2((widget - ours).manhattanLength() < 1.5,
+                 qPrintable(QStringLiteral("row %1: chart (%2,%3) vs view (%4,%5)")
+                                .arg(row).arg(widget.x()).arg(widget.y()).arg(ours.x()).arg(ours.y())));
+    }
+}
+
+void TestScatter2DView::drawsGroupColours_data()
+{
+    QTest::addColumn<int>("perGroup");
+    QTest::addColumn<int>("groups");
+    QTest::addColumn<bool>("opengl");
+    QTest::newRow("raster, 40 points") << 8 << 5 << false;
+    QTest::newRow("opengl, 6000 points") << 600 << 10 << true;
+}
+
+void TestScatter2DView::drawsGroupColours()
+{
+    QFETCH(int, perGroup);
+    QFETCH(int, groups);
+    QFETCH(bool, opengl);
+    Scatter2DView view;
+    // Wide enough that 600 columns keep markers apart.
+    view.resize(opengl ? 1800 : 800, opengl ? 900 : 500);
+    const Grid g = makeGrid(perGroup, groups);
+    view.setPoints(g.points);
+    view.setColors(g.group, g.groups);
+    if (opengl)
+        view.setPointSize(3);
+    QCOMPARE(view.usesOpenGL(), opengl);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QRandomGenerator rng(42);
+    QVector<int> probe;
+    for (int i = 0; i < 60; ++i)
+        probe.append(int(rng.bounded(int(g.points.size()))));
+    const QImage img = grabWhen(view, [&](const QImage &im) {
+        const QPoint p = view.positionOf(probe[0]).toPoint();
+        return near(im.pixel(p), g.groups[g.group[probe[0]]].color);
+    });
+    QVERIFY(!img.isNull());
+    int ok = 0;
+    QString bad;
+    for (int row : probe) {
+        const QPoint p = view.positionOf(row).toPoint();
+        const QColor want = g.groups[g.group[row]].color;
+        if (near(img.pixel(p), want))
+            ++ok;
+        else
+            bad += QStringLiteral(" row %1 at (%2,%3) is %4 not %5;")
+                       .arg(row).arg(p.x()).arg(p.y()).arg(rgb(img.pixel(p)), want.name());
+    }
+    if (!qEnvironmentVariableIsEmpty("ES_SAVE_GRABS"))
+        img.save(qEnvironmentVariable("ES_SAVE_GRABS") + QStringLiteral("/grab-%1.png").arg(opengl));
+    QVERIFY2(ok == probe.size(), qPrintable(bad));
+    // Between points (off the grid lines): background.
+    const QPoint mid = between(view, 0, perGroup + 1);
+    QVERIFY2(near(img.pixel(mid), palette::ViewColors::fromPalette(view.palette()).background),
+             qPrintable(rgb(img.pixel(mid))));
+}
+
+// QWidget::grab of a QChartView renders the scene; whether the OpenGL layer (a child
+// QOpenGLWidget) comes with it is what this records. The tests rely on grabScreen().
+void TestScatter2DView::widgetGrabVersusScreen()
+{
+    Scatter2DView view;
+    view.resize(1800, 900);
+    const Grid g = makeGrid(600, 10);
+    view.setPoints(g.points);
+    view.setColors(g.group, g.groups);
+    view.setPointSize(3);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const int row = 1234;
+    const QColor want = g.groups[g.group[row]].color;
+    const QImage screen = grabWhen(view, [&](const QImage &im) {
+        return near(im.pixel(view.positionOf(row).toPoint()), want);
+    });
+    QVERIFY(near(screen.pixel(view.positionOf(row).toPoint()), want));
+    const QImage widget = view.grab().toImage();
+    const QPoint p = view.positionOf(row).toPoint() * widget.devicePixelRatio();
+    qInfo("QWidget::grab of the OpenGL chart at a point: %s (screen grab: %s, group colour %s)",
+          qPrintable(rgb(widget.pixel(p))), qPrintable(rgb(screen.pixel(view.positionOf(row).toPoint()))),
+          qPrintable(want.name()));
+}
+
+void TestScatter2DView::clickSelectsNearestPoint()
+{
+    Scatter2DView view;
+    view.resize(800, 500);
+    const Grid g = makeGrid(8, 5);
+    view.setPoints(g.points);
+    view.setColors(g.group, g.groups);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QSignalSpy clicked(&view, &Scatter2DView::pointClicked);
+    QSignalSpy selected(&view, &Scatter2DView::pointsSelected);
+    for (int row : {3, 17, 38}) {
+        QTest::mouseClick(view.overlay(), Qt::LeftButton, {}, overlayPos(view, row) + QPoint(2, -1));
+        QCOMPARE(clicked.size() > 0, true);
+        QCOMPARE(clicked.takeLast().at(0).toInt(), row);
+        QCOMPARE(view.selection(), QVector<int>{row});
+    }
+    // Empty space clears the selection.
+    const QPointF a = view.positionOf(0), b = view.positionOf(1);
+    QTest::mouseClick(view.overlay(), Qt::LeftButton, {},
+                      (QPointF((a.x() + b.x()) / 2, a.y()) - view.chartView()->pos()).toPoint());
+    QVERIFY(clicked.isEmpty());
+    QCOMPARE(selected.size(), 1);
+    QVERIFY(selected.takeFirst().at(0).value<QVector<int>>().isEmpty());
+    QVERIFY(view.selection().isEmpty());
+
+    // 100k points: the grid finds the nearest one.
+    Scatter2DView big;
+    big.resize(900, 700);
+    QVector<QVector3D> pts;
+    QRandomGenerator rng(7);
+    for (int i = 0; i < 100000; ++i)
+        pts.append(QVector3D(float(rng.generateDouble() * 100), float(rng.generateDouble() * 100), 0));
+    big.setPoints(pts);
+    big.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&big));
+    for (int row : {11, 5000, 99999}) {
+        const QPointF at = big.positionOf(row);
+        const int hit = big.rowAt(at, 6);
+        QVERIFY(hit >= 0);
+        // The hit is at least as close as the row itself (ties possible in dense areas).
+        QVERIFY(QLineF(big.positionOf(hit), at).length() <= 1e-6 + QLineF(big.positionOf(row), at).length());
+    }
+}
+
+void TestScatter2DView::hoverReportsRow()
+{
+    Scatter2DView view;
+    view.resize(800, 500);
+    const Grid g = makeGrid(8, 5);
+    view.setPoints(g.points);
+    view.setColors(g.group, g.groups);
+    view.setTexts(g.texts);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QSignalSpy hovered(&view, &Scatter2DView::pointHovered);
+    QTest::mouseMove(view.overlay(), overlayPos(view, 12));
+    QTRY_VERIFY(!hovered.isEmpty());
+    QCOMPARE(hovered.last().at(0).toInt(), 12);
+}
+
+void TestScatter2DView::rubberBandSelects()
+{
+    Scatter2DView view;
+    view.resize(800, 500);
+    const Grid g = makeGrid(8, 5);
+    view.setPoints(g.points);
+    view.setColors(g.group, g.groups);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QSignalSpy selected(&view, &Scatter2DView::pointsSelected);
+    // From just outside row (i=2, g=1) to just outside (i=4, g=3): 3 x 3 points.
+    const QPoint from = overlayPos(view, 1 * 8 + 2) + QPoint(-10, 10);
+    const QPoint to = overlayPos(view, 3 * 8 + 4) + QPoint(10, -10);
+    QTest::mousePress(view.overlay(), Qt::LeftButton, Qt::ShiftModifier, from);
+    QTest::mouseMove(view.overlay(), from + QPoint(20, -20));
+    QTest::mouseMove(view.overlay(), to);
+    QTest::mouseRelease(view.overlay(), Qt::LeftButton, Qt::ShiftModifier, to);
+    QCOMPARE(selected.size(), 1);
+    QVector<int> want;
+    for (int k = 1; k <= 3; ++k)
+        for (int i = 2; i <= 4; ++i)
+            want.append(k * 8 + i);
+    QCOMPARE(selected.first().at(0).value<QVector<int>>(), want);
+    QCOMPARE(view.selection(), want);
+}
+
+void TestScatter2DView::lassoSelects()
+{
+    Scatter2DView view;
+    view.resize(800, 500);
+    const Grid g = makeGrid(8, 5);
+    view.setPoints(g.points);
+    view.setColors(g.group, g.groups);
+    view.setDragMode(Scatter2DView::DragMode::Lasso);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QSignalSpy selected(&view, &Scatter2DView::pointsSelected);
+    // A triangle around (0,0), (4,0), (0,4) (rows 0, 4, 32) and the points inside it.
+    const QPoint a = overlayPos(view, 0) + QPoint(-15, 15);
+    const QPoint b = overlayPos(view, 4) + QPoint(25, 15);
+    const QPoint c = overlayPos(view, 32) + QPoint(-15, -25);
+    QTest::mousePress(view.overlay(), Qt::LeftButton, {}, a);
+    for (int i = 1; i <= 10; ++i)
+        QTest::mouseMove(view.overlay(), a + (b - a) * i / 10);
+    for (int i = 1; i <= 10; ++i)
+        QTest::mouseMove(view.overlay(), b + (c - b) * i / 10);
+    QTest::mouseRelease(view.overlay(), Qt::LeftButton, {}, c);
+    QCOMPARE(selected.size(), 1);
+    const QVector<int> rows = selected.first().at(0).value<QVector<int>>();
+    QPolygonF tri;
+    tri << QPointF(a) << QPointF(b) << QPointF(c);
+    QVector<int> want;
+    for (int r = 0; r < g.points.size(); ++r)
+        if (tri.containsPoint(QPointF(overlayPos(view, r)), Qt::OddEvenFill))
+            want.append(r);
+    QVERIFY(rows.contains(0) && rows.contains(4) && rows.contains(32));
+    QVERIFY(!rows.contains(39));
+    QCOMPARE(rows, want);
+}
+
+void TestScatter2DView::legendHidesGroup()
+{
+    Scatter2DView view;
+    view.resize(1800, 900);
+    const Grid g = makeGrid(600, 10);
+    view.setPoints(g.points);
+    view.setColors(g.group, g.groups);
+    view.setPointSize(3);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const int row = 3 * 600 + 77; // group 3
+    const QColor want = g.groups[3].color;
+    const QColor bg = palette::ViewColors::fromPalette(view.palette()).background;
+    QImage img = grabWhen(view, [&](const QImage &im) { return near(im.pixel(view.positionOf(row).toPoint()), want); });
+    QVERIFY(near(img.pixel(view.positionOf(row).toPoint()), want));
+    QSignalSpy toggled(&view, &Scatter2DView::groupVisibilityChanged);
+    QTest::mouseClick(view.legend(), Qt::LeftButton, {}, view.legend()->entryRect(3).center());
+    QCOMPARE(toggled.size(), 1);
+    QVERIFY(!view.isGroupVisible(3));
+    img = grabWhen(view, [&](const QImage &im) { return !near(im.pixel(view.positionOf(row).toPoint()), want, 60); });
+    // Background or a grid line (the points sit on integer y), never the group colour.
+    const QColor grid = palette::ViewColors::fromPalette(view.palette()).grid;
+    for (int i : {0, 100, 599}) {
+        const QPoint p = view.positionOf(3 * 600 + i).toPoint();
+        QVERIFY2(!near(img.pixel(p), want, 60) && (near(img.pixel(p), bg) || near(img.pixel(p), grid)),
+                 qPrintable(rgb(img.pixel(p))));
+    }
+    // Other groups stay.
+    QVERIFY(near(img.pixel(view.positionOf(2 * 600 + 77).toPoint()), g.groups[2].color));
+    // A hidden point cannot be clicked.
+    QCOMPARE(view.rowAt(view.positionOf(row), 1), -1);
+    QTest::mouseClick(view.legend(), Qt::LeftButton, {}, view.legend()->entryRect(3).center());
+    img = grabWhen(view, [&](const QImage &im) { return near(im.pixel(view.positionOf(row).toPoint()), want); });
+    QVERIFY(near(img.pixel(view.positionOf(row).toPoint()), want));
+}
+
+void TestScatter2DView::selectionAndHighlightDrawn()
+{
+    for (bool opengl : {false, true}) {
+        Scatter2DView view;
+        view.resize(800, 500);
+        const Grid g = makeGrid(8, 5);
+        if (opengl)
+            view.setOpenGLThreshold(10);
+        view.setPoints(g.points);
+        view.setColors(g.group, g.groups);
+        QCOMPARE(view.usesOpenGL(), opengl);
+        const palette::ViewColors colors = palette::ViewColors::fromPalette(view.palette());
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const double ring = view.pointSize() / 2 + 3.5; // inside the ring (s+10), outside the gap (s+4)
+        view.setSelection({10});
+        view.setHighlight({20, 21});
+        const QImage img = grabWhen(view, [&](const QImage &im) {
+            return near(im.pixel((view.positionOf(10) + QPointF(ring, 0)).toPoint()), colors.foreground, 60);
+        });
+        const QString tag = opengl ? QStringLiteral("opengl: ") : QStringLiteral("raster: ");
+        auto at = [&](int row, double dx) { return img.pixel((view.positionOf(row) + QPointF(dx, 0)).toPoint()); };
+        QVERIFY2(near(at(10, 0), g.groups[1].color), qPrintable(tag + rgb(at(10, 0))));
+        QVERIFY2(near(at(10, ring), colors.foreground, 60), qPrintable(tag + rgb(at(10, ring))));
+        QVERIFY2(near(at(20, 0), g.groups[2].color), qPrintable(tag + rgb(at(20, 0))));
+        QVERIFY2(near(at(20, ring), colors.accent, 60), qPrintable(tag + rgb(at(20, ring))));
+        // Other points are dimmed while a search highlights some.
+        const QColor dimmed = palette::mix(g.groups[0].color, colors.background, 0.75);
+        QVERIFY2(near(at(3, 0), dimmed), qPrintable(tag + rgb(at(3, 0))));
+    }
+}
+
+void TestScatter2DView::wheelZoomKeepsAnchor()
+{
+    Scatter2DView view;
+    view.resize(800, 500);
+    const Grid g = makeGrid(8, 5);
+    view.setPoints(g.points);
+    view.setColors(g.group, g.groups);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const QRectF before = view.visibleRange();
+    const QPointF anchor = view.positionOf(26);
+    view.zoomBy(2.0, anchor);
+    QVERIFY(view.isZoomed());
+    QVERIFY(std::abs(view.visibleRange().width() - before.width() / 2) < 1e-9);
+    QVERIFY(QLineF(view.positionOf(26), anchor).length() < 0.5);
+    // Drag pans by the mouse distance.
+    const QPointF p0 = view.positionOf(26);
+    const QPoint start = overlayPos(view, 26) + QPoint(0, 30);
+    QTest::mousePress(view.overlay(), Qt::LeftButton, {}, start);
+    QTest::mouseMove(view.overlay(), start + QPoint(30, 0));
+    QTest::mouseMove(view.overlay(), start + QPoint(60, 20));
+    QTest::mouseRelease(view.overlay(), Qt::LeftButton, {}, start + QPoint(60, 20));
+    QVERIFY(QLineF(view.positionOf(26), p0 + QPointF(60, 20)).length() < 0.5);
+    view.resetView();
+    QVERIFY(!view.isZoomed());
+    QCOMPARE(view.visibleRange(), before);
+}
+
+void TestScatter2DView::liveUpdatesKeepZoom()
+{
+    Scatter2DView view;
+    view.resize(800, 500);
+    Grid g = makeGrid(8, 5);
+    view.setPoints(g.points);
+    view.setColors(g.group, g.groups);
+    view.setSelection({5});
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    // Not zoomed: the view follows the data.
+    for (auto &p : g.points)
+        p *= 2;
+    view.setPoints(g.points);
+    QVERIFY(view.visibleRange().right() > 14);
+    // Zoomed: it stays.
+    view.zoomBy(1.5, view.positionOf(0));
+    const QRectF zoomed = view.visibleRange();
+    for (auto &p : g.points)
+        p *= 3;
+    view.setPoints(g.points);
+    QCOMPARE(view.visibleRange(), zoomed);
+    QCOMPARE(view.selection(), QVector<int>{5});
+    const auto series = view.chartView()->chart()->series();
+    int total = 0;
+    for (auto *s : series)
+        if (auto *sc = qobject_cast<QScatterSeries *>(s); sc && sc->color() == g.groups[0].color)
+            total += sc->count();
+    QVERIFY(total >= 8);
+}
+
+void TestScatter2DView::renderImageAndSvg()
+{
+    Scatter2DView view;
+    view.resize(400, 300); // the image size is independent of the widget's
+    const Grid g = makeGrid(600, 10);
+    view.setPoints(g.points);
+    view.setColors(g.group, g.groups);
+    view.setAxisTitles(QStringLiteral("PC 1"), QStringLiteral("PC 2"));
+    view.setLegendTitle(QStringLiteral("label"));
+    QVERIFY(view.usesOpenGL());
+    const QImage img = view.renderImage(QSize(1200, 800));
+    QCOMPARE(img.size(), QSize(1200, 800));
+    QVector<int> counts(10);
+    for (int y = 0; y < img.height(); ++y)
+        for (int x = 0; x < img.width(); ++x)
+            for (int k = 0; k < 10; ++k)
+                if (near(img.pixel(x, y), g.groups[k].color, 12))
+                    ++counts[k];
+    for (int k = 0; k < 10; ++k)
+        QVERIFY2(counts[k] > 500, qPrintable(QStringLiteral("group %1: %2 pixels").arg(k).arg(counts[k])));
+
+    QTemporaryDir dir;
+    const QString svg = dir.filePath(QStringLiteral("map.svg"));
+    QString error;
+    QVERIFY2(view.exportSvg(svg, QSize(800, 600), &error), qPrintable(error));
+    QFile f(svg);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray data = f.readAll();
+    QVERIFY(data.contains("<svg"));
+    QVERIFY(data.contains(g.groups[4].color.name().toLatin1()));
+}
+
+void TestScatter2DView::darkTheme()
+{
+    Scatter2DView view;
+    view.resize(800, 500);
+    const Grid g = makeGrid(8, 5);
+    view.setPoints(g.points);
+    view.setColors(g.group, g.groups);
+    QPalette dark = view.palette();
+    dark.setColor(QPalette::Base, QColor(28, 29, 32));
+    dark.setColor(QPalette::Text, QColor(230, 230, 232));
+    view.setPalette(dark);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const QImage img = grabWhen(view, [&](const QImage &im) {
+        return near(im.pixel(view.positionOf(0).toPoint()), g.groups[0].color);
+    });
+    const QPoint mid = between(view, 0, 9);
+    QVERIFY2(near(img.pixel(mid), QColor(28, 29, 32)), qPrintable(rgb(img.pixel(mid))));
+    const QImage exported = view.renderImage(QSize(600, 400));
+    QVERIFY(near(exported.pixel(5, 5), QColor(28, 29, 32)));
+}
+
+QTEST_MAIN(TestScatter2DView)
+#include "tst_scatter2dview.moc"

@@ -1,0 +1,236 @@
+// Scatter3DView under Xvfb (xcb + Mesa): renderToImage shows the groups' colours, a click
+// on an item emits pointClicked(row), hiding a group removes its colour, the level of
+// detail samples large sets, and the OpenGL check answers.
+#include "views/legend.h"
+#include "views/palette.h"
+#include "views/scatter3dview.h"
+
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTest>
+#include <QtDataVisualization/Q3DCamera>
+#include <QtDataVisualization/Q3DScatter>
+#include <QtDataVisualization/Q3DScene>
+#include <QtDataVisualization/QScatter3DSeries>
+
+using namespace es;
+
+namespace {
+
+struct Clusters {
+    QVector<QVector3D> points;
+    QVector<int> group;
+    QList<PointGroup> groups;
+};
+
+Clusters makeClusters(int perGroup, int groups, quint32 seed = 1)
+{
+    Clusters c;
+    QRandomGenerator rng(seed);
+    for (int k = 0; k < groups; ++k) {
+        c.groups.append(PointGroup{QStringLiteral("g%1").arg(k), palette::groupColor(k), true});
+        const QVector3D centre(float(std::cos(k * 1.3) * 10), float(std::sin(k * 1.3) * 10), float((k % 3) * 6 - 6));
+        for (int i = 0; i < perGroup; ++i) {
+            c.points.append(centre + QVector3D(float(rng.generateDouble() - 0.5), float(rng.generateDouble() - 0.5),
+                                               float(rng.generateDouble() - 0.5)) * 2.0f);
+            c.group.append(k);
+        }
+    }
+    return c;
+}
+
+// Pixels close to a colour (shading changes brightness; compare hue and saturation
+// loosely and require some saturation).
+int countLike(const QImage &img, const QColor &c)
+{
+    int n = 0;
+    for (int y = 0; y < img.height(); y += 2)
+        for (int x = 0; x < img.width(); x += 2) {
+            const QColor p = img.pixelColor(x, y);
+            if (p.hsvSaturation() < 60 || c.hsvSaturation() < 60)
+                continue;
+            int dh = std::abs(p.hsvHue() - c.hsvHue());
+            dh = std::min(dh, 360 - dh);
+            if (dh <= 10)
+                ++n;
+        }
+    return n;
+}
+
+} // namespace
+
+class TestScatter3DView : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void renderShowsGroups();
+    void largeSetUsesPoints();
+    void clickEmitsRow();
+    void hideGroupRemovesColour();
+    void levelOfDetail();
+    void autoRotate();
+};
+
+void TestScatter3DView::initTestCase()
+{
+    QString why;
+    if (!Scatter3DView::isOpenGLAvailable(&why))
+        QSKIP(qPrintable(why + QStringLiteral(" (run under xvfb-run with QT_QPA_PLATFORM=xcb)")));
+    QVERIFY(why.isEmpty());
+}
+
+void TestScatter3DView::renderShowsGroups()
+{
+    Scatter3DView view;
+    view.resize(900, 600);
+    const Clusters c = makeClusters(200, 4);
+    view.setPoints(c.points);
+    view.setColors(c.group, c.groups);
+    view.setLegendTitle(QStringLiteral("topic"));
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const QImage img = view.renderImage(QSize(900, 600));
+    QCOMPARE(img.size(), QSize(900, 600));
+    // The graph (left of the legend) holds every group's hue; orange (0) and vermillion (5)
+    // are not both used, so hues are apart.
+    const QImage graph = img.copy(0, 0, 900 - view.legend()->sizeHint().width(), 600);
+    for (int k = 0; k < 4; ++k) {
+        if (c.groups[k].color.hsvSaturation() < 60)
+            continue;
+        QVERIFY2(countLike(graph, c.groups[k].color) > 20,
+                 qPrintable(QStringLiteral("group %1 (%2): %3 pixels").arg(k).arg(c.groups[k].color.name())
+                                .arg(countLike(graph, c.groups[k].color))));
+    }
+    // Not blank: many distinct colours.
+    QSet<QRgb> distinct;
+    for (int y = 0; y < img.height(); y += 3)
+        for (int x = 0; x < img.width(); x += 3)
+            distinct.insert(img.pixel(x, y));
+    QVERIFY(distinct.size() > 50);
+}
+
+void TestScatter3DView::largeSetUsesPoints()
+{
+    Scatter3DView view;
+    view.resize(700, 500);
+    const Clusters c = makeClusters(5000, 3);
+    view.setPoints(c.points);
+    view.setColors(c.group, c.groups);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QCOMPARE(view.graph()->optimizationHints(), QAbstract3DGraph::OptimizationStatic);
+    QCOMPARE(view.graph()->seriesList().first()->mesh(), QAbstract3DSeries::MeshPoint);
+    const QImage img = view.renderImage(QSize(700, 500));
+    QVERIFY(countLike(img, c.groups[1].color) > 20);
+}
+
+void TestScatter3DView::clickEmitsRow()
+{
+    Scatter3DView view;
+    view.resize(700, 500);
+    const Clusters c = makeClusters(50, 3);
+    view.setPoints(c.points);
+    view.setColors(c.group, c.groups);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QSignalSpy clicked(&view, &Scatter3DView::pointClicked);
+    // Selecting an item through the graph (what the input handler does on a click) maps
+    // the series index back to the data row.
+    view.clickRow(120);
+    QTRY_COMPARE(clicked.size(), 1);
+    QCOMPARE(clicked.first().at(0).toInt(), 120);
+    QCOMPARE(view.selection(), QVector<int>{120});
+    // The selection is drawn as its own series.
+    QScatter3DSeries *sel = nullptr;
+    for (auto *s : view.graph()->seriesList())
+        if (s->name() == QStringLiteral("selected"))
+            sel = s;
+    QVERIFY(sel);
+    QCOMPARE(sel->dataProxy()->itemCount(), 1);
+    QCOMPARE(sel->dataProxy()->itemAt(0)->position(), c.points[120]);
+
+    // A real mouse click on a rendered item: find the pixel of an isolated item by
+    // rendering with only that group visible, then click there.
+    view.setSelection({});
+    clicked.clear();
+    view.setGroupVisible(0, false);
+    view.setGroupVisible(2, false);
+    const QImage img = view.graph()->renderToImage(0, view.container()->size());
+    QPoint hit(-1, -1);
+    for (int y = 0; y < img.height() && hit.x() < 0; ++y)
+        for (int x = 0; x < img.width(); ++x) {
+            const QColor p = img.pixelColor(x, y);
+            int dh = std::abs(p.hsvHue() - c.groups[1].color.hsvHue());
+            dh = std::min(dh, 360 - dh);
+            if (p.hsvSaturation() > 80 && dh < 8) {
+                hit = QPoint(x, y + 2);
+                break;
+            }
+        }
+    QVERIFY(hit.x() >= 0);
+    QWindow *win = view.graph();
+    QTest::mouseClick(win, Qt::LeftButton, {}, hit);
+    if (clicked.isEmpty())
+        QTest::qWait(300); // selection is resolved on the next rendered frame
+    QTRY_VERIFY_WITH_TIMEOUT(!clicked.isEmpty(), 5000);
+    const int row = clicked.first().at(0).toInt();
+    QVERIFY2(row >= 50 && row < 100, qPrintable(QString::number(row)));
+}
+
+void TestScatter3DView::hideGroupRemovesColour()
+{
+    Scatter3DView view;
+    view.resize(800, 500);
+    const Clusters c = makeClusters(300, 3);
+    view.setPoints(c.points);
+    view.setColors(c.group, c.groups);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const QColor sky = c.groups[1].color;
+    const int before = countLike(view.graph()->renderToImage(0, QSize(600, 500)), sky);
+    QVERIFY(before > 20);
+    QSignalSpy toggled(&view, &Scatter3DView::groupVisibilityChanged);
+    QTest::mouseClick(view.legend(), Qt::LeftButton, {}, view.legend()->entryRect(1).center());
+    QCOMPARE(toggled.size(), 1);
+    const int after = countLike(view.graph()->renderToImage(0, QSize(600, 500)), sky);
+    QVERIFY2(after < before / 10, qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(after)));
+}
+
+void TestScatter3DView::levelOfDetail()
+{
+    Scatter3DView view;
+    view.setSampleLimit(10000);
+    const Clusters c = makeClusters(10000, 4);
+    view.setPoints(c.points);
+    view.setColors(c.group, c.groups);
+    QVERIFY(view.isSampled());
+    QVERIFY(view.drawnCount() > 9000 && view.drawnCount() < 11000);
+    // The legend still counts every row.
+    QCOMPARE(view.legend()->entries().at(2).count, 10000);
+    // Selected rows are drawn even when the sample left them out.
+    view.setSelection({0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+    QScatter3DSeries *sel = nullptr;
+    for (auto *s : view.graph()->seriesList())
+        if (s->name() == QStringLiteral("selected"))
+            sel = s;
+    QVERIFY(sel);
+    QCOMPARE(sel->dataProxy()->itemCount(), 10);
+}
+
+void TestScatter3DView::autoRotate()
+{
+    Scatter3DView view;
+    const Clusters c = makeClusters(20, 2);
+    view.setPoints(c.points);
+    view.setColors(c.group, c.groups);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const float x0 = view.graph()->scene()->activeCamera()->xRotation();
+    view.setAutoRotate(true);
+    QTRY_VERIFY(view.graph()->scene()->activeCamera()->xRotation() != x0);
+    view.resetView();
+    QVERIFY(!view.autoRotate());
+}
+
+QTEST_MAIN(TestScatter3DView)
+#include "tst_scatter3dview.moc"

@@ -1,0 +1,71 @@
+#pragma once
+// LegendWidget: the colour legend of the scatter views: a title (what the colours mean,
+// e.g. "label") and one entry per group with its colour swatch, name and point count.
+// Clicking an entry hides or shows that group (entryToggled); hidden entries are drawn
+// with a hollow swatch and muted, struck-out text. The same painting code draws the legend
+// into exported images (paint()), so a PNG looks like the window.
+//
+//   auto *legend = new es::LegendWidget;
+//   legend->setEntries({{"animals", color, 12, true}, ...});
+//   connect(legend, &es::LegendWidget::entryToggled, view, ...);
+#include "views/palette.h"
+
+#include <QFont>
+#include <QList>
+#include <QWidget>
+
+namespace es {
+
+struct LegendEntry {
+    QString name;
+    QColor color;
+    int count = 0;
+    bool visible = true;
+};
+
+class LegendWidget : public QWidget {
+    Q_OBJECT
+public:
+    explicit LegendWidget(QWidget *parent = nullptr);
+
+    void setTitle(const QString &title);
+    QString title() const { return title_; }
+    void setEntries(const QList<LegendEntry> &entries);
+    const QList<LegendEntry> &entries() const { return entries_; }
+    void setEntryVisible(int index, bool visible);
+    void setColors(const palette::ViewColors &colors);
+
+    // Widget-space rectangle of entry i (tests click it).
+    QRect entryRect(int index) const;
+
+    // Size the legend needs for these entries (width capped at maxWidth).
+    static QSize measure(const QString &title, const QList<LegendEntry> &entries,
+                         const QFont &font, int maxWidth);
+    // Paints the legend at area's top-left (entries that do not fit in area are summarised
+    // as "+ N more").
+    static void paint(QPainter &p, const QRectF &area, const QString &title,
+                      const QList<LegendEntry> &entries, const palette::ViewColors &colors,
+                      const QFont &font);
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+signals:
+    void entryToggled(int index, bool visible);
+
+protected:
+    void paintEvent(QPaintEvent *) override;
+    void mousePressEvent(QMouseEvent *) override;
+    void mouseMoveEvent(QMouseEvent *) override;
+    void changeEvent(QEvent *) override;
+
+private:
+    int entryAt(const QPoint &pos) const;
+
+    QString title_;
+    QList<LegendEntry> entries_;
+    palette::ViewColors colors_;
+    bool explicitColors_ = false;
+};
+
+} // namespace es

@@ -1,0 +1,1126 @@
+#include "views/scatter2dview.h"
+
+#include "views/glcheck.h"
+#include "views/overlay.h"
+
+#include <QApplication>
+#include <QChart>
+#include <QChartView>
+#include <QFileInfo>
+#include <QGraphicsLayout>
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <QScatterSeries>
+#include <QScreen>
+#include <QScrollArea>
+#include <QSvgGenerator>
+#include <QToolTip>
+#include <QValueAxis>
+#include <QWheelEvent>
+#include <QWindow>
+
+#include <functional>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace es {
+
+namespace {
+
+constexpr double kDragThreshold = 4;
+constexpr double kPickRadius = 6;
+constexpr int kLegendMaxWidth = 260;
+
+QString tickLabel(double v, double step)
+{
+    if (std::abs(v) < step * 1e-9)
+        v = 0;
+    return QString::asprintf("%g", v);
+}
+
+QString elided(const QString &s, int n)
+{
+    QString t = s.simplified();
+    return t.size() > n ? t.left(n - 1) + QChar(0x2026) : t;
+}
+
+} // namespace
+
+Scatter2DView::Scatter2DView(QWidget *parent) : QWidget(parent)
+{
+    colors_ = palette::ViewColors::fromPalette(palette());
+
+    chart_ = new QChart;
+    chart_->legend()->hide();
+    chart_->setMargins(QMargins(0, 0, 0, 0));
+    chart_->setBackgroundRoundness(0);
+    chart_->layout()->setContentsMargins(0, 0, 0, 0);
+    chart_->setAnimationOptions(QChart::NoAnimation);
+    axisX_ = new QValueAxis;
+    axisY_ = new QValueAxis;
+    for (QValueAxis *a : {axisX_, axisY_}) {
+        a->setTickType(QValueAxis::TicksDynamic);
+        a->setTickAnchor(0);
+        a->setLabelFormat(QStringLiteral("%g"));
+        a->setMinorTickCount(0);
+    }
+    chart_->addAxis(axisX_, Qt::AlignBottom);
+    chart_->addAxis(axisY_, Qt::AlignLeft);
+
+    chartView_ = new QChartView(chart_);
+    chartView_->setFrameShape(QFrame::NoFrame);
+    chartView_->setRenderHint(QPainter::Antialiasing, true);
+    chartView_->setMinimumSize(160, 120);
+    chartView_->setRubberBand(QChartView::NoRubberBand);
+
+    legend_ = new LegendWidget;
+    legendScroll_ = new QScrollArea;
+    legendScroll_->setWidget(legend_);
+    legendScroll_->setWidgetResizable(true);
+    legendScroll_->setFrameShape(QFrame::NoFrame);
+    legendScroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    legendScroll_->setMaximumWidth(kLegendMaxWidth + 16);
+    legendScroll_->hide();
+
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(chartView_, 1);
+    layout->addWidget(legendScroll_, 0);
+
+    overlay_ = new OverlayWidget(this);
+    overlay_->setPaintCallback([this](QPainter &p) { paintOverlay(p); });
+    overlay_->installEventFilter(this);
+    overlay_->raise();
+    chartView_->installEventFilter(this);
+
+    connect(legend_, &LegendWidget::entryToggled, this, [this](int i, bool visible) {
+        setGroupVisible(i, visible);
+        emit groupVisibilityChanged(i, visible);
+    });
+
+    applyColors();
+    rebuildSeries();
+    applyRange();
+}
+
+Scatter2DView::~Scatter2DView() = default;
+
+QWidget *Scatter2DView::overlay() const
+{
+    return overlay_;
+}
+
+// ---- data ---------------------------------------------------------------------------
+
+void Scatter2DView::setPoints(const QVector<QVector3D> &points)
+{
+    const int oldN = int(points_.size());
+    const int n = int(points.size());
+    points_.resize(n);
+    for (int i = 0; i < n; ++i)
+        points_[i] = QPointF(points[i].x(), points[i].y());
+    gridDirty_ = true;
+
+    if (n != oldN) {
+        auto clip = [n](QVector<int> &rows, QVector<char> &flags) {
+            rows.erase(std::remove_if(rows.begin(), rows.end(),
+                                      [n](int r) { return r < 0 || r >= n; }),
+                       rows.end());
+            flags.fill(0, n);
+            for (int r : rows)
+                flags[r] = 1;
+        };
+        clip(selection_, isSelected_);
+        clip(highlight_, isHighlighted_);
+        regroup();
+        useGL_ = n > glThreshold_ && openGLAvailable();
+        refreshSeries();
+        updateLegend();
+    } else {
+        fillSeries();
+    }
+    if (!userZoomed_)
+        fitToData();
+    else
+        overlay_->update();
+}
+
+void Scatter2DView::setColors(const QVector<int> &group, const QList<PointGroup> &groups)
+{
+    givenGroup_ = group;
+    givenGroups_ = groups;
+    regroup();
+    useGL_ = int(points_.size()) > glThreshold_ && openGLAvailable();
+    refreshSeries();
+    updateLegend();
+    overlay_->update();
+}
+
+// Maps the caller's grouping onto the current rows: rows without a (valid) group go to a
+// trailing "(none)" group, so every row belongs to exactly one series.
+void Scatter2DView::regroup()
+{
+    const int n = int(points_.size());
+    groups_ = givenGroups_;
+    hasNoneGroup_ = false;
+    group_.fill(-1, n);
+    for (int i = 0; i < n; ++i) {
+        const int g = givenGroup_.value(i, -1);
+        group_[i] = (g >= 0 && g < groups_.size()) ? g : -1;
+        if (group_[i] < 0)
+            hasNoneGroup_ = true;
+    }
+    if (hasNoneGroup_) {
+        const int none = int(groups_.size());
+        groups_.append(PointGroup{tr("(none)"), palette::ungroupedColor(colors_.dark), true});
+        for (int &g : group_)
+            if (g < 0)
+                g = none;
+    }
+    rowsOf_ = QVector<QVector<int>>(groups_.size());
+    counts_.fill(0, groups_.size());
+    for (int i = 0; i < n; ++i)
+        ++counts_[group_[i]];
+    for (int g = 0; g < groups_.size(); ++g)
+        rowsOf_[g].reserve(counts_[g]);
+    for (int i = 0; i < n; ++i)
+        rowsOf_[group_[i]].append(i);
+}
+
+void Scatter2DView::setSelection(const QVector<int> &rows)
+{
+    const int n = int(points_.size());
+    QVector<int> valid;
+    valid.reserve(rows.size());
+    for (int r : rows)
+        if (r >= 0 && r < n)
+            valid.append(r);
+    std::sort(valid.begin(), valid.end());
+    valid.erase(std::unique(valid.begin(), valid.end()), valid.end());
+    if (valid == selection_)
+        return;
+    selection_ = valid;
+    isSelected_.fill(0, n);
+    for (int r : selection_)
+        isSelected_[r] = 1;
+    fillEmphasis();
+    overlay_->update();
+}
+
+void Scatter2DView::setHighlight(const QVector<int> &rows)
+{
+    const int n = int(points_.size());
+    QVector<int> valid;
+    for (int r : rows)
+        if (r >= 0 && r < n)
+            valid.append(r);
+    std::sort(valid.begin(), valid.end());
+    valid.erase(std::unique(valid.begin(), valid.end()), valid.end());
+    if (valid == highlight_)
+        return;
+    const bool dimChanged = valid.isEmpty() != highlight_.isEmpty();
+    highlight_ = valid;
+    isHighlighted_.fill(0, n);
+    for (int r : highlight_)
+        isHighlighted_[r] = 1;
+    if (dimChanged)
+        applyColors();
+    fillEmphasis();
+    overlay_->update();
+}
+
+void Scatter2DView::setTexts(const QStringList &texts)
+{
+    texts_ = texts;
+    overlay_->update();
+}
+
+void Scatter2DView::setLegendTitle(const QString &title)
+{
+    legendTitle_ = title;
+    legend_->setTitle(title);
+}
+
+void Scatter2DView::setAxisTitles(const QString &x, const QString &y)
+{
+    xTitle_ = x;
+    yTitle_ = y;
+    axisX_->setTitleText(x);
+    axisY_->setTitleText(y);
+    applyRange();
+}
+
+void Scatter2DView::setPlaceholder(const QString &text)
+{
+    placeholder_ = text;
+    overlay_->update();
+}
+
+void Scatter2DView::setShowLabels(bool on)
+{
+    showLabels_ = on;
+    overlay_->update();
+}
+
+void Scatter2DView::setLabelLimit(int n)
+{
+    labelLimit_ = std::max(0, n);
+    overlay_->update();
+}
+
+void Scatter2DView::setPointSize(double px)
+{
+    pointSize_ = std::max(0.0, px);
+    rebuildSeries();
+}
+
+double Scatter2DView::pointSize() const
+{
+    return pointSize_ > 0 ? pointSize_ : autoPointSize();
+}
+
+double Scatter2DView::autoPointSize() const
+{
+    const int n = int(points_.size());
+    if (n <= 500)
+        return 10;
+    if (n <= glThreshold_)
+        return 7;
+    if (n <= 20000)
+        return 5;
+    return 3;
+}
+
+void Scatter2DView::setOpenGLThreshold(int n)
+{
+    glThreshold_ = std::max(0, n);
+    const bool gl = int(points_.size()) > glThreshold_ && openGLAvailable();
+    if (gl != useGL_) {
+        useGL_ = gl;
+        rebuildSeries();
+    }
+}
+
+void Scatter2DView::setLegendVisible(bool on)
+{
+    legendVisible_ = on;
+    updateLegend();
+}
+
+void Scatter2DView::setGroupVisible(int g, bool visible)
+{
+    if (g < 0 || g >= groups_.size() || groups_[g].visible == visible)
+        return;
+    groups_[g].visible = visible;
+    if (g < base_.size()) {
+        base_[g]->setVisible(visible);
+        emph_[g]->setVisible(visible);
+    }
+    legend_->setEntryVisible(g, visible);
+    fillEmphasis();
+    overlay_->update();
+}
+
+bool Scatter2DView::isGroupVisible(int g) const
+{
+    return g >= 0 && g < groups_.size() && groups_[g].visible;
+}
+
+int Scatter2DView::groupOf(int row) const
+{
+    return row >= 0 && row < group_.size() ? group_[row] : -1;
+}
+
+bool Scatter2DView::rowActive(int row) const
+{
+    const int g = groupOf(row);
+    return g >= 0 && groups_[g].visible;
+}
+
+// ---- series -------------------------------------------------------------------------
+
+// Recreates the series only when their number or OpenGL mode changed; otherwise names,
+// colours, visibility and data are updated in place (setColors during a live run).
+void Scatter2DView::refreshSeries()
+{
+    if (base_.size() != groupCount() || builtGL_ != useGL_ || builtSize_ != pointSize()) {
+        rebuildSeries();
+        return;
+    }
+    for (int g = 0; g < base_.size(); ++g) {
+        base_[g]->setName(groups_[g].name);
+        base_[g]->setVisible(groups_[g].visible);
+        emph_[g]->setVisible(groups_[g].visible);
+    }
+    applyColors();
+    fillSeries();
+}
+
+void Scatter2DView::rebuildSeries()
+{
+    // The OpenGL layer multisamples (4x) when the view antialiases: under software OpenGL
+    // (Mesa llvmpipe) that alone costs several times the frame. Square GL points do not
+    // need it; raster mode keeps antialiased circles.
+    chartView_->setRenderHint(QPainter::Antialiasing, !useGL_);
+    builtGL_ = useGL_;
+    builtSize_ = pointSize();
+    chart_->removeAllSeries();
+    base_.clear();
+    emph_.clear();
+    const int k = groupCount();
+    // Qt Charts draws OpenGL series in the order of their addresses (a QMap keyed by the
+    // series pointer), not in the order they were added. Allocating all series first and
+    // handing out roles by address makes the stacking (groups < rings < gap < emphasised
+    // points) hold in both modes.
+    QVector<QScatterSeries *> pool;
+    for (int i = 0; i < 2 * k + 3; ++i)
+        pool.append(new QScatterSeries);
+    if (useGL_)
+        std::sort(pool.begin(), pool.end(), std::less<QScatterSeries *>());
+    int next = 0;
+    for (int g = 0; g < k; ++g)
+        base_.append(pool[next++]);
+    hlRing_ = pool[next++];
+    selRing_ = pool[next++];
+    gap_ = pool[next++];
+    for (int g = 0; g < k; ++g)
+        emph_.append(pool[next++]);
+
+    const double s = pointSize();
+    for (QScatterSeries *series : pool) {
+        series->setUseOpenGL(useGL_);
+        series->setMarkerShape(QScatterSeries::MarkerShapeCircle);
+        series->setPen(Qt::NoPen);
+        series->setMarkerSize(s);
+        series->setPointLabelsVisible(false);
+    }
+    hlRing_->setMarkerSize(s + 10);
+    selRing_->setMarkerSize(s + 10);
+    gap_->setMarkerSize(s + 4);
+    for (QScatterSeries *series : pool) {
+        chart_->addSeries(series);
+        series->attachAxis(axisX_);
+        series->attachAxis(axisY_);
+    }
+    for (int g = 0; g < k; ++g) {
+        base_[g]->setName(groups_[g].name);
+        base_[g]->setVisible(groups_[g].visible);
+        emph_[g]->setVisible(groups_[g].visible);
+    }
+    applyColors();
+    fillSeries();
+}
+
+void Scatter2DView::fillSeries()
+{
+    for (int g = 0; g < base_.size(); ++g) {
+        QList<QPointF> pts;
+        pts.reserve(rowsOf_[g].size());
+        for (int r : rowsOf_[g])
+            pts.append(points_[r]);
+        base_[g]->replace(pts);
+    }
+    fillEmphasis();
+}
+
+void Scatter2DView::fillEmphasis()
+{
+    if (!gap_)
+        return;
+    QList<QPointF> sel, hl, gap;
+    QVector<QList<QPointF>> emph(base_.size());
+    auto add = [&](int r) {
+        if (!rowActive(r))
+            return;
+        gap.append(points_[r]);
+        emph[group_[r]].append(points_[r]);
+        (isSelected_.value(r) ? sel : hl).append(points_[r]);
+    };
+    for (int r : selection_)
+        add(r);
+    for (int r : highlight_)
+        if (!isSelected_.value(r))
+            add(r);
+    selRing_->replace(sel);
+    hlRing_->replace(hl);
+    gap_->replace(gap);
+    for (int g = 0; g < emph_.size(); ++g)
+        emph_[g]->replace(emph[g]);
+}
+
+void Scatter2DView::applyColors()
+{
+    chart_->setBackgroundVisible(true);
+    chart_->setBackgroundBrush(colors_.background);
+    chart_->setBackgroundPen(Qt::NoPen);
+    chart_->setPlotAreaBackgroundVisible(false);
+    chartView_->setBackgroundBrush(colors_.background);
+    for (QValueAxis *a : {axisX_, axisY_}) {
+        a->setGridLineColor(colors_.grid);
+        a->setLinePenColor(colors_.axis);
+        a->setLabelsColor(colors_.foreground);
+        a->setLabelsFont(font());
+        QFont tf = font();
+        tf.setBold(true);
+        a->setTitleFont(tf);
+        a->setTitleBrush(colors_.foreground);
+    }
+    const bool dim = !highlight_.isEmpty();
+    for (int g = 0; g < base_.size(); ++g) {
+        const QColor c = groups_[g].color;
+        base_[g]->setColor(dim ? palette::mix(c, colors_.background, 0.75) : c);
+        emph_[g]->setColor(c);
+    }
+    if (gap_) {
+        selRing_->setColor(colors_.foreground);
+        hlRing_->setColor(colors_.accent);
+        gap_->setColor(colors_.background);
+    }
+    legend_->setColors(colors_);
+    QPalette lp = legendScroll_->palette();
+    lp.setColor(QPalette::Window, colors_.background);
+    legendScroll_->setPalette(lp);
+}
+
+void Scatter2DView::updateLegend()
+{
+    const bool show = legendVisible_ && !(groups_.size() == 1 && hasNoneGroup_) && !groups_.isEmpty();
+    legend_->setEntries(legendEntries());
+    legendScroll_->setVisible(show);
+    legendScroll_->setMinimumWidth(show ? std::min(kLegendMaxWidth, legend_->sizeHint().width()) + 4 : 0);
+}
+
+QList<LegendEntry> Scatter2DView::legendEntries() const
+{
+    QList<LegendEntry> out;
+    for (int g = 0; g < groups_.size(); ++g)
+        out.append(LegendEntry{groups_[g].name, groups_[g].color, counts_.value(g), groups_[g].visible});
+    return out;
+}
+
+// ---- geometry -----------------------------------------------------------------------
+
+QRectF Scatter2DView::dataBounds() const
+{
+    if (points_.isEmpty())
+        return QRectF(-1, -1, 2, 2);
+    double x0 = std::numeric_limits<double>::max(), x1 = -x0, y0 = x0, y1 = -x0;
+    for (const QPointF &p : points_) {
+        if (!std::isfinite(p.x()) || !std::isfinite(p.y()))
+            continue;
+        x0 = std::min(x0, p.x());
+        x1 = std::max(x1, p.x());
+        y0 = std::min(y0, p.y());
+        y1 = std::max(y1, p.y());
+    }
+    if (x0 > x1)
+        return QRectF(-1, -1, 2, 2);
+    auto pad = [](double &lo, double &hi) {
+        double w = hi - lo;
+        if (w <= 0) {
+            w = std::max(1.0, std::abs(lo));
+            lo -= w / 2;
+            hi += w / 2;
+        } else {
+            lo -= w * 0.05;
+            hi += w * 0.05;
+        }
+    };
+    pad(x0, x1);
+    pad(y0, y1);
+    return QRectF(QPointF(x0, y0), QPointF(x1, y1));
+}
+
+void Scatter2DView::fitToData()
+{
+    range_ = dataBounds();
+    applyRange();
+}
+
+void Scatter2DView::resetView()
+{
+    userZoomed_ = false;
+    fitToData();
+}
+
+void Scatter2DView::setVisibleRange(const QRectF &range)
+{
+    if (!(range.width() > 0) || !(range.height() > 0))
+        return;
+    range_ = range;
+    userZoomed_ = true;
+    applyRange();
+}
+
+Scatter2DView::Ticks Scatter2DView::ticksFor(double lo, double hi, double pixels, double spacing)
+{
+    const double span = std::max(hi - lo, 1e-300);
+    const double raw = span / std::max(2.0, pixels / spacing);
+    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = mag;
+    for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
+        if (m * mag >= raw) {
+            step = m * mag;
+            break;
+        }
+    Ticks t;
+    t.step = step;
+    t.first = std::ceil(lo / step) * step;
+    t.count = std::max(0, int(std::floor((hi - t.first) / step + 1e-9)) + 1);
+    return t;
+}
+
+Scatter2DView::Margins Scatter2DView::marginsFor(const QSizeF &size) const
+{
+    const QFontMetricsF fm(font());
+    QFont tf = font();
+    tf.setBold(true);
+    const QFontMetricsF tfm(tf);
+    const Ticks ty = ticksFor(range_.top(), range_.bottom(), size.height() - 60, 48);
+    // At least the width of "-00.00", so zooming and panning rarely move the plot edge.
+    double labelW = fm.horizontalAdvance(QStringLiteral("-00.00"));
+    for (int i = 0; i < ty.count; ++i)
+        labelW = std::max(labelW, fm.horizontalAdvance(tickLabel(ty.first + i * ty.step, ty.step)));
+    Margins m;
+    m.left = 12 + labelW + (yTitle_.isEmpty() ? 0 : tfm.height() + 6);
+    m.bottom = 10 + fm.height() + (xTitle_.isEmpty() ? 0 : tfm.height() + 6);
+    m.top = 12;
+    m.right = 16;
+    return m;
+}
+
+QRectF Scatter2DView::plotRectIn(const QSizeF &size) const
+{
+    const Margins m = marginsFor(size);
+    return QRectF(m.left, m.top, std::max(10.0, size.width() - m.left - m.right),
+                  std::max(10.0, size.height() - m.top - m.bottom));
+}
+
+QRectF Scatter2DView::plotRect() const
+{
+    return plotRectIn(QSizeF(chartView_->size())).translated(chartView_->pos());
+}
+
+void Scatter2DView::applyRange()
+{
+    const QRectF plot = plotRectIn(QSizeF(chartView_->size()));
+    const Ticks tx = ticksFor(range_.left(), range_.right(), plot.width(), 90);
+    const Ticks ty = ticksFor(range_.top(), range_.bottom(), plot.height(), 48);
+    axisX_->setTickInterval(tx.step);
+    axisY_->setTickInterval(ty.step);
+    axisX_->setRange(range_.left(), range_.right());
+    axisY_->setRange(range_.top(), range_.bottom());
+    chart_->setPlotArea(plot);
+    overlay_->update();
+}
+
+QPointF Scatter2DView::toPixel(const QPointF &d, const QRectF &plot) const
+{
+    return {plot.left() + (d.x() - range_.left()) / range_.width() * plot.width(),
+            plot.bottom() - (d.y() - range_.top()) / range_.height() * plot.height()};
+}
+
+QPointF Scatter2DView::toData(const QPointF &px, const QRectF &plot) const
+{
+    return {range_.left() + (px.x() - plot.left()) / plot.width() * range_.width(),
+            range_.top() + (plot.bottom() - px.y()) / plot.height() * range_.height()};
+}
+
+QPointF Scatter2DView::positionOf(int row) const
+{
+    if (row < 0 || row >= points_.size())
+        return {-1, -1};
+    return toPixel(points_[row], plotRect());
+}
+
+int Scatter2DView::rowAt(const QPointF &pos, double radiusPx) const
+{
+    if (points_.isEmpty())
+        return -1;
+    const QRectF plot = plotRect();
+    if (!plot.adjusted(-radiusPx, -radiusPx, radiusPx, radiusPx).contains(pos))
+        return -1;
+    if (gridDirty_) {
+        grid_.build(points_);
+        gridDirty_ = false;
+    }
+    const double sx = plot.width() / range_.width(), sy = plot.height() / range_.height();
+    return grid_.nearest(toData(pos, plot), sx, sy, radiusPx, [this](int r) { return rowActive(r); });
+}
+
+void Scatter2DView::zoomBy(double factor, const QPointF &anchor)
+{
+    if (!(factor > 0))
+        return;
+    const QRectF plot = plotRect();
+    const QPointF a = toData(anchor, plot);
+    const double w = range_.width() / factor, h = range_.height() / factor;
+    if (w < 1e-12 || h < 1e-12 || w > 1e12 || h > 1e12)
+        return;
+    const double left = a.x() - (a.x() - range_.left()) / factor;
+    const double top = a.y() - (a.y() - range_.top()) / factor;
+    range_ = QRectF(left, top, w, h);
+    userZoomed_ = true;
+    // New tick labels may change the plot's left margin: keep the anchor's data point
+    // under the cursor on the plot rectangle that results.
+    const QRectF after = plotRect();
+    if (after != plot) {
+        const double fx = (anchor.x() - after.left()) / after.width();
+        const double fy = (after.bottom() - anchor.y()) / after.height();
+        range_ = QRectF(a.x() - fx * w, a.y() - fy * h, w, h);
+    }
+    applyRange();
+}
+
+void Scatter2DView::panBy(const QPointF &pixels)
+{
+    const QRectF plot = plotRect();
+    const double dx = -pixels.x() / plot.width() * range_.width();
+    const double dy = pixels.y() / plot.height() * range_.height();
+    range_.translate(dx, dy);
+    userZoomed_ = true;
+    applyRange();
+}
+
+QImage Scatter2DView::grabScreen() const
+{
+    QWidget *top = window();
+    QScreen *screen = top->screen();
+    if (!screen || !top->windowHandle())
+        return {};
+    const QPoint origin = mapTo(top, QPoint(0, 0));
+    return screen->grabWindow(top->winId(), origin.x(), origin.y(), width(), height()).toImage();
+}
+
+// ---- events -------------------------------------------------------------------------
+
+void Scatter2DView::resizeEvent(QResizeEvent *e)
+{
+    QWidget::resizeEvent(e);
+    overlay_->setGeometry(chartView_->geometry());
+    applyRange();
+}
+
+void Scatter2DView::changeEvent(QEvent *e)
+{
+    if (e->type() == QEvent::PaletteChange || e->type() == QEvent::FontChange) {
+        colors_ = palette::ViewColors::fromPalette(palette());
+        if (hasNoneGroup_ && !groups_.isEmpty())
+            groups_.last().color = palette::ungroupedColor(colors_.dark);
+        applyColors();
+        updateLegend();
+        applyRange();
+    }
+    QWidget::changeEvent(e);
+}
+
+bool Scatter2DView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == chartView_) {
+        if (event->type() == QEvent::Resize || event->type() == QEvent::Move) {
+            overlay_->setGeometry(chartView_->geometry());
+            overlay_->raise();
+            if (event->type() == QEvent::Resize) {
+                const QSize s = static_cast<QResizeEvent *>(event)->size();
+                chart_->setPlotArea(plotRectIn(QSizeF(s)));
+            }
+        }
+        return false;
+    }
+    if (watched != overlay_)
+        return false;
+    // Overlay coordinates equal chart-view coordinates; the view's own API takes this
+    // widget's coordinates.
+    const QPointF off = chartView_->pos();
+    switch (event->type()) {
+    case QEvent::MouseButtonPress: {
+        auto *me = static_cast<QMouseEvent *>(event);
+        if (me->button() != Qt::LeftButton)
+            return false;
+        pressPos_ = lastPos_ = me->position() + off;
+        pressMods_ = me->modifiers();
+        pressMode_ = (pressMods_ & Qt::ShiftModifier) ? DragMode::RubberBand
+            : (pressMods_ & Qt::ControlModifier)       ? DragMode::Lasso
+                                                        : dragMode_;
+        gesture_ = Gesture::Press;
+        lasso_.clear();
+        return true;
+    }
+    case QEvent::MouseMove: {
+        auto *me = static_cast<QMouseEvent *>(event);
+        const QPointF pos = me->position() + off;
+        if (gesture_ == Gesture::None) {
+            const int row = rowAt(pos, kPickRadius);
+            if (row != hoverRow_) {
+                hoverRow_ = row;
+                emit pointHovered(row);
+            }
+            if (row >= 0)
+                showTooltip(row, me->globalPosition().toPoint());
+            else
+                QToolTip::hideText();
+            overlay_->setCursor(row >= 0 ? Qt::PointingHandCursor : Qt::ArrowCursor);
+            return true;
+        }
+        if (gesture_ == Gesture::Press
+            && (pos - pressPos_).manhattanLength() >= kDragThreshold) {
+            gesture_ = pressMode_ == DragMode::Pan ? Gesture::Pan
+                : pressMode_ == DragMode::RubberBand ? Gesture::Rubber
+                                                     : Gesture::Lasso;
+            if (gesture_ == Gesture::Lasso)
+                lasso_ << (pressPos_ - off);
+            QToolTip::hideText();
+        }
+        if (gesture_ == Gesture::Pan) {
+            panBy(pos - lastPos_);
+        } else if (gesture_ == Gesture::Lasso) {
+            lasso_ << (pos - off);
+            overlay_->update();
+        } else if (gesture_ == Gesture::Rubber) {
+            overlay_->update();
+        }
+        lastPos_ = pos;
+        return true;
+    }
+    case QEvent::MouseButtonRelease: {
+        auto *me = static_cast<QMouseEvent *>(event);
+        if (me->button() != Qt::LeftButton || gesture_ == Gesture::None)
+            return false;
+        const QPointF pos = me->position() + off;
+        const Gesture g = gesture_;
+        gesture_ = Gesture::None;
+        if (g == Gesture::Press) {
+            const int row = rowAt(pos, kPickRadius);
+            if (pressMods_ & Qt::ControlModifier) {
+                if (row >= 0) {
+                    QVector<int> sel = selection_;
+                    if (isSelected_.value(row))
+                        sel.removeAll(row);
+                    else
+                        sel.append(row);
+                    setSelection(sel);
+                    emit pointsSelected(selection_);
+                }
+            } else if (row >= 0) {
+                setSelection({row});
+                emit pointClicked(row);
+            } else if (!selection_.isEmpty()) {
+                setSelection({});
+                emit pointsSelected({});
+            }
+        } else if (g == Gesture::Rubber) {
+            const QRectF plot = plotRect();
+            const QRectF data = QRectF(toData(pressPos_, plot), toData(pos, plot)).normalized();
+            if (gridDirty_) {
+                grid_.build(points_);
+                gridDirty_ = false;
+            }
+            selectRows(grid_.inRect(data, [this](int r) { return rowActive(r); }));
+        } else if (g == Gesture::Lasso) {
+            lasso_ << (pos - off);
+            const QPolygonF poly = lasso_.translated(off);
+            const QRectF box = poly.boundingRect();
+            const QRectF plot = plotRect();
+            QVector<int> rows;
+            for (int r = 0; r < points_.size(); ++r) {
+                if (!rowActive(r))
+                    continue;
+                const QPointF p = toPixel(points_[r], plot);
+                if (box.contains(p) && poly.containsPoint(p, Qt::OddEvenFill))
+                    rows.append(r);
+            }
+            lasso_.clear();
+            selectRows(rows);
+        }
+        overlay_->update();
+        return true;
+    }
+    case QEvent::MouseButtonDblClick:
+        resetView();
+        return true;
+    case QEvent::Wheel: {
+        auto *we = static_cast<QWheelEvent *>(event);
+        const double steps = we->angleDelta().y() / 120.0;
+        if (steps != 0)
+            zoomBy(std::pow(1.2, steps), we->position() + off);
+        return true;
+    }
+    case QEvent::Leave:
+        if (hoverRow_ >= 0) {
+            hoverRow_ = -1;
+            emit pointHovered(-1);
+        }
+        return false;
+    case QEvent::KeyPress: {
+        auto *ke = static_cast<QKeyEvent *>(event);
+        if (ke->key() == Qt::Key_Home || ke->key() == Qt::Key_R) {
+            resetView();
+            return true;
+        }
+        if (ke->key() == Qt::Key_Escape && !selection_.isEmpty()) {
+            setSelection({});
+            emit pointsSelected({});
+            return true;
+        }
+        return false;
+    }
+    default:
+        return false;
+    }
+}
+
+void Scatter2DView::selectRows(const QVector<int> &rows)
+{
+    QVector<int> sel = rows;
+    if (pressMods_ & Qt::AltModifier)
+        sel += selection_;
+    setSelection(sel);
+    emit pointsSelected(selection_);
+}
+
+void Scatter2DView::showTooltip(int row, const QPoint &globalPos)
+{
+    QString html;
+    const int g = groupOf(row);
+    if (g >= 0 && !(hasNoneGroup_ && g == groups_.size() - 1))
+        html += QStringLiteral("<b>%1</b><br>").arg(groups_[g].name.toHtmlEscaped());
+    const QString text = row < texts_.size() ? elided(texts_[row], 400) : tr("row %1").arg(row + 1);
+    html += QStringLiteral("<div style='white-space:pre-wrap'>%1</div>").arg(text.toHtmlEscaped());
+    QToolTip::showText(globalPos, html, overlay_);
+}
+
+// ---- painting -----------------------------------------------------------------------
+
+void Scatter2DView::paintLabels(QPainter &p, const QRectF &plot, const QFont &font) const
+{
+    if (!showLabels_ || texts_.isEmpty() || points_.isEmpty())
+        return;
+    QVector<int> rows;
+    for (int r = 0; r < points_.size(); ++r) {
+        if (!rowActive(r))
+            continue;
+        if (plot.contains(toPixel(points_[r], plot))) {
+            rows.append(r);
+            if (rows.size() > labelLimit_)
+                return;
+        }
+    }
+    QFont f = font;
+    f.setPointSizeF(font.pointSizeF() > 0 ? font.pointSizeF() * 0.85 : 8);
+    p.save();
+    p.setFont(f);
+    p.setClipRect(plot);
+    const QFontMetricsF fm(f);
+    const double r = pointSize() / 2 + 3;
+    QVector<QRectF> placed;
+    for (int row : rows) {
+        if (row >= texts_.size())
+            continue;
+        const QString t = elided(texts_[row], 32);
+        const QPointF at = toPixel(points_[row], plot);
+        const double w = fm.horizontalAdvance(t);
+        QRectF box(at.x() + r, at.y() - fm.height() / 2, w, fm.height());
+        if (box.right() > plot.right() && at.x() - r - w >= plot.left())
+            box.moveRight(at.x() - r); // near the right edge: label on the left
+        // Greedy placement: a label that would overlap an earlier one is left out (the
+        // tooltip still shows it).
+        bool clash = false;
+        for (const QRectF &q : placed)
+            if (q.intersects(box)) {
+                clash = true;
+                break;
+            }
+        if (clash)
+            continue;
+        placed.append(box);
+        p.setPen(palette::mix(colors_.foreground, colors_.background, 0.15));
+        p.drawText(box, Qt::AlignLeft | Qt::AlignVCenter, t);
+    }
+    p.restore();
+}
+
+void Scatter2DView::paintOverlay(QPainter &p)
+{
+    const QPointF off = chartView_->pos();
+    const QRectF plot = plotRect().translated(-off);
+    p.setRenderHint(QPainter::Antialiasing, true);
+    if (points_.isEmpty()) {
+        p.setPen(colors_.muted);
+        p.drawText(plot.adjusted(20, 20, -20, -20), Qt::AlignCenter | Qt::TextWordWrap,
+                   placeholder_.isEmpty() ? tr("The 2D map appears here after embedding.") : placeholder_);
+        return;
+    }
+    // Labels are computed in widget coordinates, painted in overlay coordinates.
+    p.save();
+    p.translate(-off);
+    paintLabels(p, plotRect(), font());
+    p.restore();
+    if (gesture_ == Gesture::Rubber) {
+        const QRectF r = QRectF(pressPos_ - off, lastPos_ - off).normalized();
+        QColor fill = colors_.accent;
+        fill.setAlphaF(0.12f);
+        p.setPen(QPen(colors_.accent, 1.5));
+        p.setBrush(fill);
+        p.drawRect(r);
+    } else if (gesture_ == Gesture::Lasso && lasso_.size() > 1) {
+        QColor fill = colors_.accent;
+        fill.setAlphaF(0.10f);
+        p.setPen(QPen(colors_.accent, 1.5, Qt::DashLine));
+        p.setBrush(fill);
+        p.drawPolygon(lasso_);
+    }
+}
+
+void Scatter2DView::renderTo(QPainter &p, const QRectF &rect)
+{
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setRenderHint(QPainter::TextAntialiasing, true);
+    p.fillRect(rect, colors_.background);
+    p.setFont(font());
+
+    const bool legendOn = legendVisible_ && !groups_.isEmpty() && !(groups_.size() == 1 && hasNoneGroup_);
+    double legendW = 0;
+    QList<LegendEntry> entries;
+    if (legendOn) {
+        entries = legendEntries();
+        legendW = std::min<double>(LegendWidget::measure(legendTitle_, entries, font(), kLegendMaxWidth).width(),
+                                   rect.width() * 0.35);
+    }
+    const QSizeF plotArea(rect.width() - legendW, rect.height());
+    const QRectF plot = plotRectIn(plotArea).translated(rect.topLeft());
+
+    // Grid, axes, tick labels, axis titles.
+    const Ticks tx = ticksFor(range_.left(), range_.right(), plot.width(), 90);
+    const Ticks ty = ticksFor(range_.top(), range_.bottom(), plot.height(), 48);
+    const QFontMetricsF fm(font());
+    p.setPen(QPen(colors_.grid, 1));
+    for (int i = 0; i < tx.count; ++i) {
+        const double x = toPixel({tx.first + i * tx.step, range_.top()}, plot).x();
+        p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
+    }
+    for (int i = 0; i < ty.count; ++i) {
+        const double y = toPixel({range_.left(), ty.first + i * ty.step}, plot).y();
+        p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
+    }
+    p.setPen(QPen(colors_.axis, 1));
+    p.drawLine(plot.bottomLeft(), plot.bottomRight());
+    p.drawLine(plot.bottomLeft(), plot.topLeft());
+    p.setPen(colors_.foreground);
+    for (int i = 0; i < tx.count; ++i) {
+        const double v = tx.first + i * tx.step;
+        const double x = toPixel({v, range_.top()}, plot).x();
+        const QString t = tickLabel(v, tx.step);
+        const double w = fm.horizontalAdvance(t);
+        p.drawText(QRectF(x - w / 2 - 2, plot.bottom() + 4, w + 4, fm.height()), Qt::AlignCenter, t);
+    }
+    for (int i = 0; i < ty.count; ++i) {
+        const double v = ty.first + i * ty.step;
+        const double y = toPixel({range_.left(), v}, plot).y();
+        const QString t = tickLabel(v, ty.step);
+        p.drawText(QRectF(rect.left(), y - fm.height() / 2, plot.left() - rect.left() - 6, fm.height()),
+                   Qt::AlignRight | Qt::AlignVCenter, t);
+    }
+    QFont tf = font();
+    tf.setBold(true);
+    p.setFont(tf);
+    const QFontMetricsF tfm(tf);
+    if (!xTitle_.isEmpty())
+        p.drawText(QRectF(plot.left(), plot.bottom() + 6 + fm.height(), plot.width(), tfm.height()),
+                   Qt::AlignCenter, xTitle_);
+    if (!yTitle_.isEmpty()) {
+        p.save();
+        p.translate(rect.left() + 4, plot.center().y());
+        p.rotate(-90);
+        p.drawText(QRectF(-plot.height() / 2, 0, plot.height(), tfm.height()), Qt::AlignCenter, yTitle_);
+        p.restore();
+    }
+    p.setFont(font());
+
+    // Points: round caps on zero-length lines are the fastest antialiased dots in QPainter.
+    p.save();
+    p.setClipRect(plot.adjusted(-1, -1, 1, 1));
+    const double s = pointSize();
+    const bool dim = !highlight_.isEmpty();
+    const QRectF cull = plot.adjusted(-s, -s, s, s);
+    auto drawRows = [&](const QVector<int> &rows, const QColor &c, double size) {
+        QPolygonF pts;
+        pts.reserve(rows.size());
+        for (int r : rows) {
+            const QPointF q = toPixel(points_[r], plot);
+            if (cull.contains(q))
+                pts.append(q);
+        }
+        p.setPen(QPen(c, size, Qt::SolidLine, Qt::RoundCap));
+        p.drawPoints(pts);
+    };
+    for (int g = 0; g < groups_.size(); ++g)
+        if (groups_[g].visible)
+            drawRows(rowsOf_[g], dim ? palette::mix(groups_[g].color, colors_.background, 0.75)
+                                     : groups_[g].color, s);
+    QVector<int> hlRows, selRows;
+    for (int r : highlight_)
+        if (rowActive(r) && !isSelected_.value(r))
+            hlRows.append(r);
+    for (int r : selection_)
+        if (rowActive(r))
+            selRows.append(r);
+    drawRows(hlRows, colors_.accent, s + 10);
+    drawRows(selRows, colors_.foreground, s + 10);
+    drawRows(hlRows + selRows, colors_.background, s + 4);
+    for (int r : hlRows + selRows)
+        drawRows({r}, groups_[group_[r]].color, s);
+    p.restore();
+
+    if (points_.isEmpty()) {
+        p.setPen(colors_.muted);
+        p.drawText(plot.adjusted(20, 20, -20, -20), Qt::AlignCenter | Qt::TextWordWrap,
+                   placeholder_.isEmpty() ? tr("The 2D map appears here after embedding.") : placeholder_);
+    }
+    paintLabels(p, plot, font());
+    if (legendOn)
+        LegendWidget::paint(p, QRectF(rect.right() - legendW, rect.top(), legendW, rect.height()),
+                            legendTitle_, entries, colors_, font());
+    p.restore();
+}
+
+QImage Scatter2DView::renderImage(const QSize &size)
+{
+    QImage img(size, QImage::Format_ARGB32_Premultiplied);
+    img.fill(colors_.background);
+    QPainter p(&img);
+    renderTo(p, QRectF(QPointF(0, 0), QSizeF(size)));
+    p.end();
+    return img;
+}
+
+bool Scatter2DView::exportSvg(const QString &path, const QSize &size, QString *error)
+{
+    QSvgGenerator svg;
+    svg.setFileName(path);
+    svg.setSize(size);
+    svg.setViewBox(QRect(QPoint(0, 0), size));
+    svg.setTitle(QStringLiteral("EmbedScope 2D map"));
+    QPainter p;
+    if (!p.begin(&svg)) {
+        if (error)
+            *error = tr("cannot write %1").arg(path);
+        return false;
+    }
+    renderTo(p, QRectF(QPointF(0, 0), QSizeF(size)));
+    p.end();
+    if (!QFileInfo(path).exists() || QFileInfo(path).size() == 0) {
+        if (error)
+            *error = tr("cannot write %1").arg(path);
+        return false;
+    }
+    return true;
+}
+
+} // namespace es

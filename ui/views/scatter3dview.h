@@ -1,0 +1,135 @@
+#pragma once
+// Scatter3DView: the 3D PCA / t-SNE map on Qt Data Visualization (Q3DScatter inside a
+// window container), with the same groups, colours, legend and selection API as the 2D
+// view (es::PointView).
+//
+// - One QScatter3DSeries per group; small sets use smooth spheres, above 5,000 points
+//   the series switch to MeshPoint with OptimizationStatic (one draw call per series).
+// - Rotate (right drag), zoom (wheel) and click-to-select come from Q3DScatter's input
+//   handler; a click on an item emits pointClicked(row). The selection and search hits
+//   are series of their own (larger markers in the foreground / accent colour), so any
+//   number of rows can be shown selected.
+// - Level of detail: above sampleLimit() points (default 300,000) the groups show a
+//   deterministic sample of that many points (same rows every time, in proportion to the
+//   groups); selected and highlighted rows are always drawn; the legend counts all rows.
+//   1M points would otherwise take ~4 s to the first frame and ~1 s per rotation step
+//   under software OpenGL (DESIGN.md s.7).
+// - renderImage() uses Q3DScatter::renderToImage (QWidget::grab of a window container is
+//   blank) and paints the legend beside it.
+// - Needs OpenGL: check isOpenGLAvailable() before constructing one; on the offscreen or
+//   minimal platforms Q3DScatter crashes in its constructor. Do not put it in a QSplitter
+//   next to an OpenGL QChartView (DESIGN.md s.7): use a QTabWidget or QStackedWidget.
+// - No hover signal: Q3DScatter has no hover picking (pointHovered is never emitted).
+//
+// Embedding:
+//   QString why;
+//   if (es::Scatter3DView::isOpenGLAvailable(&why)) {
+//       auto *view = new es::Scatter3DView;          // a QWidget, also an es::PointView
+//       view->setPoints(xyz); view->setColors(groupOfRow, groups);
+//       connect(view, &es::Scatter3DView::pointClicked, ...);
+//   } else { /* show `why`, keep the 2D views */ }
+#include "views/legend.h"
+#include "views/palette.h"
+#include "views/pointview.h"
+
+#include <QStringList>
+#include <QWidget>
+
+class Q3DScatter;
+class QScatter3DSeries;
+class QScrollArea;
+class QTimer;
+
+namespace es {
+
+class Scatter3DView : public QWidget, public PointView {
+    Q_OBJECT
+public:
+    explicit Scatter3DView(QWidget *parent = nullptr);
+    ~Scatter3DView() override;
+
+    // True when an OpenGL context can be created and made current (cached after the first
+    // call); otherwise false with a user-facing reason.
+    static bool isOpenGLAvailable(QString *why = nullptr);
+
+    // PointView
+    void setPoints(const QVector<QVector3D> &points) override;
+    void setColors(const QVector<int> &group, const QList<PointGroup> &groups) override;
+    void setSelection(const QVector<int> &rows) override;
+    void setHighlight(const QVector<int> &rows) override;
+    void resetView() override;
+    QImage renderImage(const QSize &size) override;
+
+    void setTexts(const QStringList &texts);
+    void setLegendTitle(const QString &title);
+    void setAxisTitles(const QString &x, const QString &y, const QString &z);
+    void setLegendVisible(bool on);
+    void setAutoRotate(bool on);
+    bool autoRotate() const;
+    void setSampleLimit(int n);
+    int sampleLimit() const { return sampleLimit_; }
+    // Rows drawn for the groups (all rows unless the level of detail sampled them).
+    int drawnCount() const;
+    bool isSampled() const { return sampled_; }
+
+    void setGroupVisible(int group, bool visible);
+    bool isGroupVisible(int group) const;
+    int pointCount() const { return int(points_.size()); }
+    const QVector<int> &selection() const { return selection_; }
+
+    // Selects the item of `row` as if the user had clicked it (tests, keyboard).
+    void clickRow(int row);
+
+    Q3DScatter *graph() const { return graph_; }
+    LegendWidget *legend() const { return legend_; }
+    QWidget *container() const { return container_; }
+
+signals:
+    void pointClicked(int row);
+    void pointsSelected(const QVector<int> &rows);
+    void pointHovered(int row);
+    void groupVisibilityChanged(int group, bool visible);
+
+protected:
+    void changeEvent(QEvent *) override;
+
+private:
+    void regroup();
+    void rebuildSeries();
+    void fillSeries();
+    void fillEmphasis();
+    void applyTheme();
+    void updateLegend();
+    void onItemSelected(QScatter3DSeries *series, int index);
+    QList<LegendEntry> legendEntries() const;
+    bool rowActive(int row) const;
+
+    QVector<QVector3D> points_;
+    QVector<int> givenGroup_;
+    QList<PointGroup> givenGroups_;
+    QVector<int> group_;
+    QList<PointGroup> groups_;
+    bool hasNoneGroup_ = false;
+    QVector<QVector<int>> rowsOf_;   // drawn rows per group (sampled above the limit)
+    QVector<int> counts_;            // all rows per group
+    QVector<int> selection_, highlight_;
+    QVector<int> selDrawn_, hlDrawn_; // rows in the selection / highlight series
+    QStringList texts_;
+    QString legendTitle_;
+    palette::ViewColors colors_;
+    bool legendVisible_ = true;
+    int sampleLimit_ = 300000;
+    bool sampled_ = false;
+    bool largeMode_ = false;
+    bool updatingSelection_ = false;
+
+    Q3DScatter *graph_ = nullptr;
+    QWidget *container_ = nullptr;
+    LegendWidget *legend_ = nullptr;
+    QScrollArea *legendScroll_ = nullptr;
+    QTimer *rotateTimer_ = nullptr;
+    QVector<QScatter3DSeries *> base_;
+    QScatter3DSeries *selSeries_ = nullptr, *hlSeries_ = nullptr;
+};
+
+} // namespace es
