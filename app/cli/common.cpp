@@ -77,10 +77,10 @@ EmbedderSpec embedderSpecFromArgs(const Args &args)
 {
     EmbedderSpec spec;
     spec.provider = args.get("--provider", "local");
-    static const char *known[] = {"local", "openai", "azure", "ollama", "tei"};
+    static const char *known[] = {"local", "lexical", "hybrid", "openai", "azure", "ollama", "tei"};
     if (std::find_if(std::begin(known), std::end(known), [&](const char *k) { return spec.provider == k; })
         == std::end(known))
-        throw UsageError("--provider must be one of local, openai, azure, ollama, tei; got '"
+        throw UsageError("--provider must be one of local, lexical, hybrid, openai, azure, ollama, tei; got '"
                          + spec.provider + "'");
     spec.model = args.get("--model");
     spec.baseUrl = args.get("--base-url");

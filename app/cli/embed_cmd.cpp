@@ -96,7 +96,7 @@ const Registrar reg{Command{
     "--api-key-env and are never printed or stored.",
     {
         {"--output", "-o", "OUT", "Output file: .npy (float32) or .csv", ""},
-        {"--provider", "", "P", "local, openai, azure, ollama or tei", "local"},
+        {"--provider", "", "P", "local, lexical, hybrid, openai, azure, ollama or tei", "local"},
         {"--model", "", "M", "Model name (required where the provider has no default)", ""},
         {"--base-url", "", "URL", "API root as the provider documents it", "provider default"},
         {"--api-key-env", "", "VAR", "Environment variable holding the API key", "OPENAI_API_KEY / AZURE_OPENAI_API_KEY"},

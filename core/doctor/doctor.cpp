@@ -1,0 +1,581 @@
+#include "doctor/doctor.h"
+
+#include "analysis/kmeans.h"
+#include "embed/local/tokenizer.h"
+#include "util/validate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <numeric>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace es::doctor {
+namespace {
+
+struct UnionFind {
+    std::vector<int> parent;
+    explicit UnionFind(int n) : parent(std::size_t(n)) { std::iota(parent.begin(), parent.end(), 0); }
+    int find(int x)
+    {
+        while (parent[std::size_t(x)] != x) {
+            parent[std::size_t(x)] = parent[std::size_t(parent[std::size_t(x)])];
+            x = parent[std::size_t(x)];
+        }
+        return x;
+    }
+    void unite(int a, int b)
+    {
+        a = find(a);
+        b = find(b);
+        if (a != b)
+            parent[std::size_t(std::max(a, b))] = std::min(a, b); // root = lowest row
+    }
+};
+
+void appendUtf8(std::string &out, char32_t cp)
+{
+    if (cp < 0x80) {
+        out += char(cp);
+    } else if (cp < 0x800) {
+        out += char(0xC0 | (cp >> 6));
+        out += char(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += char(0xE0 | (cp >> 12));
+        out += char(0x80 | ((cp >> 6) & 0x3F));
+        out += char(0x80 | (cp & 0x3F));
+    } else {
+        out += char(0xF0 | (cp >> 18));
+        out += char(0x80 | ((cp >> 12) & 0x3F));
+        out += char(0x80 | ((cp >> 6) & 0x3F));
+        out += char(0x80 | (cp & 0x3F));
+    }
+}
+
+std::string fmt(double v, const char *f = "%.3g")
+{
+    char buf[64];
+    std::snprintf(buf, sizeof buf, f, v);
+    return buf;
+}
+
+double median(std::vector<double> v)
+{
+    if (v.empty())
+        return 0;
+    const std::size_t mid = v.size() / 2;
+    std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(mid), v.end());
+    double m = v[mid];
+    if (v.size() % 2 == 0)
+        m = 0.5 * (m + *std::max_element(v.begin(), v.begin() + std::ptrdiff_t(mid)));
+    return m;
+}
+
+const std::unordered_set<std::string> &stopWords()
+{
+    static const std::unordered_set<std::string> words{
+        "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are",
+        "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by",
+        "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from",
+        "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him",
+        "himself", "his", "how", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more",
+        "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or",
+        "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some",
+        "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these",
+        "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we",
+        "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would",
+        "you", "your", "yours", "yourself", "yourselves", "s", "t", "don", "should", "now", "ll", "re",
+        "ve", "d", "m", "o", "y", "isn", "via", "etc", "may", "might", "must", "shall", "one", "two",
+        "use", "used", "using", "many", "much", "get", "got", "let", "like", "every", "within"};
+    return words;
+}
+
+} // namespace
+
+std::string normalizeText(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    bool space = false;
+    const auto *p = reinterpret_cast<const unsigned char *>(text.data());
+    const std::size_t n = text.size();
+    std::size_t i = 0;
+    while (i < n) {
+        const unsigned char b = p[i];
+        char32_t cp = b;
+        std::size_t len = 1;
+        if (b >= 0xC0 && b < 0xF8) {
+            len = b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+            if (i + len > n) {
+                len = 1;
+            } else {
+                cp = b & (0x7F >> len);
+                for (std::size_t k = 1; k < len; ++k)
+                    cp = (cp << 6) | (p[i + k] & 0x3F);
+            }
+        }
+        i += len;
+        const bool ws = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f'
+            || cp == 0xA0;
+        if (ws) {
+            space = !out.empty();
+            continue;
+        }
+        if (space)
+            out += ' ';
+        space = false;
+        appendUtf8(out, local::toLowerCodePoint(cp));
+    }
+    return out;
+}
+
+std::vector<DuplicateGroup> findDuplicates(const Matrix &unit, const analysis::Neighbors &nn,
+                                           const std::vector<std::string> &texts, double threshold,
+                                           int neighbours)
+{
+    const int n = int(unit.rows());
+    UnionFind uf(n);
+    const int k = std::min(neighbours, nn.k);
+    for (int i = 0; i < n && k > 0; ++i)
+        for (int r = 0; r < k && nn.sim(i, r) >= threshold; ++r)
+            uf.unite(i, nn.at(i, r));
+    std::vector<std::string> norm;
+    if (!texts.empty()) {
+        norm.reserve(texts.size());
+        std::unordered_map<std::string_view, int> first;
+        for (const auto &t : texts)
+            norm.push_back(normalizeText(t));
+        for (int i = 0; i < n; ++i) {
+            auto [it, inserted] = first.emplace(norm[std::size_t(i)], i);
+            if (!inserted)
+                uf.unite(it->second, i);
+        }
+    }
+    std::map<int, std::vector<int>> byRoot;
+    for (int i = 0; i < n; ++i)
+        byRoot[uf.find(i)].push_back(i);
+    std::vector<DuplicateGroup> groups;
+    for (auto &[root, rows] : byRoot) {
+        if (rows.size() < 2)
+            continue;
+        DuplicateGroup g;
+        g.rows = std::move(rows);
+        const int rep = g.rows.front();
+        g.exact = !norm.empty();
+        g.maxSimilarity = -1;
+        g.minSimilarity = 1;
+        for (int r : g.rows) {
+            const float s = r == rep ? 1.0f : unit.row(r).dot(unit.row(rep));
+            g.similarity.push_back(s);
+            if (r != rep) {
+                g.maxSimilarity = std::max(g.maxSimilarity, double(s));
+                g.minSimilarity = std::min(g.minSimilarity, double(s));
+                if (g.exact && norm[std::size_t(r)] != norm[std::size_t(rep)])
+                    g.exact = false;
+            }
+        }
+        groups.push_back(std::move(g));
+    }
+    std::sort(groups.begin(), groups.end(), [](const DuplicateGroup &a, const DuplicateGroup &b) {
+        if (a.rows.size() != b.rows.size())
+            return a.rows.size() > b.rows.size();
+        if (a.exact != b.exact)
+            return a.exact;
+        if (a.minSimilarity != b.minSimilarity)
+            return a.minSimilarity > b.minSimilarity;
+        return a.rows.front() < b.rows.front();
+    });
+    return groups;
+}
+
+std::vector<LabelDisagreement> findLabelDisagreements(const analysis::Neighbors &nn,
+                                                      const std::vector<std::string> &labels, int k,
+                                                      double share)
+{
+    std::vector<LabelDisagreement> out;
+    if (labels.empty())
+        return out;
+    k = std::min(k, nn.k);
+    const int n = int(labels.size());
+    std::map<std::string_view, std::pair<int, double>> votes; // count, summed similarity
+    for (int i = 0; i < n; ++i) {
+        const std::string &own = labels[std::size_t(i)];
+        if (own.empty())
+            continue;
+        votes.clear();
+        int counted = 0;
+        for (int r = 0; r < k; ++r) {
+            const std::string &l = labels[std::size_t(nn.at(i, r))];
+            if (l.empty() || nn.sim(i, r) <= 0.0f) // unrelated "neighbours" do not vote
+                continue;
+            auto &v = votes[l];
+            ++v.first;
+            v.second += nn.sim(i, r);
+            ++counted;
+        }
+        if (counted == 0)
+            continue;
+        // Majority: most votes, then the larger summed similarity, then the label's order.
+        auto best = votes.begin();
+        for (auto it = votes.begin(); it != votes.end(); ++it)
+            if (it->second.first > best->second.first
+                || (it->second.first == best->second.first && it->second.second > best->second.second))
+                best = it;
+        const double s = double(best->second.first) / counted;
+        if (best->first == own || s <= share)
+            continue;
+        LabelDisagreement d;
+        d.row = i;
+        d.label = own;
+        d.majorityLabel = std::string(best->first);
+        d.share = s;
+        const auto ownIt = votes.find(own);
+        d.ownShare = ownIt == votes.end() ? 0.0 : double(ownIt->second.first) / counted;
+        d.neighbours = counted;
+        for (int r = 0; r < k; ++r)
+            if (labels[std::size_t(nn.at(i, r))] == d.majorityLabel) {
+                d.nearestWithMajority = nn.at(i, r);
+                break;
+            }
+        out.push_back(std::move(d));
+    }
+    std::sort(out.begin(), out.end(), [](const LabelDisagreement &a, const LabelDisagreement &b) {
+        if (a.share != b.share)
+            return a.share > b.share;
+        if (a.ownShare != b.ownShare)
+            return a.ownShare < b.ownShare;
+        return a.row < b.row;
+    });
+    return out;
+}
+
+OutlierScores outlierScores(const analysis::Neighbors &nn, int k, OutlierMethod method, double mads,
+                            double lofMinimum)
+{
+    OutlierScores out;
+    k = std::min(k, nn.k);
+    const int n = nn.k > 0 ? int(nn.index.size() / std::size_t(nn.k)) : 0;
+    out.score.assign(std::size_t(n), 0.0);
+    if (n == 0 || k < 1)
+        return out;
+    auto dist = [&](int i, int r) { return std::max(0.0, 1.0 - double(nn.sim(i, r))); };
+    if (method == OutlierMethod::KnnDistance) {
+        for (int i = 0; i < n; ++i) {
+            double s = 0;
+            for (int r = 0; r < k; ++r)
+                s += dist(i, r);
+            out.score[std::size_t(i)] = s / k;
+        }
+    } else {
+        // Local outlier factor (Breunig et al. 2000) on cosine distance:
+        // reach(p, o) = max(kdist(o), d(p, o)); lrd(p) = 1 / mean reach; LOF = mean lrd(o) / lrd(p).
+        std::vector<double> kdist(static_cast<std::size_t>(n)), lrd(static_cast<std::size_t>(n));
+        for (int i = 0; i < n; ++i)
+            kdist[std::size_t(i)] = dist(i, k - 1);
+        for (int i = 0; i < n; ++i) {
+            double s = 0;
+            for (int r = 0; r < k; ++r)
+                s += std::max(kdist[std::size_t(nn.at(i, r))], dist(i, r));
+            lrd[std::size_t(i)] = 1.0 / std::max(s / k, 1e-10);
+        }
+        for (int i = 0; i < n; ++i) {
+            double s = 0;
+            for (int r = 0; r < k; ++r)
+                s += lrd[std::size_t(nn.at(i, r))];
+            out.score[std::size_t(i)] = s / k / lrd[std::size_t(i)];
+        }
+    }
+    out.median = median(out.score);
+    std::vector<double> dev(out.score.size());
+    for (std::size_t i = 0; i < dev.size(); ++i)
+        dev[i] = std::abs(out.score[i] - out.median);
+    out.mad = median(dev);
+    double scale = 1.4826 * out.mad;
+    if (scale <= 0) // more than half the scores equal: fall back to the mean absolute deviation
+        scale = 1.2533 * std::accumulate(dev.begin(), dev.end(), 0.0) / double(dev.size());
+    out.threshold = out.median + mads * scale;
+    if (method == OutlierMethod::Lof) // LOF's tail is heavy; near 1 means a normal local density
+        out.threshold = std::max(out.threshold, lofMinimum);
+    return out;
+}
+
+std::vector<std::vector<WordScore>> distinctiveWords(const std::vector<std::string> &texts,
+                                                      const std::vector<int> &groupOf, int groups, int count)
+{
+    std::vector<std::vector<WordScore>> out(std::size_t(std::max(groups, 0)));
+    if (texts.empty() || groups <= 0)
+        return out;
+    std::unordered_map<std::string, int> vocab;
+    std::vector<std::string> words;
+    std::vector<std::unordered_map<int, int>> tf(static_cast<std::size_t>(groups));
+    std::vector<double> total(std::size_t(groups), 0.0);
+    std::vector<double> freq;
+    std::vector<local::Token> tokens;
+    const auto &stop = stopWords();
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        const int g = groupOf[i];
+        if (g < 0 || g >= groups)
+            continue;
+        local::tokenize(texts[i], tokens);
+        for (const auto &t : tokens) {
+            if (t.kind != local::Token::Word || t.text.size() < 2 || stop.count(t.text))
+                continue;
+            auto [it, inserted] = vocab.emplace(t.text, int(words.size()));
+            if (inserted) {
+                words.push_back(t.text);
+                freq.push_back(0);
+            }
+            ++tf[std::size_t(g)][it->second];
+            total[std::size_t(g)] += 1;
+            freq[std::size_t(it->second)] += 1;
+        }
+    }
+    const double avg = std::accumulate(total.begin(), total.end(), 0.0) / groups;
+    for (int g = 0; g < groups; ++g) {
+        std::vector<WordScore> scores;
+        for (const auto &[w, c] : tf[std::size_t(g)])
+            scores.push_back({words[std::size_t(w)],
+                              double(c) / total[std::size_t(g)] * std::log(1.0 + avg / freq[std::size_t(w)])});
+        std::sort(scores.begin(), scores.end(), [](const WordScore &a, const WordScore &b) {
+            return a.score != b.score ? a.score > b.score : a.word < b.word;
+        });
+        if (int(scores.size()) > count)
+            scores.resize(std::size_t(count));
+        out[std::size_t(g)] = std::move(scores);
+    }
+    return out;
+}
+
+Result<DoctorReport> diagnose(const Matrix &vectors, const std::vector<std::string> &texts,
+                              const std::vector<std::string> &labels, const DoctorConfig &config,
+                              const Progress &progress, std::stop_token stop)
+{
+    if (auto s = checkVectors(vectors, {true, 2, "vectors"}); !s)
+        return s.error();
+    const int n = int(vectors.rows());
+    if (!texts.empty() && int(texts.size()) != n)
+        return Error{"doctor: " + std::to_string(texts.size()) + " texts for " + std::to_string(n) + " vectors"};
+    if (!labels.empty() && int(labels.size()) != n)
+        return Error{"doctor: " + std::to_string(labels.size()) + " labels for " + std::to_string(n) + " vectors"};
+    if (!(config.nearDuplicateThreshold > -1.0 && config.nearDuplicateThreshold <= 1.0))
+        return Error{"doctor: the near-duplicate threshold must be a cosine in (-1, 1]"};
+
+    DoctorReport rep;
+    int k = 1;
+    if (config.duplicates)
+        k = std::max(k, config.duplicateNeighbours);
+    if (config.labels && !labels.empty())
+        k = std::max(k, config.labelNeighbours);
+    if (config.outliers)
+        k = std::max(k, config.outlierNeighbours);
+    if (k > n - 1) {
+        rep.warnings.push_back("only " + std::to_string(n) + " items: neighbour lists shortened to "
+                               + std::to_string(n - 1));
+        k = n - 1;
+    }
+    const Progress nnProgress = [&progress](double f, std::string_view) { report(progress, 0.8 * f, "neighbours"); };
+    auto nn = analysis::knnCosine(vectors, k, nnProgress, stop);
+    if (!nn)
+        return nn.error();
+    const Matrix unit = normalizedRows(vectors);
+    if (stop.stop_requested())
+        return Error::cancel();
+
+    if (config.duplicates) {
+        report(progress, 0.82, "duplicates");
+        rep.duplicates = findDuplicates(unit, *nn, texts, config.nearDuplicateThreshold, config.duplicateNeighbours);
+    }
+    if (config.labels && !labels.empty()) {
+        report(progress, 0.85, "labels");
+        rep.disagreements = findLabelDisagreements(*nn, labels, config.labelNeighbours, config.disagreementShare);
+    }
+    if (config.outliers) {
+        report(progress, 0.88, "outliers");
+        auto o = outlierScores(*nn, config.outlierNeighbours, config.outlierMethod, config.outlierMads,
+                                config.lofMinimum);
+        rep.outlierMedian = o.median;
+        rep.outlierMad = o.mad;
+        rep.outlierThreshold = o.threshold;
+        const double scale = o.mad > 0 ? 1.4826 * o.mad : (o.threshold - o.median) / std::max(config.outlierMads, 1e-12);
+        for (int i = 0; i < n; ++i) {
+            const double s = o.score[std::size_t(i)];
+            if (s > o.threshold) {
+                Outlier x;
+                x.row = i;
+                x.score = s;
+                x.robustZ = scale > 0 ? (s - o.median) / scale : 0.0;
+                x.nearest = nn->at(i, 0);
+                x.nearestSimilarity = nn->sim(i, 0);
+                rep.outliers.push_back(x);
+            }
+        }
+        std::sort(rep.outliers.begin(), rep.outliers.end(), [](const Outlier &a, const Outlier &b) {
+            return a.score != b.score ? a.score > b.score : a.row < b.row;
+        });
+        rep.outlierScores = std::move(o.score);
+    }
+    if (stop.stop_requested())
+        return Error::cancel();
+
+    if (config.clusters) {
+        report(progress, 0.9, "clusters");
+        std::vector<std::string> names;
+        rep.clusterOf.assign(std::size_t(n), -1);
+        std::map<std::string, int> distinct;
+        for (const auto &l : labels)
+            distinct.emplace(l, 0);
+        if (config.clusterByLabel && config.clusterCount == 0 && distinct.size() >= 2) {
+            rep.clustersFromLabels = true;
+            int id = 0;
+            for (auto &[l, idx] : distinct) {
+                idx = id++;
+                names.push_back(l.empty() ? "(no label)" : l);
+            }
+            for (int i = 0; i < n; ++i)
+                rep.clusterOf[std::size_t(i)] = distinct[labels[std::size_t(i)]];
+        } else if (n >= 4) {
+            int kc = config.clusterCount > 0 ? config.clusterCount
+                                             : std::clamp(int(std::lround(std::sqrt(n / 2.0))), 2, 20);
+            kc = std::min(kc, n);
+            analysis::KMeansConfig kc2;
+            kc2.k = kc;
+            kc2.seed = config.seed;
+            auto km = analysis::kmeans(unit, kc2, {}, stop);
+            if (!km)
+                return km.error();
+            rep.clusterOf = km->labels;
+            for (int c = 0; c < kc; ++c)
+                names.push_back("cluster " + std::to_string(c + 1));
+        }
+        const int groups = int(names.size());
+        if (groups > 0) {
+            auto words = distinctiveWords(texts, rep.clusterOf, groups, config.wordCount);
+            Eigen::MatrixXd sum = Eigen::MatrixXd::Zero(groups, unit.cols());
+            std::vector<std::vector<int>> members(static_cast<std::size_t>(groups));
+            for (int i = 0; i < n; ++i) {
+                sum.row(rep.clusterOf[std::size_t(i)]) += unit.row(i).cast<double>();
+                members[std::size_t(rep.clusterOf[std::size_t(i)])].push_back(i);
+            }
+            for (int g = 0; g < groups; ++g) {
+                Cluster c;
+                c.id = g;
+                c.name = names[std::size_t(g)];
+                c.rows = std::move(members[std::size_t(g)]);
+                if (c.rows.empty())
+                    continue;
+                Eigen::VectorXf centre = sum.row(g).transpose().cast<float>();
+                const float cn = centre.norm();
+                if (cn > 0)
+                    centre /= cn;
+                std::vector<std::pair<float, int>> sims;
+                for (int r : c.rows)
+                    sims.emplace_back(unit.row(r).dot(centre), r);
+                const std::size_t m = std::min<std::size_t>(std::size_t(std::max(config.typicalCount, 0)), sims.size());
+                std::partial_sort(sims.begin(), sims.begin() + std::ptrdiff_t(m), sims.end(),
+                                  [](const auto &a, const auto &b) {
+                                      return a.first != b.first ? a.first > b.first : a.second < b.second;
+                                  });
+                for (std::size_t t = 0; t < m; ++t) {
+                    c.typical.push_back(sims[t].second);
+                    c.typicalSimilarity.push_back(sims[t].first);
+                }
+                c.words = std::move(words[std::size_t(g)]);
+                c.caption = c.name;
+                for (std::size_t w = 0; w < c.words.size() && w < 3; ++w)
+                    c.caption += (w == 0 ? ": " : ", ") + c.words[w].word;
+                rep.clusters.push_back(std::move(c));
+            }
+            // clusterOf indexes rep.clusters: renumber when empty clusters were dropped.
+            std::vector<int> remap(std::size_t(groups), -1);
+            for (std::size_t c = 0; c < rep.clusters.size(); ++c) {
+                remap[std::size_t(rep.clusters[c].id)] = int(c);
+                rep.clusters[c].id = int(c);
+            }
+            for (auto &g : rep.clusterOf)
+                g = remap[std::size_t(g)];
+        }
+    }
+    report(progress, 1.0, "done");
+    return rep;
+}
+
+std::string_view markName(Mark m)
+{
+    switch (m) {
+    case Mark::Keep: return "keep";
+    case Mark::Fix: return "fix";
+    case Mark::Drop: return "drop";
+    case Mark::None: break;
+    }
+    return "";
+}
+
+std::optional<Mark> parseMark(std::string_view name)
+{
+    if (name.empty())
+        return Mark::None;
+    if (name == "keep")
+        return Mark::Keep;
+    if (name == "fix")
+        return Mark::Fix;
+    if (name == "drop")
+        return Mark::Drop;
+    return std::nullopt;
+}
+
+std::vector<FindingRow> findingRows(const DoctorReport &report)
+{
+    std::vector<FindingRow> out;
+    for (std::size_t g = 0; g < report.duplicates.size(); ++g) {
+        const auto &grp = report.duplicates[g];
+        const std::string where = "group " + std::to_string(g + 1) + " (" + std::to_string(grp.rows.size()) + " rows)";
+        for (std::size_t i = 1; i < grp.rows.size(); ++i)
+            out.push_back({grp.exact ? "exact_duplicate" : "near_duplicate", grp.rows[i], grp.rows[0],
+                           double(grp.similarity[i]),
+                           where + (grp.exact ? ": same text after normalising case and spaces"
+                                              : ": cosine " + fmt(grp.similarity[i], "%.4f") + " to row "
+                                                    + std::to_string(grp.rows[0]))});
+    }
+    for (const auto &d : report.disagreements)
+        out.push_back({"label_disagreement", d.row, d.nearestWithMajority, d.share,
+                       "labelled '" + d.label + "'; " + std::to_string(int(std::lround(d.share * d.neighbours)))
+                           + " of " + std::to_string(d.neighbours) + " neighbours are '" + d.majorityLabel + "'"});
+    for (const auto &o : report.outliers)
+        out.push_back({"outlier", o.row, o.nearest, o.score,
+                       "score " + fmt(o.score) + " (robust z " + fmt(o.robustZ) + ", threshold "
+                           + fmt(report.outlierThreshold) + "); nearest cosine " + fmt(o.nearestSimilarity)});
+    for (const auto &c : report.clusters) {
+        std::string words;
+        for (const auto &w : c.words)
+            words += (words.empty() ? "" : " ") + w.word;
+        for (std::size_t t = 0; t < c.typical.size(); ++t)
+            out.push_back({"cluster", c.typical[t], -1, double(c.typicalSimilarity[t]),
+                           c.name + " (" + std::to_string(c.rows.size()) + " rows), typical #" + std::to_string(t + 1)
+                               + (words.empty() ? "" : "; words: " + words)});
+    }
+    return out;
+}
+
+Table findingTable(const std::vector<FindingRow> &findings, const std::vector<std::string> &texts,
+                   const std::vector<Mark> &marks)
+{
+    Table t;
+    t.header = {"finding", "row", "other_row", "score", "detail", "text"};
+    if (!marks.empty())
+        t.header.push_back("mark");
+    t.rows.reserve(findings.size());
+    for (const auto &f : findings) {
+        std::vector<std::string> r{f.finding, std::to_string(f.row),
+                                   f.otherRow >= 0 ? std::to_string(f.otherRow) : std::string(),
+                                   fmt(f.score, "%.6g"), f.detail,
+                                   std::size_t(f.row) < texts.size() ? texts[std::size_t(f.row)] : std::string()};
+        if (!marks.empty())
+            r.emplace_back(std::size_t(f.row) < marks.size() ? markName(marks[std::size_t(f.row)]) : "");
+        t.rows.push_back(std::move(r));
+    }
+    return t;
+}
+
+} // namespace es::doctor
