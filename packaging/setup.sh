@@ -31,7 +31,7 @@ PACKAGES=(
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
   fonts-dejavu-core
   python3 python3-numpy python3-sklearn
-  desktop-file-utils appstream dpkg-dev file
+  desktop-file-utils appstream dpkg-dev file libxml2-utils shared-mime-info
 )
 command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
@@ -64,6 +64,7 @@ fi
 
 # --- 3. Build -------------------------------------------------------------------------
 export CCACHE_DIR="${CCACHE_DIR:-$CACHE_DIR/ccache}"
+export CCACHE_BASEDIR="$ROOT"  # relative paths in the hash: a fresh clone reuses the cache
 if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
   say "Configuring the Release build in $BUILD_DIR"
   cmake --preset release -DEMBEDSCOPE_TEST_MODEL="$MODEL_FILE" >/dev/null
