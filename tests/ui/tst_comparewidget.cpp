@@ -1,0 +1,261 @@
+// CompareWidget on two models where one is a known rotation of the other except for one
+// planted item moved to another cluster: that item heads the neighbourhood-change table,
+// the aligned projections coincide elsewhere, the heatmaps and their difference are shown,
+// the summary figures are filled, and selection is linked (table -> both maps, map click ->
+// other map). A second case embeds texts with two offline models through the job runner.
+#include "views/comparewidget.h"
+
+#include "views/heatmapview.h"
+#include "views/scatter2dview.h"
+
+#include <Eigen/QR>
+#include <QChartView>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTabWidget>
+#include <QTest>
+
+#include "embed/local/local_embedder.h"
+#include "formats/texts.h"
+
+#include <random>
+
+using namespace es;
+
+namespace shot {
+// Screenshots for the docs and for review: only when $EMBEDSCOPE_SCREENSHOT_DIR is set and
+// the local model is available; the demo set topics300.csv embedded with the local model.
+inline QString dir() { return qEnvironmentVariable("EMBEDSCOPE_SCREENSHOT_DIR"); }
+inline bool load(es::Dataset &ds, std::shared_ptr<es::local::SifEmbedder> &sif, std::shared_ptr<es::Matrix> &vectors,
+                 QString *why)
+{
+    const QByteArray model = qgetenv("EMBEDSCOPE_MODEL");
+    if (dir().isEmpty() || model.isEmpty()) {
+        *why = "set EMBEDSCOPE_SCREENSHOT_DIR and EMBEDSCOPE_MODEL for screenshots";
+        return false;
+    }
+    auto loaded = es::formats::loadTexts(EMBEDSCOPE_SOURCE_DIR "/resources/datasets/topics300.csv");
+    auto opened = es::local::SifEmbedder::open(model.toStdString());
+    if (!loaded || !opened) {
+        *why = "cannot load topics300.csv or the model";
+        return false;
+    }
+    ds = loaded->dataset;
+    sif = std::shared_ptr<es::local::SifEmbedder>(std::move(*opened));
+    auto e = sif->embed(ds.texts);
+    if (!e) {
+        *why = QString::fromStdString(e.error().message);
+        return false;
+    }
+    vectors = std::make_shared<es::Matrix>(std::move(e->vectors));
+    return true;
+}
+} // namespace shot
+
+namespace {
+
+constexpr int kMoved = 7;
+
+struct Built {
+    Dataset dataset;
+    std::shared_ptr<Matrix> a, b;
+};
+
+Built build()
+{
+    const int n = 60, d = 16, groups = 3;
+    std::mt19937 rng(11);
+    std::normal_distribution<float> normal;
+    Matrix centres(groups, d);
+    for (int c = 0; c < groups; ++c)
+        for (int j = 0; j < d; ++j)
+            centres(c, j) = 2.0f * normal(rng);
+    Built b;
+    b.a = std::make_shared<Matrix>(n, d);
+    Column label{"label", {}};
+    const char *names[groups] = {"red", "green", "blue"};
+    for (int i = 0; i < n; ++i) {
+        for (int j = 0; j < d; ++j)
+            (*b.a)(i, j) = centres(i % groups, j) + 0.6f * normal(rng);
+        b.dataset.texts.push_back("item " + std::to_string(i));
+        label.values.push_back(names[i % groups]);
+    }
+    // B = A rotated by a random orthogonal matrix; row kMoved is moved to another cluster.
+    Eigen::MatrixXf g(d, d);
+    for (int i = 0; i < d; ++i)
+        for (int j = 0; j < d; ++j)
+            g(i, j) = normal(rng);
+    const Eigen::MatrixXf q = Eigen::HouseholderQR<Eigen::MatrixXf>(g).householderQ();
+    Matrix moved = *b.a;
+    moved.row(kMoved) = centres.row((kMoved + 1) % groups);
+    b.b = std::make_shared<Matrix>(moved * q);
+    b.dataset.columns.push_back(label);
+    b.dataset.labelColumn = 0;
+    return b;
+}
+
+} // namespace
+
+class TestCompareWidget : public QObject {
+    Q_OBJECT
+private slots:
+    void plantedChangeComesFirst()
+    {
+        const Built b = build();
+        CompareWidget w;
+        w.resize(1400, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.setDataset(b.dataset);
+        QSignalSpy compared(&w, &CompareWidget::compared);
+        w.compareVectors(b.a, "model A", b.b, "model B rotated");
+        QVERIFY(compared.wait(30000));
+        QVERIFY(w.result());
+
+        // The overlap table: the moved item first, with the lowest overlap; untouched
+        // clusters keep most of their neighbours.
+        QTableWidget *t = w.overlapTable();
+        QCOMPARE(t->rowCount(), 60);
+        QCOMPARE(t->item(0, 0)->text(), QString::number(kMoved));
+        const double first = t->item(0, 1)->data(Qt::UserRole).toDouble();
+        QVERIFY(first <= 0.2);
+        for (int r = 1; r < t->rowCount(); ++r)
+            QVERIFY(t->item(r, 1)->data(Qt::UserRole).toDouble() >= first);
+        QVERIFY(t->item(t->rowCount() - 1, 1)->data(Qt::UserRole).toDouble() >= 0.8);
+        QVERIFY(t->item(0, 1)->text().contains("/10"));
+        QCOMPARE(t->item(0, 2)->text(), QString("green")); // its label: 7 % 3 = 1
+
+        // Summary figures for both models; the rotation keeps the figures of A almost exactly.
+        const auto *r = w.result();
+        QVERIFY(r->summaryA.knnAccuracy > 0.9);
+        QVERIFY(std::abs(r->summaryA.silhouette - r->summaryB.silhouette) < 0.05);
+        QCOMPARE(w.summaryTable()->item(0, 0)->text(), QString("model A"));
+        QCOMPARE(w.summaryTable()->item(1, 0)->text(), QString("model B rotated"));
+        QCOMPARE(w.summaryTable()->item(0, 1)->text(), QString("16"));
+        QVERIFY(w.summaryTable()->item(0, 2)->text().startsWith("0.") || w.summaryTable()->item(0, 2)->text() == "1.000");
+
+        // Aligned projections: every item but the moved one lands in nearly the same place.
+        const Matrix &pa = r->projectionA, &pb = r->projectionB;
+        double far = 0;
+        for (int i = 0; i < 60; ++i)
+            if (i != kMoved)
+                far = std::max(far, double((pa.row(i) - pb.row(i)).norm()));
+        QVERIFY2(far < 0.1, qPrintable(QString::number(far)));
+        QCOMPARE(w.projectionA()->pointCount(), 60);
+        QCOMPARE(w.projectionB()->pointCount(), 60);
+
+        // Heatmaps: A, B and B - A, in the same order; the moved item's row differs.
+        QCOMPARE(w.heatmapA()->count(), 60);
+        QCOMPARE(w.heatmapB()->count(), 60);
+        QCOMPARE(w.heatmapDifference()->count(), 60);
+        const Matrix &diff = *w.heatmapDifference()->matrix();
+        double other = 0;
+        for (int i = 0; i < 60; ++i)
+            for (int j = 0; j < 60; ++j)
+                if (i != kMoved && j != kMoved)
+                    other = std::max(other, double(std::abs(diff(i, j))));
+        QVERIFY(other < 1e-4);
+        QVERIFY(diff.row(kMoved).cwiseAbs().maxCoeff() > 0.3);
+
+        // Linked selection: a click on the table's first line selects the item in both maps.
+        QSignalSpy activated(&w, &CompareWidget::rowsActivated);
+        const QRect cell = t->visualItemRect(t->item(0, 3));
+        QTest::mouseClick(t->viewport(), Qt::LeftButton, {}, cell.center());
+        QCOMPARE(activated.count(), 1);
+        QCOMPARE(activated.at(0).at(0).value<QVector<int>>(), QVector<int>{kMoved});
+        QCOMPARE(w.projectionA()->selection(), QVector<int>{kMoved});
+        QCOMPARE(w.projectionB()->selection(), QVector<int>{kMoved});
+
+        // A click on a point of map A selects it in map B and in the table.
+        w.tabs()->setCurrentIndex(0);
+        QTest::qWait(100);
+        Scatter2DView *mapA = w.projectionA();
+        const int target = 20;
+        const QPoint at = (mapA->positionOf(target) - mapA->chartView()->pos()).toPoint();
+        QTest::mouseClick(mapA->overlay(), Qt::LeftButton, {}, at);
+        QCOMPARE(w.projectionB()->selection(), QVector<int>{target});
+        QCOMPARE(w.selection(), QVector<int>{target});
+        const auto selected = t->selectionModel()->selectedRows();
+        QCOMPARE(selected.size(), 1);
+        QCOMPARE(t->item(selected[0].row(), 0)->text(), QString::number(target));
+        QCOMPARE(activated.count(), 2);
+
+        // A heatmap click selects both rows everywhere.
+        w.tabs()->setCurrentIndex(1);
+        QTest::qWait(100);
+        HeatmapView *h = w.heatmapB();
+        QTest::mouseClick(h, Qt::LeftButton, {}, h->cellRect(3, 9).center().toPoint());
+        QCOMPARE(w.projectionA()->selection(), (QVector<int>{3, 9}));
+    }
+
+    void embedsWithTwoOfflineModels()
+    {
+        Dataset ds;
+        const char *texts[] = {"the cat sleeps on the mat", "a dog runs in the park", "the kitten naps",
+                               "rain falls all day",        "storm clouds gather",     "sunny and warm today",
+                               "bread and soup for lunch",  "fry the onions",          "cheese on toast"};
+        Column label{"label", {}};
+        const char *labels[] = {"animals", "animals", "animals", "weather", "weather", "weather", "food", "food", "food"};
+        for (int i = 0; i < 9; ++i) {
+            ds.texts.push_back(texts[i]);
+            label.values.push_back(labels[i]);
+        }
+        ds.columns.push_back(label);
+        ds.labelColumn = 0;
+        CompareWidget w;
+        w.resize(1200, 700);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.setDataset(ds);
+        w.setModels("lexical", "lexical");
+        w.setK(3);
+        QSignalSpy compared(&w, &CompareWidget::compared);
+        QSignalSpy failed(&w, &CompareWidget::failed);
+        w.compare();
+        QVERIFY(compared.wait(60000) || !failed.isEmpty());
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.at(0).at(0).toString()));
+        // The same model twice: identical neighbourhoods, zero disparity.
+        QVERIFY(std::abs(w.result()->meanOverlap - 1.0) < 1e-9);
+        QVERIFY(w.result()->procrustesDisparity < 1e-6);
+        QCOMPARE(w.overlapTable()->rowCount(), 9);
+        QVERIFY(!w.nameA().isEmpty());
+
+        // A bad model string is reported, nothing starts.
+        w.setModels("lexical", "no-such-provider");
+        w.compare();
+        QVERIFY(!w.isRunning());
+    }
+
+    void screenshot()
+    {
+        Dataset ds;
+        std::shared_ptr<local::SifEmbedder> sif;
+        std::shared_ptr<Matrix> vectors;
+        QString why;
+        if (!shot::load(ds, sif, vectors, &why))
+            QSKIP(qPrintable(why));
+        CompareWidget w;
+        w.resize(1700, 1000);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.setDataset(ds);
+        w.setModels("local", "lexical");
+        QSignalSpy compared(&w, &CompareWidget::compared);
+        QSignalSpy failed(&w, &CompareWidget::failed);
+        w.compare();
+        QVERIFY(compared.wait(120000) || !failed.isEmpty());
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.at(0).at(0).toString()));
+        QTest::qWait(200);
+        QVERIFY(w.grab().save(shot::dir() + "/compare_projections.png"));
+        w.tabs()->setCurrentIndex(1);
+        QTest::qWait(200);
+        QVERIFY(w.grab().save(shot::dir() + "/compare_heatmaps.png"));
+        const auto *r = w.result();
+        qInfo("A %s knn %.3f sil %.3f | B %s knn %.3f sil %.3f | overlap %.3f disparity %.3f", qPrintable(w.nameA()),
+              r->summaryA.knnAccuracy, r->summaryA.silhouette, qPrintable(w.nameB()), r->summaryB.knnAccuracy,
+              r->summaryB.silhouette, r->meanOverlap, r->procrustesDisparity);
+    }
+};
+
+QTEST_MAIN(TestCompareWidget)
+#include "tst_comparewidget.moc"

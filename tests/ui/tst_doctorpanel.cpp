@@ -1,0 +1,334 @@
+// DoctorPanel on built data with known answers: a planted near-duplicate pair, an exact
+// duplicate (case/whitespace), a flipped label and a planted outlier are listed; clicking
+// a finding emits rowsActivated with its rows; marks reach the list, the marks object and
+// the exported CSV; the threshold control re-runs the doctor; cluster captions sit at the
+// clusters' mean positions.
+#include "views/doctorpanel.h"
+
+#include "jobs/jobrunner.h"
+
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "embed/local/local_embedder.h"
+#include "formats/texts.h"
+#include <QTreeWidget>
+
+#include <random>
+
+using namespace es;
+
+namespace shot {
+// Screenshots for the docs and for review: only when $EMBEDSCOPE_SCREENSHOT_DIR is set and
+// the local model is available; the demo set topics300.csv embedded with the local model.
+inline QString dir() { return qEnvironmentVariable("EMBEDSCOPE_SCREENSHOT_DIR"); }
+inline bool load(es::Dataset &ds, std::shared_ptr<es::local::SifEmbedder> &sif, std::shared_ptr<es::Matrix> &vectors,
+                 QString *why)
+{
+    const QByteArray model = qgetenv("EMBEDSCOPE_MODEL");
+    if (dir().isEmpty() || model.isEmpty()) {
+        *why = "set EMBEDSCOPE_SCREENSHOT_DIR and EMBEDSCOPE_MODEL for screenshots";
+        return false;
+    }
+    auto loaded = es::formats::loadTexts(EMBEDSCOPE_SOURCE_DIR "/resources/datasets/topics300.csv");
+    auto opened = es::local::SifEmbedder::open(model.toStdString());
+    if (!loaded || !opened) {
+        *why = "cannot load topics300.csv or the model";
+        return false;
+    }
+    ds = loaded->dataset;
+    sif = std::shared_ptr<es::local::SifEmbedder>(std::move(*opened));
+    auto e = sif->embed(ds.texts);
+    if (!e) {
+        *why = QString::fromStdString(e.error().message);
+        return false;
+    }
+    vectors = std::make_shared<es::Matrix>(std::move(e->vectors));
+    return true;
+}
+} // namespace shot
+
+namespace {
+
+constexpr int kNearA = 5, kNearB = 17, kExactA = 30, kExactB = 31, kFlipped = 12, kOutlier = 39;
+
+struct Built {
+    Dataset dataset;
+    std::shared_ptr<Matrix> vectors;
+};
+
+// 40 items in 4 labelled clusters of 10 (rows i with i % 4 == cluster), 32 dimensions.
+Built build()
+{
+    const char *labels[4] = {"animals", "weather", "food", "sport"};
+    const char *words[4][4] = {{"cat", "dog", "horse", "bird"},
+                               {"rain", "cloud", "storm", "wind"},
+                               {"bread", "soup", "onion", "cheese"},
+                               {"goal", "match", "team", "ball"}};
+    std::mt19937 rng(7);
+    std::normal_distribution<float> normal;
+    const int n = 40, d = 32;
+    Matrix centres(4, d);
+    for (int c = 0; c < 4; ++c)
+        for (int j = 0; j < d; ++j)
+            centres(c, j) = normal(rng);
+    auto v = std::make_shared<Matrix>(n, d);
+    Built b;
+    Column label{"label", {}};
+    for (int i = 0; i < n; ++i) {
+        const int c = i % 4;
+        for (int j = 0; j < d; ++j)
+            (*v)(i, j) = centres(c, j) + 0.5f * normal(rng);
+        b.dataset.texts.push_back("sentence " + std::to_string(i) + " about " + words[c][i % 3] + " and " +
+                                  words[c][(i / 4) % 4]);
+        label.values.push_back(labels[c]);
+    }
+    // Planted: a near duplicate (cos ~0.97), an exact duplicate after normalisation, a flipped
+    // label, an outlier far from everything.
+    for (int j = 0; j < d; ++j)
+        (*v)(kNearB, j) = (*v)(kNearA, j) + 0.25f * normal(rng);
+    b.dataset.texts[kNearB] = "a reworded copy of sentence five";
+    v->row(kExactB) = v->row(kExactA);
+    b.dataset.texts[kExactA] = "The same   sentence twice";
+    b.dataset.texts[kExactB] = "the same sentence TWICE ";
+    label.values[kExactB] = label.values[kExactA]; // same item, same label
+    label.values[kFlipped] = "weather"; // row 12 sits in the animals cluster
+    for (int j = 0; j < d; ++j)
+        (*v)(kOutlier, j) = 3.0f * normal(rng);
+    b.dataset.texts[kOutlier] = "an unrelated outlier";
+    b.dataset.columns.push_back(label);
+    b.dataset.labelColumn = 0;
+    b.vectors = v;
+    return b;
+}
+
+QTreeWidgetItem *findItem(QTreeWidget *tree, const QVector<int> &rows)
+{
+    for (int i = 0; i < tree->topLevelItemCount(); ++i)
+        if (DoctorPanel::rowsOf(tree->topLevelItem(i)) == rows)
+            return tree->topLevelItem(i);
+    return nullptr;
+}
+
+void clickItem(QTreeWidget *tree, QTreeWidgetItem *item)
+{
+    tree->scrollToItem(item);
+    const QRect r = tree->visualItemRect(item);
+    QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, QPoint(r.left() + 20, r.center().y()));
+}
+
+} // namespace
+
+class TestDoctorPanel : public QObject {
+    Q_OBJECT
+private slots:
+    void findsPlantedItemsAndActivatesRows()
+    {
+        const Built b = build();
+        JobRunner runner;
+        DoctorPanel panel(&runner);
+        panel.resize(700, 700);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+
+        QSignalSpy ready(&panel, &DoctorPanel::reportReady);
+        panel.setData(b.dataset, b.vectors);
+        QVERIFY(ready.wait(30000));
+        QVERIFY(panel.report());
+
+        // Near duplicates: exactly the planted pair (no clean pair flagged).
+        QTreeWidget *nearList = panel.list(DoctorPanel::NearDuplicates);
+        QCOMPARE(nearList->topLevelItemCount(), 1);
+        QTreeWidgetItem *pair = findItem(nearList, {kNearA, kNearB});
+        QVERIFY(pair);
+        QCOMPARE(pair->childCount(), 2);
+        QVERIFY(panel.tabs()->tabText(DoctorPanel::NearDuplicates).contains("(1)"));
+        // Exact duplicates: the case/whitespace pair.
+        QTreeWidget *exactList = panel.list(DoctorPanel::ExactDuplicates);
+        QCOMPARE(exactList->topLevelItemCount(), 1);
+        QVERIFY(findItem(exactList, {kExactA, kExactB}));
+        // Label disagreement: the flipped row, neighbours say "animals"; at most one other (the
+        // outlier, whose neighbours are arbitrary).
+        QTreeWidget *labels = panel.list(DoctorPanel::Labels);
+        QString listed;
+        for (int i = 0; i < labels->topLevelItemCount(); ++i)
+            listed += labels->topLevelItem(i)->text(0) + ' ';
+        QVERIFY2(labels->topLevelItemCount() >= 1 && labels->topLevelItemCount() <= 2, qPrintable(listed));
+        QTreeWidgetItem *flipped = nullptr;
+        for (int i = 0; i < labels->topLevelItemCount(); ++i)
+            if (labels->topLevelItem(i)->text(0) == QString::number(kFlipped))
+                flipped = labels->topLevelItem(i);
+        QVERIFY(flipped);
+        QCOMPARE(flipped->text(1), QString("weather"));
+        QCOMPARE(flipped->text(2), QString("animals"));
+        QVERIFY(flipped->text(3).endsWith('%'));
+        // Outliers: the planted one first.
+        QTreeWidget *outliers = panel.list(DoctorPanel::Outliers);
+        QVERIFY(outliers->topLevelItemCount() >= 1 && outliers->topLevelItemCount() <= 2);
+        QCOMPARE(outliers->topLevelItem(0)->text(0), QString::number(kOutlier));
+        // Clusters: the four labels, each with typical sentences and words.
+        QTreeWidget *clusters = panel.list(DoctorPanel::Clusters);
+        QCOMPARE(clusters->topLevelItemCount(), 4);
+        QVERIFY(clusters->topLevelItem(0)->childCount() > 0);
+        QVERIFY(!clusters->topLevelItem(0)->text(3).isEmpty());
+
+        // Clicking the duplicate pair (a real mouse click in the shown list) activates both rows.
+        QSignalSpy activated(&panel, &DoctorPanel::rowsActivated);
+        panel.tabs()->setCurrentIndex(DoctorPanel::NearDuplicates);
+        QTest::qWait(50);
+        clickItem(nearList, pair);
+        QCOMPARE(activated.count(), 1);
+        QCOMPARE(activated.at(0).at(0).value<QVector<int>>(), (QVector<int>{kNearA, kNearB}));
+        // A label finding activates the item and its nearest neighbour with the majority label.
+        panel.tabs()->setCurrentIndex(DoctorPanel::Labels);
+        QTest::qWait(50);
+        clickItem(labels, flipped);
+        QCOMPARE(activated.count(), 2);
+        const auto rows = activated.at(1).at(0).value<QVector<int>>();
+        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows[0], kFlipped);
+        QCOMPARE(b.dataset.columns[0].values[std::size_t(rows[1])], std::string("animals"));
+
+        // Marks: drop the duplicate pair with the button; the list shows it, the object has it.
+        panel.tabs()->setCurrentIndex(DoctorPanel::NearDuplicates);
+        QTest::qWait(50);
+        clickItem(nearList, pair);
+        QSignalSpy marksChanged(panel.marks(), &DoctorMarks::marksChanged);
+        auto *drop = panel.findChild<QPushButton *>("mark_drop");
+        QVERIFY(drop);
+        QTest::mouseClick(drop, Qt::LeftButton);
+        QCOMPARE(marksChanged.count(), 1);
+        QCOMPARE(panel.marks()->mark(kNearA), doctor::Mark::Drop);
+        QCOMPARE(panel.marks()->mark(kNearB), doctor::Mark::Drop);
+        QCOMPARE(panel.marks()->markedCount(), 2);
+        QCOMPARE(pair->text(2), QString("drop"));
+        QCOMPARE(pair->child(1)->text(2), QString("drop"));
+        // Keyboard: K keeps the selected label finding.
+        panel.tabs()->setCurrentIndex(DoctorPanel::Labels);
+        QTest::qWait(50);
+        clickItem(labels, flipped);
+        QTest::keyClick(labels, Qt::Key_K);
+        QCOMPARE(panel.marks()->mark(kFlipped), doctor::Mark::Keep);
+        QCOMPARE(flipped->text(4), QString("keep"));
+        // Project round trip.
+        const QStringList saved = panel.marks()->toStrings();
+        QCOMPARE(saved.size(), 40);
+        QCOMPARE(saved[kNearA], QString("drop"));
+        DoctorMarks restored;
+        restored.fromStrings(saved);
+        QCOMPARE(restored.marks(), panel.marks()->marks());
+
+        // Export: the CSV has the findings and the mark column.
+        QTemporaryDir dir;
+        const QString path = dir.filePath("findings.csv");
+        QString error;
+        QVERIFY2(panel.exportCsv(path, &error), qPrintable(error));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString csv = QString::fromUtf8(f.readAll());
+        QVERIFY(csv.startsWith("finding,row,other_row,score,detail,text,mark"));
+        QVERIFY(csv.contains(QStringLiteral("near_duplicate,%1,%2").arg(kNearA).arg(kNearB)) ||
+                csv.contains(QStringLiteral("near_duplicate,%1,%2").arg(kNearB).arg(kNearA)));
+        QVERIFY(csv.contains("exact_duplicate"));
+        QVERIFY(csv.contains("label_disagreement," + QString::number(kFlipped)));
+        QVERIFY(csv.contains(",drop"));
+        QVERIFY(csv.contains(",keep"));
+
+        // Raising the threshold above the pair's cosine re-runs the doctor and drops the group.
+        const double pairCos = panel.report()->duplicates.front().exact
+                                   ? panel.report()->duplicates.back().minSimilarity
+                                   : panel.report()->duplicates.front().minSimilarity;
+        QVERIFY(pairCos > 0.95 && pairCos < 0.995);
+        auto *threshold = panel.findChild<QDoubleSpinBox *>();
+        QVERIFY(threshold);
+        threshold->setValue(0.998);
+        QVERIFY(ready.wait(30000));
+        QCOMPARE(panel.list(DoctorPanel::NearDuplicates)->topLevelItemCount(), 0);
+        QCOMPARE(panel.list(DoctorPanel::ExactDuplicates)->topLevelItemCount(), 1);
+        QCOMPARE(panel.config().nearDuplicateThreshold, 0.998);
+        // Marks survive a re-run.
+        QCOMPARE(panel.marks()->mark(kNearA), doctor::Mark::Drop);
+    }
+
+    void captionsAtClusterMeans()
+    {
+        doctor::DoctorReport report;
+        doctor::Cluster a;
+        a.rows = {0, 1};
+        a.caption = "animals: cat, dog";
+        doctor::Cluster b;
+        b.rows = {2, 3, 4};
+        b.caption = "food: soup";
+        report.clusters = {a, b};
+        const QVector<QVector3D> coords = {{0, 0, 0}, {2, 2, 0}, {10, 0, 0}, {11, 3, 0}, {12, 0, 0}};
+        const auto captions = clusterCaptions(report, coords);
+        QCOMPARE(captions.size(), 2);
+        QCOMPARE(captions[0].position, QPointF(1, 1));
+        QCOMPARE(captions[0].text, QString("animals: cat, dog"));
+        QCOMPARE(captions[1].position, QPointF(11, 1));
+        QCOMPARE(captions[1].size, 3);
+    }
+
+    void cancelLeavesPanelUsable()
+    {
+        const Built b = build();
+        DoctorPanel panel; // its own runner
+        panel.setAutoRun(false);
+        panel.setData(b.dataset, b.vectors);
+        QVERIFY(!panel.report());
+        panel.run();
+        panel.cancel();
+        QVERIFY(panel.jobRunner()->waitForIdle(30000));
+        QSignalSpy ready(&panel, &DoctorPanel::reportReady);
+        panel.run();
+        QVERIFY(ready.wait(30000));
+        QVERIFY(panel.report());
+        QCOMPARE(panel.list(DoctorPanel::NearDuplicates)->topLevelItemCount(), 1);
+        panel.clear();
+        QVERIFY(!panel.report());
+        QCOMPARE(panel.list(DoctorPanel::NearDuplicates)->topLevelItemCount(), 0);
+    }
+
+    void screenshot()
+    {
+        Dataset ds;
+        std::shared_ptr<local::SifEmbedder> sif;
+        std::shared_ptr<Matrix> vectors;
+        QString why;
+        if (!shot::load(ds, sif, vectors, &why))
+            QSKIP(qPrintable(why));
+        DoctorPanel panel;
+        panel.resize(560, 860);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QSignalSpy ready(&panel, &DoctorPanel::reportReady);
+        panel.setData(ds, vectors);
+        QVERIFY(ready.wait(60000));
+        const char *names[] = {"near", "exact", "labels", "outliers", "clusters"};
+        for (int t = 0; t < DoctorPanel::TabCount; ++t) {
+            panel.tabs()->setCurrentIndex(t);
+            QTest::qWait(100);
+            QVERIFY(panel.grab().save(shot::dir() + "/doctor_" + names[t] + ".png"));
+        }
+        // A lower threshold, to see near-duplicate groups in the demo set.
+        doctor::DoctorConfig cfg = panel.config();
+        cfg.nearDuplicateThreshold = 0.85;
+        panel.setConfig(cfg);
+        panel.run();
+        QVERIFY(ready.wait(60000));
+        panel.tabs()->setCurrentIndex(DoctorPanel::NearDuplicates);
+        QTest::qWait(100);
+        QVERIFY(panel.grab().save(shot::dir() + "/doctor_near_085.png"));
+        qInfo("near %d exact %d labels %d outliers %d clusters %d", panel.list(DoctorPanel::NearDuplicates)->topLevelItemCount(),
+              panel.list(DoctorPanel::ExactDuplicates)->topLevelItemCount(), panel.list(DoctorPanel::Labels)->topLevelItemCount(),
+              panel.list(DoctorPanel::Outliers)->topLevelItemCount(), panel.list(DoctorPanel::Clusters)->topLevelItemCount());
+    }
+};
+
+QTEST_MAIN(TestDoctorPanel)
+#include "tst_doctorpanel.moc"

@@ -1,0 +1,201 @@
+// ExplainView: with the local model the pair table holds the exact split (every value
+// together sums to the cosine of the two sentence vectors) and the words are highlighted;
+// with another model nothing is computed until the user clicks Estimate, and the result is
+// labelled an estimate.
+#include "views/explainview.h"
+
+#include "embed/lexical/lexical_embedder.h"
+#include "jobs/jobrunner.h"
+
+#include <QFile>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTest>
+
+#include "embed/local/local_embedder.h"
+#include "formats/texts.h"
+#include <QTextBrowser>
+
+using namespace es;
+
+namespace shot {
+// Screenshots for the docs and for review: only when $EMBEDSCOPE_SCREENSHOT_DIR is set and
+// the local model is available; the demo set topics300.csv embedded with the local model.
+inline QString dir() { return qEnvironmentVariable("EMBEDSCOPE_SCREENSHOT_DIR"); }
+inline bool load(es::Dataset &ds, std::shared_ptr<es::local::SifEmbedder> &sif, std::shared_ptr<es::Matrix> &vectors,
+                 QString *why)
+{
+    const QByteArray model = qgetenv("EMBEDSCOPE_MODEL");
+    if (dir().isEmpty() || model.isEmpty()) {
+        *why = "set EMBEDSCOPE_SCREENSHOT_DIR and EMBEDSCOPE_MODEL for screenshots";
+        return false;
+    }
+    auto loaded = es::formats::loadTexts(EMBEDSCOPE_SOURCE_DIR "/resources/datasets/topics300.csv");
+    auto opened = es::local::SifEmbedder::open(model.toStdString());
+    if (!loaded || !opened) {
+        *why = "cannot load topics300.csv or the model";
+        return false;
+    }
+    ds = loaded->dataset;
+    sif = std::shared_ptr<es::local::SifEmbedder>(std::move(*opened));
+    auto e = sif->embed(ds.texts);
+    if (!e) {
+        *why = QString::fromStdString(e.error().message);
+        return false;
+    }
+    vectors = std::make_shared<es::Matrix>(std::move(e->vectors));
+    return true;
+}
+} // namespace shot
+
+class TestExplainView : public QObject {
+    Q_OBJECT
+private slots:
+    void estimateOnDemandForOtherModels()
+    {
+        JobRunner runner;
+        ExplainView view(&runner);
+        view.resize(800, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setEmbedder(std::make_shared<lexical::TfidfEmbedder>());
+        view.setTexts({"the cat sleeps on the warm mat", "a cat naps on the mat", "stocks fell sharply"});
+
+        view.explainRows(0, 1);
+        QCOMPARE(view.mode(), ExplainView::Mode::Offer);
+        QVERIFY(!runner.isBusy()); // nothing embedded before the user asks
+        QCOMPARE(view.togetherTable()->rowCount(), 0);
+        QVERIFY(view.estimateButton()->isVisible());
+        QVERIFY(view.estimateButton()->text().contains("15")); // 2 texts + 13 words
+
+        QSignalSpy explained(&view, &ExplainView::explained);
+        QTest::mouseClick(view.estimateButton(), Qt::LeftButton);
+        QVERIFY(explained.wait(30000));
+        QCOMPARE(view.mode(), ExplainView::Mode::Estimate);
+        QVERIFY(!view.isExact());
+        QVERIFY(view.cosine() > 0.1 && view.cosine() < 1.0);
+        // Labelled as an estimate: badge, column header, table title and the text.
+        auto *badge = view.findChild<QLabel *>("explainBadge");
+        QVERIFY(badge);
+        QCOMPARE(badge->text(), QString("ESTIMATE"));
+        QVERIFY(view.togetherTable()->horizontalHeaderItem(2)->text().contains("est."));
+        QVERIFY(view.sentences()->toPlainText().contains("Estimate, not an exact split"));
+        // The shared words "cat" and "mat" pull the texts together.
+        QStringList together;
+        for (int r = 0; r < view.togetherTable()->rowCount(); ++r)
+            together << view.togetherTable()->item(r, 0)->text();
+        QVERIFY(together.contains("cat"));
+        QVERIFY(together.contains("mat"));
+        const auto values = view.tableValues();
+        QVERIFY(values.size() >= 10);
+    }
+
+    void exactSplitSumsToCosine()
+    {
+        const QByteArray modelPath = qgetenv("EMBEDSCOPE_MODEL");
+        if (modelPath.isEmpty() || !QFile::exists(QString::fromLocal8Bit(modelPath))) {
+            if (qgetenv("EMBEDSCOPE_REQUIRE_MODEL") == "1")
+                QFAIL("EMBEDSCOPE_REQUIRE_MODEL=1 but $EMBEDSCOPE_MODEL names no model file");
+            QSKIP("no local model ($EMBEDSCOPE_MODEL unset)");
+        }
+        auto opened = local::SifEmbedder::open(modelPath.toStdString());
+        QVERIFY2(opened, opened ? "" : opened.error().message.c_str());
+        std::shared_ptr<local::SifEmbedder> sif(std::move(*opened));
+
+        const QString a = "The cat sleeps on the warm mat.", b = "A kitten naps on a rug, far from the stock market.";
+        auto vectors = sif->embed({a.toStdString(), b.toStdString()});
+        QVERIFY(vectors);
+        const auto &m = vectors->vectors;
+        const double cosine = double(m.row(0).dot(m.row(1))) / (double(m.row(0).norm()) * double(m.row(1).norm()));
+
+        JobRunner runner;
+        ExplainView view(&runner);
+        view.resize(900, 650);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setEmbedder(sif);
+        view.setTexts({a, b});
+        QSignalSpy explained(&view, &ExplainView::explained);
+        view.explainRows(0, 1);
+        QVERIFY(explained.wait(30000));
+        QCOMPARE(view.mode(), ExplainView::Mode::Exact);
+        QVERIFY(!view.estimateButton()->isVisible());
+        QVERIFY(std::abs(view.cosine() - cosine) < 1e-4);
+
+        // Every pair shown, and all values sum to the cosine.
+        const auto values = view.tableValues();
+        QVERIFY(values.size() > 20);
+        double sum = 0;
+        for (double v : values)
+            sum += v;
+        QVERIFY2(std::abs(sum - cosine) < 1e-4, qPrintable(QString("sum %1, cosine %2").arg(sum).arg(cosine)));
+        // Both tables are sorted: together descending, apart ascending (most negative first).
+        QTableWidget *t = view.togetherTable(), *p = view.apartTable();
+        QVERIFY(t->rowCount() > 0 && p->rowCount() > 0);
+        for (int r = 1; r < t->rowCount(); ++r)
+            QVERIFY(t->item(r - 1, 2)->data(Qt::UserRole).toDouble() >= t->item(r, 2)->data(Qt::UserRole).toDouble());
+        for (int r = 1; r < p->rowCount(); ++r)
+            QVERIFY(p->item(r - 1, 2)->data(Qt::UserRole).toDouble() <= p->item(r, 2)->data(Qt::UserRole).toDouble());
+        QVERIFY(p->item(0, 2)->data(Qt::UserRole).toDouble() < 0);
+        // The strongest pair is shown first and its words are the model's words.
+        QVERIFY(!t->item(0, 0)->text().isEmpty());
+        QVERIFY(a.toLower().contains(t->item(0, 0)->text()));
+        QVERIFY(b.toLower().contains(t->item(0, 1)->text()));
+
+        // The sentences are shown with highlighted words (coloured spans) and the cosine.
+        const QString html = view.sentences()->toHtml();
+        QVERIFY(html.contains("background-color"));
+        const QString plain = view.sentences()->toPlainText();
+        QVERIFY(plain.contains("kitten"));
+        QVERIFY(plain.contains(QString::number(cosine, 'f', 4)));
+        auto *badge = view.findChild<QLabel *>("explainBadge");
+        QCOMPARE(badge->text(), QString("exact split"));
+
+        // A heatmap-style request for another pair replaces the result.
+        view.explainTexts("The cat sleeps.", "The cat sleeps.");
+        QVERIFY(explained.wait(30000));
+        QVERIFY(std::abs(view.cosine() - 1.0) < 1e-4);
+    }
+
+    void screenshot()
+    {
+        Dataset ds;
+        std::shared_ptr<local::SifEmbedder> sif;
+        std::shared_ptr<Matrix> vectors;
+        QString why;
+        if (!shot::load(ds, sif, vectors, &why))
+            QSKIP(qPrintable(why));
+        // Row 0 and its most similar other row.
+        Matrix unit = vectors->rowwise().normalized();
+        Eigen::VectorXf sims = unit * unit.row(0).transpose();
+        sims(0) = -2;
+        Eigen::Index best = 0;
+        sims.maxCoeff(&best);
+        QStringList texts;
+        for (const auto &t : ds.texts)
+            texts << QString::fromStdString(t);
+        ExplainView view;
+        view.resize(900, 640);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setEmbedder(sif);
+        view.setTexts(texts);
+        QSignalSpy explained(&view, &ExplainView::explained);
+        view.explainRows(0, int(best));
+        QVERIFY(explained.wait(30000));
+        QTest::qWait(100);
+        QVERIFY(view.grab().save(shot::dir() + "/explain_exact.png"));
+        view.setEmbedder(std::make_shared<lexical::TfidfEmbedder>());
+        QTest::qWait(100);
+        QVERIFY(view.grab().save(shot::dir() + "/explain_offer.png"));
+        view.estimate();
+        QVERIFY(explained.wait(30000));
+        QTest::qWait(100);
+        QVERIFY(view.grab().save(shot::dir() + "/explain_estimate.png"));
+    }
+};
+
+QTEST_MAIN(TestExplainView)
+#include "tst_explainview.moc"
