@@ -10,6 +10,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 MODEL_FILE="${XDG_DATA_HOME:-$HOME/.local/share}/embedscope/models/glove-100d.esm"
 export CCACHE_DIR="${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/embedscope/ccache}"
+export CCACHE_BASEDIR="$ROOT"  # relative paths in the hash: a fresh clone reuses the cache
 
 echo "==> Core-only configuration (no Qt)" >&2
 [ -f "$ROOT/build/core-only/CMakeCache.txt" ] || cmake --preset core-only >/dev/null
