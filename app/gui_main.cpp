@@ -1,10 +1,82 @@
 #include "gui_main.h"
 
 #include "mainwindow.h"
+#include "models/sentencemodel.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QItemSelectionModel>
+#include <QScreen>
+#include <QTabWidget>
+#include <QTimer>
+
+#include <iostream>
 
 namespace es {
+
+namespace {
+
+// Developer option: `embedscope FILE --screenshot OUT.png [--size WxH] [--tab N]
+// [--select ROW]` opens FILE, waits until every job has finished, grabs the window into
+// OUT.png and exits (0 on success). Used to look at the window under xvfb-run.
+struct GuiOptions {
+    QString file;
+    QString screenshot;
+    QSize size;
+    int tab = -1;
+    int select = -1;
+    int timeoutSeconds = 180;
+};
+
+bool parseOptions(const QStringList &args, GuiOptions &o)
+{
+    for (int i = 1; i < args.size(); ++i) {
+        const QString &a = args.at(i);
+        auto value = [&](QString &out) {
+            if (i + 1 >= args.size()) {
+                std::cerr << "embedscope: " << a.toStdString() << " needs a value\n";
+                return false;
+            }
+            out = args.at(++i);
+            return true;
+        };
+        QString v;
+        if (a == QLatin1String("--screenshot")) {
+            if (!value(o.screenshot))
+                return false;
+        } else if (a == QLatin1String("--size")) {
+            if (!value(v))
+                return false;
+            const QStringList wh = v.split(QLatin1Char('x'));
+            if (wh.size() != 2 || wh[0].toInt() < 200 || wh[1].toInt() < 200) {
+                std::cerr << "embedscope: --size wants WIDTHxHEIGHT, e.g. 1600x1000\n";
+                return false;
+            }
+            o.size = QSize(wh[0].toInt(), wh[1].toInt());
+        } else if (a == QLatin1String("--tab")) {
+            if (!value(v))
+                return false;
+            o.tab = v.toInt();
+        } else if (a == QLatin1String("--select")) {
+            if (!value(v))
+                return false;
+            o.select = v.toInt() - 1;
+        } else if (a == QLatin1String("--timeout")) {
+            if (!value(v))
+                return false;
+            o.timeoutSeconds = v.toInt();
+        } else if (o.file.isEmpty() && !a.startsWith(QLatin1String("--"))) {
+            o.file = a;
+        } else {
+            std::cerr << "embedscope: unexpected argument " << a.toStdString() << "\n";
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
 
 int runGui(int argc, char **argv)
 {
@@ -13,12 +85,60 @@ int runGui(int argc, char **argv)
     QApplication::setOrganizationName(QStringLiteral("EmbedScope"));
     QApplication::setApplicationVersion(QStringLiteral(EMBEDSCOPE_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("io.github.embedscope.EmbedScope"));
+    GuiOptions opt;
+    if (!parseOptions(QApplication::arguments(), opt))
+        return 2;
+
     MainWindow window;
+    if (opt.size.isValid())
+        window.resize(opt.size);
     window.show();
-    const QStringList args = QApplication::arguments();
-    if (args.size() > 1)
-        window.openFile(args.at(1));
-    return QApplication::exec();
+    if (!opt.file.isEmpty())
+        window.openFile(opt.file);
+    if (opt.screenshot.isEmpty())
+        return QApplication::exec();
+
+    // Screenshot mode: let the window settle, wait for the jobs (the load job starts the
+    // embedding, which starts the analysis), then grab.
+    QElapsedTimer clock;
+    clock.start();
+    int rc = 1;
+    QTimer::singleShot(0, &window, [&] {
+        const int timeout = opt.timeoutSeconds * 1000;
+        while (clock.elapsed() < timeout) {
+            window.waitForJobs(int(timeout - clock.elapsed()));
+            // Two idle checks a little apart: a finished job may have queued the next one.
+            QElapsedTimer settle;
+            settle.start();
+            while (settle.elapsed() < 300)
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+            if (window.waitForJobs(10))
+                break;
+        }
+        if (opt.tab >= 0 && opt.tab < window.viewTabs()->count())
+            window.viewTabs()->setCurrentIndex(opt.tab);
+        if (opt.select >= 0 && opt.select < window.sentenceModel()->rowCount())
+            window.selectionModel()->setCurrentIndex(
+                window.sentenceModel()->index(opt.select, 0),
+                QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        QElapsedTimer paint;
+        paint.start();
+        while (paint.elapsed() < 500)
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        const QPixmap shot = window.grab();
+        if (shot.save(opt.screenshot)) {
+            std::cout << "screenshot: " << QFileInfo(opt.screenshot).absoluteFilePath().toStdString() << " ("
+                      << shot.width() << "x" << shot.height() << ")\n";
+            if (!window.lastError().isEmpty())
+                std::cout << "last error shown: " << window.lastError().toStdString() << "\n";
+            rc = 0;
+        } else {
+            std::cerr << "embedscope: could not write " << opt.screenshot.toStdString() << "\n";
+        }
+        QApplication::exit(rc);
+    });
+    QApplication::exec();
+    return rc;
 }
 
 } // namespace es

@@ -1,18 +1,1883 @@
 #include "mainwindow.h"
 
+#include "analysis/neighbors.h"
+#include "analysis/pca.h"
+#include "analysis/similarity.h"
+#include "embed/embedder.h"
+#include "analysis/ordering.h"
+#include "formats/detect.h"
+#include "formats/project.h"
+#include "formats/texts.h"
+#include "dialogs/providerdialog.h"
+#include "formats/vectors.h"
+#include "jobs/jobrunner.h"
+#include "keystore.h"
+#include "models/sentencemodel.h"
+#include "theme.h"
+#include "views/heatmapview.h"
+#include "views/legend.h"
+#include "views/inspectorview.h"
+#include "views/palette.h"
+#include "views/pointview.h"
+#include "views/scatter2dview.h"
+#include "views/scatter3dview.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QElapsedTimer>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QDir>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QKeySequence>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPainter>
+#include <QRegularExpression>
+#include <QSvgGenerator>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+#include <QUndoStack>
+#include <QUrl>
+#include <QVBoxLayout>
+
+#include <filesystem>
+#include <numeric>
+
 namespace es {
+
+namespace {
+
+constexpr int kMaxHeatmap = 20000; // above this no N x N matrix is allocated
+constexpr int kNeighbors = 10;
+
+QString qs(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+// What a load job returns: texts, or vectors with the data set that names their rows.
+struct Loaded {
+    formats::Detected detected;
+    Dataset dataset;
+    std::optional<Matrix> vectors;
+    Warnings warnings;
+    std::optional<formats::Project> project;
+};
+
+Result<Loaded> loadAnything(const std::string &path, const std::string &format)
+{
+    auto det = formats::detectInput(path, format);
+    if (!det)
+        return det.error();
+    Loaded out;
+    out.detected = det.value();
+    if (out.detected.kind == formats::InputKind::Texts) {
+        formats::TextLoadOptions o;
+        o.format = out.detected.format;
+        auto t = formats::loadTexts(path, o);
+        if (!t)
+            return t.error();
+        out.dataset = std::move(t->dataset);
+        out.warnings = std::move(t->warnings);
+        return out;
+    }
+    if (out.detected.kind == formats::InputKind::Project) {
+        auto p = formats::loadProject(path);
+        if (!p)
+            return p.error();
+        out.dataset = p->dataset;
+        if (p->vectors.size() > 0)
+            out.vectors = p->vectors;
+        out.project = std::move(p.value());
+        return out;
+    }
+    formats::VectorLoadOptions o;
+    o.format = out.detected.format;
+    auto v = formats::loadVectors(path, o);
+    if (!v)
+        return v.error();
+    out.vectors = std::move(v->vectors);
+    out.warnings = std::move(v->warnings);
+    const auto n = std::size_t(out.vectors->rows());
+    if (v->metadata && v->metadata->size() == n) {
+        out.dataset = std::move(*v->metadata);
+        return out;
+    }
+    // A text file with the same base name and the same number of rows names the rows, so
+    // the vectors need no embedding.
+    namespace fs = std::filesystem;
+    const fs::path p(path);
+    for (const char *ext : {".csv", ".tsv", ".txt", ".jsonl"}) {
+        fs::path candidate = p;
+        candidate.replace_extension(ext);
+        std::error_code ec;
+        if (!fs::exists(candidate, ec))
+            continue;
+        auto t = formats::loadTexts(candidate.string());
+        if (t && t->dataset.size() == n) {
+            out.dataset = std::move(t->dataset);
+            out.warnings.push_back("texts from " + candidate.filename().string());
+            return out;
+        }
+        if (t)
+            out.warnings.push_back(candidate.filename().string() + " has " + std::to_string(t->dataset.size())
+                                   + " rows but the vectors have " + std::to_string(n) + "; not used");
+    }
+    out.dataset.source = path;
+    for (std::size_t i = 0; i < n; ++i) {
+        out.dataset.texts.push_back("item " + std::to_string(i + 1));
+        out.dataset.lines.push_back(0);
+    }
+    return out;
+}
+
+struct EmbedOut {
+    std::shared_ptr<Embedder> embedder;
+    std::vector<std::string> texts;
+    EmbedResult result;
+};
+
+struct AnalysisInput {
+    std::shared_ptr<const Matrix> vectors;
+    quint64 version;
+};
+
+} // namespace
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 {
     setWindowTitle(tr("EmbedScope"));
-    resize(1280, 800);
+    setObjectName(QStringLiteral("MainWindow"));
+    resize(1400, 860);
+    setAcceptDrops(true);
+
+    jobs_ = new JobRunner(this);
+    model_ = new SentenceModel(this);
+    selection_ = new QItemSelectionModel(model_, this);
+
+    refreshTimer_ = new QTimer(this);
+    refreshTimer_->setSingleShot(true);
+    refreshTimer_->setInterval(150);
+    connect(refreshTimer_, &QTimer::timeout, this, &MainWindow::refresh);
+    flashTimer_ = new QTimer(this);
+    flashTimer_->setSingleShot(true);
+    flashTimer_->setInterval(1800);
+    connect(flashTimer_, &QTimer::timeout, this, [this] {
+        flash_.clear();
+        updateHighlight();
+    });
+
+    buildActions();
+    buildCentral();
+    buildDocks();
+    buildMenus();
+    buildStatusBar();
+
+    connect(model_, &QAbstractItemModel::modelReset, this, [this] {
+        rowVec_.assign(std::size_t(model_->rowCount()), {});
+        coords_.clear();
+        pcaFit_.reset();
+        refitProjection_ = true;
+    });
+    connect(model_, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &, int first, int last) { onRowsInserted(first, last); });
+    connect(model_, &QAbstractItemModel::rowsRemoved, this,
+            [this](const QModelIndex &, int first, int last) { onRowsRemoved(first, last); });
+    connect(model_, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &tl, const QModelIndex &br, const QList<int> &roles) {
+                if (tl.column() > SentenceModel::TextColumn
+                    || (!roles.isEmpty() && !roles.contains(Qt::DisplayRole) && !roles.contains(Qt::EditRole)))
+                    return;
+                for (int r = tl.row(); r <= br.row(); ++r)
+                    onTextEdited(r);
+            });
+    connect(model_, &SentenceModel::textsChanged, this, &MainWindow::onTextsChanged);
+    connect(model_->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+    connect(model_, &SentenceModel::labelsChanged, this, &MainWindow::onLabelsChanged);
+    connect(selection_, &QItemSelectionModel::selectionChanged, this, &MainWindow::updateViewsSelection);
+    connect(selection_, &QItemSelectionModel::currentChanged, this, &MainWindow::updateViewsSelection);
+
+    connect(jobs_, &JobRunner::jobStarted, this, [this](const QString &, const QString &title) {
+        jobLabel_->setText(title);
+        progress_->setValue(0);
+        progress_->show();
+        jobLabel_->show();
+        cancelButton_->show();
+    });
+    connect(jobs_, &JobRunner::jobProgress, this, [this](const QString &, double f, const QString &stage) {
+        progress_->setValue(int(f * 1000));
+        if (!stage.isEmpty())
+            jobLabel_->setText(stage);
+    });
+    connect(jobs_, &JobRunner::busyChanged, this, [this](bool busy) {
+        progress_->setVisible(busy);
+        jobLabel_->setVisible(busy);
+        cancelButton_->setVisible(busy);
+        cancelAction_->setEnabled(busy);
+        if (!busy && vectors_ && similarity_ && knn_)
+            emit analysisFinished();
+    });
+    connect(jobs_, &JobRunner::jobFailed, this, [this](const QString &kind, const QString &message) {
+        if (kind == QLatin1String("check-model")) {
+            embedderChecked_ = true;
+            modelProblem_ = message;
+            banner_->setText(tr("<b>The embedding model is not available.</b> %1<br>You can still "
+                                "edit sentences and open vectors (.npy, projector TSV) from files.")
+                                 .arg(message.toHtmlEscaped()));
+            banner_->show();
+            refresh();
+            return;
+        }
+        const QString title = kind == QLatin1String("load") ? tr("Could not open the file")
+            : kind == QLatin1String("embed")               ? tr("Embedding failed")
+                                                            : tr("Analysis failed");
+        showError(title, message);
+    });
+    connect(jobs_, &JobRunner::jobCancelled, this, [this](const QString &kind) {
+        showStatus(tr("Cancelled: %1").arg(kind));
+    });
+
+    restoreSettings();
+    updatePrivacyLabel();
+    updateEmbedActions();
+    checkModel();
 }
 
-MainWindow::~MainWindow() = default;
-
-bool MainWindow::openFile(const QString &)
+MainWindow::~MainWindow()
 {
+    jobs_->cancelAll();
+}
+
+// ---------------------------------------------------------------------------------------
+// Building the window
+
+void MainWindow::buildActions()
+{
+    openAction_ = new QAction(tr("&Open..."), this);
+    openAction_->setShortcut(QKeySequence::Open);
+    connect(openAction_, &QAction::triggered, this, &MainWindow::openFileDialog);
+
+    embedAction_ = new QAction(tr("&Embed"), this);
+    embedAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    embedAction_->setToolTip(tr("Compute the vectors of the sentences, then the heatmap and the maps"));
+    connect(embedAction_, &QAction::triggered, this, [this] { embed(true); });
+
+    rerunAction_ = new QAction(tr("&Re-run Everything"), this);
+    rerunAction_->setShortcut(QKeySequence(Qt::Key_F5));
+    connect(rerunAction_, &QAction::triggered, this, &MainWindow::rerun);
+
+    cancelAction_ = new QAction(tr("&Cancel"), this);
+    cancelAction_->setShortcut(QKeySequence(Qt::Key_Escape));
+    cancelAction_->setEnabled(false);
+    connect(cancelAction_, &QAction::triggered, this, &MainWindow::cancelJobs);
+
+    undoAction_ = model_->undoStack()->createUndoAction(this, tr("&Undo"));
+    undoAction_->setShortcut(QKeySequence::Undo);
+    redoAction_ = model_->undoStack()->createRedoAction(this, tr("&Redo"));
+    redoAction_->setShortcut(QKeySequence::Redo);
+
+    addRowAction_ = new QAction(tr("&Add Sentence"), this);
+    addRowAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
+    connect(addRowAction_, &QAction::triggered, this, &MainWindow::addRow);
+
+    deleteRowsAction_ = new QAction(tr("&Delete Sentences"), this);
+    deleteRowsAction_->setShortcut(QKeySequence::Delete);
+    deleteRowsAction_->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(deleteRowsAction_, &QAction::triggered, this, &MainWindow::deleteSelectedRows);
+
+    pasteAction_ = new QAction(tr("&Paste Sentences"), this);
+    pasteAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
+    pasteAction_->setToolTip(tr("Add one sentence per line of the clipboard"));
+    connect(pasteAction_, &QAction::triggered, this, &MainWindow::pasteSentences);
+
+    presentationAction_ = new QAction(tr("&Presentation Mode"), this);
+    presentationAction_->setCheckable(true);
+    presentationAction_->setShortcut(QKeySequence(Qt::Key_F11));
+    connect(presentationAction_, &QAction::toggled, this, &MainWindow::setPresentationMode);
+
+    themeGroup_ = new QActionGroup(this);
+    for (const auto &[name, label] : {std::pair{QStringLiteral("light"), tr("&Light Theme")},
+                                      std::pair{QStringLiteral("dark"), tr("&Dark Theme")}}) {
+        auto *a = new QAction(label, themeGroup_);
+        a->setCheckable(true);
+        a->setData(name);
+        connect(a, &QAction::triggered, this, [this, name = name] { setTheme(name); });
+    }
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(openAction_);
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    file->addSeparator();
+    QAction *save = file->addAction(tr("&Save Project"), this, [this] {
+        if (projectPath_.isEmpty())
+            saveProjectAs();
+        else
+            saveProject(projectPath_);
+    });
+    save->setShortcut(QKeySequence::Save);
+    QAction *saveAs = file->addAction(tr("Save Project &As..."), this, &MainWindow::saveProjectAs);
+    saveAs->setShortcut(QKeySequence::SaveAs);
+    buildExportMenu(file->addMenu(tr("&Export")));
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(undoAction_);
+    edit->addAction(redoAction_);
+    edit->addSeparator();
+    edit->addAction(addRowAction_);
+    edit->addAction(pasteAction_);
+    edit->addAction(deleteRowsAction_);
+    edit->addSeparator();
+    QAction *find = edit->addAction(tr("&Find..."), this, [this] {
+        search_->setFocus();
+        search_->selectAll();
+    });
+    find->setShortcut(QKeySequence::Find);
+
+    QMenu *analysis = menuBar()->addMenu(tr("&Analysis"));
+    analysis->addAction(embedAction_);
+    analysis->addAction(rerunAction_);
+    analysis->addAction(cancelAction_);
+
+    analysis->addSeparator();
+    analysis->addAction(tr("Embedding &Provider..."), this, &MainWindow::showProviderDialog);
+    QAction *autoEmbed = analysis->addAction(tr("Embed &Automatically with the Local Model"));
+    autoEmbed->setCheckable(true);
+    autoEmbed->setChecked(autoEmbed_);
+    connect(autoEmbed, &QAction::toggled, this, [this](bool on) {
+        autoEmbed_ = on;
+        QSettings().setValue(QStringLiteral("embed/auto"), on);
+        if (on)
+            scheduleRefresh();
+    });
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addActions(themeGroup_->actions());
+    view->addSeparator();
+    view->addAction(presentationAction_);
+    view->addSeparator();
+    for (QDockWidget *d : findChildren<QDockWidget *>())
+        view->addAction(d->toggleViewAction());
+
+    QToolBar *tb = addToolBar(tr("Main"));
+    tb->setObjectName(QStringLiteral("mainToolBar"));
+    tb->addAction(openAction_);
+    tb->addAction(embedAction_);
+    tb->addSeparator();
+    tb->addAction(undoAction_);
+    tb->addAction(redoAction_);
+    tb->setToolButtonStyle(Qt::ToolButtonTextOnly);
+}
+
+void MainWindow::buildCentral()
+{
+    auto *central = new QWidget(this);
+    auto *lay = new QVBoxLayout(central);
+    lay->setContentsMargins(4, 4, 4, 4);
+    banner_ = new QLabel(central);
+    banner_->setWordWrap(true);
+    banner_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    banner_->setStyleSheet(QStringLiteral(
+        "QLabel { background: #fff4ce; color: #3b2f00; border: 1px solid #e0c060; padding: 6px; }"));
+    banner_->hide();
+    lay->addWidget(banner_);
+
+    // Views live in tabs, not a QSplitter: an OpenGL chart view beside a 3D window
+    // container inside one splitter crashes Qt 6.4 (DESIGN.md section 7).
+    tabs_ = new QTabWidget(central);
+    auto *heatPage = new QWidget(tabs_);
+    auto *heatLay = new QVBoxLayout(heatPage);
+    heatLay->setContentsMargins(0, 0, 0, 0);
+    auto *heatBar = new QHBoxLayout;
+    heatBar->addWidget(new QLabel(tr("Order:"), heatPage));
+    heatmapOrder_ = new QComboBox(heatPage);
+    heatmapOrder_->addItem(tr("input"), QStringLiteral("input"));
+    heatmapOrder_->addItem(tr("label"), QStringLiteral("label"));
+    heatmapOrder_->addItem(tr("similarity (clusters)"), QStringLiteral("cluster"));
+    heatmapOrder_->setCurrentIndex(1); // by label: the groups show as blocks along the diagonal
+    heatBar->addWidget(heatmapOrder_);
+    heatBar->addSpacing(12);
+    heatBar->addWidget(new QLabel(tr("Colours:"), heatPage));
+    heatmapColors_ = new QComboBox(heatPage);
+    heatmapColors_->addItem(tr("sequential (viridis)"));
+    heatmapColors_->addItem(tr("diverging (-1 to 1)"));
+    heatBar->addWidget(heatmapColors_);
+    auto *resetZoom = new QPushButton(tr("Reset zoom"), heatPage);
+    heatBar->addWidget(resetZoom);
+    heatBar->addStretch(1);
+    heatLay->addLayout(heatBar);
+    heatmap_ = new HeatmapView(heatPage);
+    heatmap_->setObjectName(QStringLiteral("heatmap"));
+    heatmap_->setSelectionModel(selection_);
+    heatmap_->setTextProvider([this](int r) { return r >= 0 && r < model_->rowCount() ? model_->text(r) : QString(); });
+    auto *heatRow = new QHBoxLayout;
+    heatRow->addWidget(heatmap_, 1);
+    auto *legend = new LegendWidget(heatPage);
+    legend->setObjectName(QStringLiteral("heatmapLegend"));
+    heatLegend_ = legend;
+    heatRow->addWidget(legend, 0, Qt::AlignTop);
+    heatLay->addLayout(heatRow, 1);
+    tabs_->addTab(heatPage, tr("Heatmap"));
+    connect(heatmapOrder_, &QComboBox::currentIndexChanged, this, &MainWindow::updateHeatmapOrder);
+    connect(heatmapColors_, &QComboBox::currentIndexChanged, this, [this](int i) {
+        heatmap_->setColorMap(i == 1 ? HeatmapView::ColorMap::Diverging : HeatmapView::ColorMap::Sequential);
+    });
+    connect(resetZoom, &QPushButton::clicked, heatmap_, &HeatmapView::resetView);
+    connect(heatmap_, &HeatmapView::cellClicked, this, [this](int a, int) {
+        table_->scrollTo(model_->index(a, 0));
+    });
+
+    integrateViews();
+
+    lay->addWidget(tabs_, 1);
+    setCentralWidget(central);
+}
+
+void MainWindow::integrateViews()
+{
+    // The scatter views implement PointView; the window talks to them only through it
+    // (plus their texts, titles and click signals).
+    auto *s2 = new Scatter2DView(tabs_);
+    s2->setObjectName(QStringLiteral("scatter2d"));
+    s2->setAxisTitles(tr("PC 1"), tr("PC 2"));
+    s2->setPlaceholder(tr("The 2D PCA map appears here after embedding."));
+    tabs_->addTab(s2, tr("2D map (PCA)"));
+    pointViews_.append(qMakePair<QWidget *, PointView *>(s2, s2));
+    connect(s2, &Scatter2DView::pointClicked, this, [this](int row) { selectRows({row}, row); });
+    connect(s2, &Scatter2DView::pointsSelected, this, [this](const QVector<int> &rows) {
+        selectRows(rows, rows.isEmpty() ? -1 : rows.front());
+    });
+    scatter2d_ = s2;
+
+    QString why;
+    if (Scatter3DView::isOpenGLAvailable(&why)) {
+        auto *s3 = new Scatter3DView(tabs_);
+        s3->setObjectName(QStringLiteral("scatter3d"));
+        s3->setAxisTitles(tr("PC 1"), tr("PC 2"), tr("PC 3"));
+        tabs_->addTab(s3, tr("3D map (PCA)"));
+        pointViews_.append(qMakePair<QWidget *, PointView *>(s3, s3));
+        connect(s3, &Scatter3DView::pointClicked, this, [this](int row) { selectRows({row}, row); });
+        connect(s3, &Scatter3DView::pointsSelected, this, [this](const QVector<int> &rows) {
+            selectRows(rows, rows.isEmpty() ? -1 : rows.front());
+        });
+        scatter3d_ = s3;
+    } else {
+        auto *l = new QLabel(tr("The 3D map needs OpenGL, which is not available here: %1\n"
+                                "The heatmap and the 2D map work without it.").arg(why), tabs_);
+        l->setAlignment(Qt::AlignCenter);
+        l->setWordWrap(true);
+        tabs_->addTab(l, tr("3D map"));
+    }
+}
+
+void MainWindow::selectRows(const QVector<int> &rows, int current)
+{
+    QItemSelection sel;
+    const int cols = model_->columnCount();
+    for (int r : rows)
+        if (r >= 0 && r < model_->rowCount())
+            sel.select(model_->index(r, 0), model_->index(r, cols - 1));
+    if (current >= 0 && current < model_->rowCount()) {
+        selection_->setCurrentIndex(model_->index(current, 0), QItemSelectionModel::NoUpdate);
+        table_->scrollTo(model_->index(current, 0));
+    }
+    selection_->select(sel, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
+void MainWindow::buildDocks()
+{
+    auto *tableDock = new QDockWidget(tr("Sentences"), this);
+    tableDock->setObjectName(QStringLiteral("sentencesDock"));
+    tableDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
+                           | QDockWidget::DockWidgetClosable);
+    auto *w = new QWidget(tableDock);
+    auto *lay = new QVBoxLayout(w);
+    lay->setContentsMargins(4, 4, 4, 4);
+
+    auto *searchRow = new QHBoxLayout;
+    search_ = new QLineEdit(w);
+    search_->setPlaceholderText(tr("Search sentences..."));
+    search_->setClearButtonEnabled(true);
+    searchRegex_ = new QCheckBox(tr("Regex"), w);
+    searchCount_ = new QLabel(w);
+    searchRow->addWidget(search_, 1);
+    searchRow->addWidget(searchRegex_);
+    searchRow->addWidget(searchCount_);
+    lay->addLayout(searchRow);
+    connect(search_, &QLineEdit::textChanged, this, &MainWindow::updateSearch);
+    connect(searchRegex_, &QCheckBox::toggled, this, &MainWindow::updateSearch);
+
+    table_ = new QTableView(w);
+    table_->setObjectName(QStringLiteral("sentenceTable"));
+    table_->setModel(model_);
+    QItemSelectionModel *old = table_->selectionModel();
+    table_->setSelectionModel(selection_);
+    delete old;
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    table_->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed
+                            | QAbstractItemView::AnyKeyPressed);
+    table_->horizontalHeader()->setStretchLastSection(false);
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
+    table_->setWordWrap(false);
+    table_->setAlternatingRowColors(true);
+    table_->setColumnWidth(SentenceModel::TextColumn, 300);
+    table_->setContextMenuPolicy(Qt::ActionsContextMenu);
+    table_->addAction(addRowAction_);
+    table_->addAction(pasteAction_);
+    table_->addAction(deleteRowsAction_);
+    // Ctrl+V on the table (outside an editor) pastes lines as new rows.
+    auto *tablePaste = new QAction(table_);
+    tablePaste->setShortcut(QKeySequence::Paste);
+    tablePaste->setShortcutContext(Qt::WidgetShortcut);
+    connect(tablePaste, &QAction::triggered, this, &MainWindow::pasteSentences);
+    table_->addAction(tablePaste);
+    lay->addWidget(table_, 1);
+    connect(model_, &QAbstractItemModel::modelReset, this, [this] {
+        table_->setColumnWidth(SentenceModel::TextColumn, 300);
+    });
+
+    newSentence_ = new QLineEdit(w);
+    newSentence_->setPlaceholderText(tr("Type a new sentence and press Enter"));
+    lay->addWidget(newSentence_);
+    connect(newSentence_, &QLineEdit::returnPressed, this, &MainWindow::addSentenceFromBox);
+
+    tableDock->setWidget(w);
+    addDockWidget(Qt::LeftDockWidgetArea, tableDock);
+
+    auto *inspDock = new QDockWidget(tr("Inspector"), this);
+    inspDock->setObjectName(QStringLiteral("inspectorDock"));
+    inspector_ = new InspectorView(inspDock);
+    inspector_->setModel(model_);
+    inspDock->setWidget(inspector_);
+    addDockWidget(Qt::RightDockWidgetArea, inspDock);
+    connect(inspector_, &InspectorView::neighborActivated, this, [this](int row) {
+        if (row < 0 || row >= model_->rowCount())
+            return;
+        selection_->setCurrentIndex(model_->index(row, 0),
+                                    QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        table_->scrollTo(model_->index(row, 0));
+    });
+    resizeDocks({tableDock, inspDock}, {460, 360}, Qt::Horizontal);
+}
+
+void MainWindow::buildStatusBar()
+{
+    privacy_ = new QLabel(this);
+    privacy_->setObjectName(QStringLiteral("privacyLabel"));
+    jobLabel_ = new QLabel(this);
+    progress_ = new QProgressBar(this);
+    progress_->setRange(0, 1000);
+    progress_->setMaximumWidth(220);
+    progress_->setTextVisible(false);
+    cancelButton_ = new QPushButton(tr("Cancel"), this);
+    cancelButton_->setObjectName(QStringLiteral("cancelButton"));
+    connect(cancelButton_, &QPushButton::clicked, this, &MainWindow::cancelJobs);
+    statusBar()->addPermanentWidget(jobLabel_);
+    statusBar()->addPermanentWidget(progress_);
+    statusBar()->addPermanentWidget(cancelButton_);
+    statusBar()->addPermanentWidget(privacy_);
+    jobLabel_->hide();
+    progress_->hide();
+    cancelButton_->hide();
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings s;
+    theme_ = s.value(QStringLiteral("ui/theme"), QStringLiteral("light")).toString();
+    for (QAction *a : themeGroup_->actions())
+        a->setChecked(a->data().toString() == theme_);
+    autoEmbed_ = s.value(QStringLiteral("embed/auto"), true).toBool();
+    spec_.provider = s.value(QStringLiteral("embed/provider"), QStringLiteral("local")).toString().toStdString();
+    spec_.model = s.value(QStringLiteral("embed/model")).toString().toStdString();
+    spec_.baseUrl = s.value(QStringLiteral("embed/baseUrl")).toString().toStdString();
+    spec_.dimensions = s.value(QStringLiteral("embed/dimensions"), 0).toInt();
+    updateRecentMenu();
+}
+
+// ---------------------------------------------------------------------------------------
+// Messages
+
+void MainWindow::showError(const QString &title, const QString &message)
+{
+    lastError_ = message;
+    if (errorBox_)
+        errorBox_->close();
+    // Window-modal but non-blocking (open(), not exec()): the event loop keeps running,
+    // jobs keep reporting, and tests can read and close the box.
+    auto *box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("errorBox"));
+    box->open();
+    errorBox_ = box;
+    emit errorShown(message);
+}
+
+void MainWindow::showStatus(const QString &message, int ms)
+{
+    statusBar()->showMessage(message, ms);
+}
+
+QString MainWindow::privacyText() const
+{
+    if (spec_.provider == "local" || spec_.provider.empty())
+        return tr("Local model: nothing leaves this computer");
+    QString host = qs(spec_.baseUrl);
+    if (host.isEmpty())
+        host = qs(spec_.provider);
+    else
+        host = QUrl(host).host();
+    return tr("Remote provider %1: texts are sent to %2").arg(qs(spec_.provider), host);
+}
+
+void MainWindow::updatePrivacyLabel()
+{
+    const bool local = spec_.provider == "local" || spec_.provider.empty();
+    privacy_->setText(privacyText());
+    privacy_->setStyleSheet(local ? QStringLiteral("QLabel { color: #0a7a30; font-weight: bold; padding: 0 6px; }")
+                                  : QStringLiteral("QLabel { color: #b35900; font-weight: bold; padding: 0 6px; }"));
+}
+
+// ---------------------------------------------------------------------------------------
+// Files
+
+void MainWindow::openFileDialog()
+{
+    QSettings s;
+    const QString dir = s.value(QStringLiteral("ui/lastDir")).toString();
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open"), dir,
+        tr("All supported (*.txt *.csv *.tsv *.jsonl *.npy *.embedscope);;"
+           "Texts (*.txt *.csv *.tsv *.jsonl);;Vectors (*.npy *.tsv *.txt);;"
+           "Projects (*.embedscope);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    s.setValue(QStringLiteral("ui/lastDir"), QFileInfo(path).absolutePath());
+    openFile(path);
+}
+
+bool MainWindow::openFile(const QString &path)
+{
+    if (!maybeSave())
+        return false;
+    const QFileInfo fi(path);
+    if (!fi.exists() || !fi.isFile()) {
+        showError(tr("Could not open the file"), tr("%1: no such file").arg(path));
+        return false;
+    }
+    const std::string p = fi.absoluteFilePath().toStdString();
+    const QString name = fi.fileName();
+    jobs_->start<Loaded>(
+        QStringLiteral("load"), tr("Loading %1").arg(name),
+        [p](JobContext &ctx) -> Result<Loaded> {
+            auto r = loadAnything(p, {});
+            if (ctx.stop.stop_requested())
+                return Error::cancel();
+            return r;
+        },
+        [this, path = fi.absoluteFilePath()](Loaded &l) {
+            if (l.dataset.source.empty())
+                l.dataset.source = path.toStdString();
+            pendingParameters_.clear();
+            if (l.project)
+                pendingParameters_ = QString::fromStdString(l.project->parameters.dump());
+            if (l.vectors)
+                setData(l.dataset, *l.vectors);
+            else
+                setTexts(l.dataset);
+            if (l.project) {
+                // A project's vectors are the embedder's: later edits re-embed with it.
+                vectorsFromFile_ = l.project->provider.empty();
+                projectPath_ = path;
+                applyProjectParameters(pendingParameters_);
+            } else {
+                projectPath_.clear();
+            }
+            documentName_ = QFileInfo(path).fileName();
+            addRecentFile(path);
+            updateTitle();
+            QStringList w;
+            for (const auto &s : l.warnings)
+                w << qs(s);
+            showStatus(tr("Opened %1: %n row(s)", nullptr, model_->rowCount()).arg(QFileInfo(path).fileName())
+                           + (w.isEmpty() ? QString() : QStringLiteral(" (") + w.join(QStringLiteral("; ")) + QLatin1Char(')')),
+                       10000);
+            emit fileOpened(path);
+        });
+    return true;
+}
+
+void MainWindow::addRecentFile(const QString &path)
+{
+    QSettings s;
+    QStringList recent = s.value(QStringLiteral("ui/recentFiles")).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > 10)
+        recent.removeLast();
+    s.setValue(QStringLiteral("ui/recentFiles"), recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    if (!recentMenu_)
+        return;
+    recentMenu_->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("ui/recentFiles")).toStringList();
+    for (const QString &p : recent)
+        recentMenu_->addAction(QFileInfo(p).fileName() + QStringLiteral("  (") + QFileInfo(p).absolutePath() + QLatin1Char(')'),
+                               this, [this, p] { openFile(p); });
+    recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *e)
+{
+    if (e->mimeData()->hasUrls() || e->mimeData()->hasText())
+        e->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *e)
+{
+    const QMimeData *m = e->mimeData();
+    if (m->hasUrls()) {
+        for (const QUrl &u : m->urls()) {
+            if (u.isLocalFile()) {
+                openFile(u.toLocalFile());
+                e->acceptProposedAction();
+                return;
+            }
+        }
+    }
+    if (m->hasText()) {
+        model_->pasteLines(model_->rowCount(), m->text());
+        e->acceptProposedAction();
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The document
+
+void MainWindow::setTexts(const Dataset &dataset)
+{
+    cancelJobs();
+    vectorsFromFile_ = false;
+    model_->setDataset(dataset); // resets rowVec_ (filled from the cache below)
+    for (int r = 0; r < model_->rowCount(); ++r)
+        if (auto it = cache_.constFind(model_->text(r)); it != cache_.constEnd())
+            rowVec_[std::size_t(r)] = *it;
+    refreshTimer_->stop();
+    refresh();
+}
+
+void MainWindow::setData(const Dataset &dataset, const Matrix &vectors)
+{
+    cancelJobs();
+    model_->setDataset(dataset);
+    const int n = model_->rowCount();
+    vectorsFromFile_ = true;
+    rowVec_.assign(std::size_t(n), {});
+    // The cache now belongs to the file, so undoing a deletion gets the row's vector back;
+    // embedding with a model replaces it (another id).
+    cache_.clear();
+    cacheId_ = QStringLiteral("file:") + qs(dataset.source);
+    for (int r = 0; r < n && r < vectors.rows(); ++r) {
+        rowVec_[std::size_t(r)].assign(vectors.row(r).data(), vectors.row(r).data() + vectors.cols());
+        cache_.insert(model_->text(r), rowVec_[std::size_t(r)]);
+    }
+    refreshTimer_->stop();
+    refresh();
+}
+
+void MainWindow::onRowsInserted(int first, int last)
+{
+    const int count = last - first + 1;
+    rowVec_.insert(rowVec_.begin() + first, std::size_t(count), {});
+    for (int r = first; r <= last; ++r) {
+        if (auto it = cache_.constFind(model_->text(r)); it != cache_.constEnd())
+            rowVec_[std::size_t(r)] = *it;
+        pendingFlash_.append(r);
+    }
+    if (!coords_.isEmpty()) {
+        const float nan = std::numeric_limits<float>::quiet_NaN();
+        coords_.insert(first, count, QVector3D(nan, nan, nan));
+    }
+}
+
+void MainWindow::onRowsRemoved(int first, int last)
+{
+    const int count = last - first + 1;
+    if (std::size_t(last) < rowVec_.size())
+        rowVec_.erase(rowVec_.begin() + first, rowVec_.begin() + last + 1);
+    if (last < coords_.size())
+        coords_.remove(first, count);
+    QVector<int> kept;
+    for (int r : std::as_const(pendingFlash_))
+        if (r < first)
+            kept.append(r);
+        else if (r > last)
+            kept.append(r - count);
+    pendingFlash_ = kept;
+}
+
+void MainWindow::onTextEdited(int row)
+{
+    if (std::size_t(row) >= rowVec_.size())
+        return;
+    auto it = cache_.constFind(model_->text(row));
+    rowVec_[std::size_t(row)] = it != cache_.constEnd() ? *it : std::vector<float>{};
+    pendingFlash_.append(row);
+}
+
+void MainWindow::onTextsChanged()
+{
+    // Everything derived from the texts is outdated: results still on their way are dropped.
+    ++dataVersion_;
+    for (const char *k : {"similarity", "knn", "pca", "order"})
+        jobs_->cancel(QString::fromLatin1(k));
+    vectors_.reset();
+    const bool sameSize = similarity_ && similarity_->rows() == model_->rowCount();
+    if (!sameSize) {
+        similarity_.reset();
+        heatmap_->setMatrix(nullptr);
+        heatmap_->setPlaceholder(model_->rowCount() ? tr("Updating...") : QString());
+    }
+    onLabelsChanged();
+    updateSearch();
+    updateEmbedActions();
+    scheduleRefresh();
+}
+
+void MainWindow::onLabelsChanged()
+{
+    const bool dark = theme_ == QLatin1String("dark");
+    const palette::GroupAssignment a =
+        palette::groupsFromValues(model_->labels(), 24, dark, palette::GroupOrder::Name);
+    group_ = a.group;
+    groups_ = a.groups;
+    heatmap_->setGroups(group_, groups_);
+    {
+        QList<LegendEntry> entries;
+        for (int g = 0; g < groups_.size(); ++g)
+            entries.append(LegendEntry{groups_[g].name, groups_[g].color, a.counts.value(g), true});
+        auto *legend = static_cast<LegendWidget *>(heatLegend_);
+        legend->setTitle(model_->headerData(SentenceModel::LabelColumn, Qt::Horizontal).toString());
+        legend->setEntries(entries);
+        legend->setVisible(!entries.isEmpty());
+    }
+    const QString title = model_->headerData(SentenceModel::LabelColumn, Qt::Horizontal).toString();
+    if (scatter2d_)
+        scatter2d_->setLegendTitle(title);
+    if (scatter3d_)
+        scatter3d_->setLegendTitle(title);
+    for (auto &[w, v] : pointViews_)
+        if (coords_.size() == group_.size())
+            v->setColors(group_, groups_);
+    updateHeatmapOrder();
+}
+
+QList<PointGroup> MainWindow::groups() const
+{
+    return groups_;
+}
+
+void MainWindow::scheduleRefresh()
+{
+    refreshTimer_->start();
+}
+
+void MainWindow::refresh()
+{
+    refreshTimer_->stop();
+    const int n = model_->rowCount();
+    if (n == 0) {
+        clearAnalysis();
+        return;
+    }
+    QVector<int> missing;
+    for (int r = 0; r < n; ++r)
+        if (rowVec_[std::size_t(r)].empty())
+            missing.append(r);
+    if (missing.isEmpty()) {
+        startAnalysis();
+        return;
+    }
+    const bool local = spec_.provider == "local" || spec_.provider.empty();
+    if (vectorsFromFile_ && missing.size() < n) {
+        heatmap_->setPlaceholder(tr("%n row(s) have no vector: the vectors came from a file. "
+                                    "Use Analysis > Embed to embed every sentence with the current model.",
+                                    nullptr, int(missing.size())));
+        return;
+    }
+    if (autoEmbed_ && local && embedderChecked_ && modelProblem_.isEmpty()) {
+        startEmbedding(missing);
+        return;
+    }
+    heatmap_->setPlaceholder(modelProblem_.isEmpty() || !local
+                                 ? tr("Press Embed (Ctrl+E) to compute the vectors.")
+                                 : tr("No local model: open vectors (.npy, projector TSV) or "
+                                      "see the note above on how to get the model."));
+}
+
+void MainWindow::embed(bool all)
+{
+    const int n = model_->rowCount();
+    if (n == 0) {
+        showError(tr("Nothing to embed"), tr("Add or open some sentences first."));
+        return;
+    }
+    QVector<int> rows;
+    for (int r = 0; r < n; ++r)
+        if (all || rowVec_[std::size_t(r)].empty())
+            rows.append(r);
+    if (all) {
+        // Vectors from a file or an earlier model are replaced as a whole.
+        for (auto &v : rowVec_)
+            v.clear();
+        if (cacheId_.startsWith(QLatin1String("file:"))) {
+            cache_.clear();
+            cacheId_.clear();
+        }
+        vectorsFromFile_ = false;
+        refitProjection_ = true;
+        ++dataVersion_;
+    }
+    if (rows.isEmpty()) {
+        startAnalysis();
+        return;
+    }
+    startEmbedding(rows);
+}
+
+void MainWindow::rerun()
+{
+    refitProjection_ = true;
+    if (vectorsFromFile_) {
+        startAnalysis();
+        return;
+    }
+    cache_.clear();
+    embed(true);
+}
+
+void MainWindow::startEmbedding(const QVector<int> &rows)
+{
+    std::vector<std::string> texts;
+    QSet<QString> seen;
+    for (int r : rows) {
+        const QString t = model_->text(r);
+        if (!seen.contains(t) && !cache_.contains(t)) {
+            seen.insert(t);
+            texts.push_back(t.toStdString());
+        }
+    }
+    if (texts.empty()) {
+        refresh();
+        return;
+    }
+    EmbedderSpec spec = spec_;
+    auto emb = embedder_;
+    if (ProviderDialog::isRemote(spec.provider)) {
+        if (!prepareRemote(spec, texts))
+            return;
+        emb.reset(); // built with the key inside the job
+    }
+    auto mutex = embedderMutex_;
+    const int count = int(texts.size());
+    jobs_->start<EmbedOut>(
+        QStringLiteral("embed"), tr("Embedding %n sentence(s)", nullptr, count),
+        [spec, emb, mutex, texts = std::move(texts)](JobContext &ctx) mutable -> Result<EmbedOut> {
+            EmbedOut out;
+            out.embedder = emb;
+            if (!out.embedder) {
+                report(ctx.progress, 0.0, "loading the model");
+                auto made = makeEmbedder(spec);
+                if (!made)
+                    return made.error();
+                out.embedder = std::shared_ptr<Embedder>(std::move(made.value()));
+            }
+            std::lock_guard lock(*mutex);
+            auto r = out.embedder->embed(texts, ctx.progress, ctx.stop);
+            if (!r)
+                return r.error();
+            out.result = std::move(r.value());
+            out.texts = std::move(texts);
+            return out;
+        },
+        [this](EmbedOut &out) {
+            embedder_ = out.embedder;
+            modelProblem_.clear();
+            banner_->hide();
+            const QString id = qs(embedder_->id());
+            if (id != cacheId_) {
+                cache_.clear();
+                cacheId_ = id;
+            }
+            const Matrix &m = out.result.vectors;
+            for (std::size_t i = 0; i < out.texts.size() && Eigen::Index(i) < m.rows(); ++i)
+                cache_.insert(qs(out.texts[i]), std::vector<float>(m.row(Eigen::Index(i)).data(),
+                                                                   m.row(Eigen::Index(i)).data() + m.cols()));
+            // Rows may have moved while embedding: fill every row whose text is now known.
+            for (int r = 0; r < model_->rowCount(); ++r)
+                if (rowVec_[std::size_t(r)].empty())
+                    if (auto it = cache_.constFind(model_->text(r)); it != cache_.constEnd())
+                        rowVec_[std::size_t(r)] = *it;
+            QString msg = tr("Embedded %n sentence(s) with %1", nullptr, int(out.texts.size()))
+                              .arg(qs(embedder_->displayName()));
+            if (out.result.stats.unknownTokens > 0)
+                msg += tr("; %n unknown word(s)", nullptr, int(out.result.stats.unknownTokens));
+            if (!out.result.warnings.empty())
+                msg += QStringLiteral("; ") + qs(out.result.warnings.front())
+                       + (out.result.warnings.size() > 1 ? tr(" (and %1 more)").arg(out.result.warnings.size() - 1)
+                                                         : QString());
+            showStatus(msg, 10000);
+            refresh();
+        });
+}
+
+void MainWindow::clearAnalysis()
+{
+    vectors_.reset();
+    similarity_.reset();
+    knn_.reset();
+    heatmap_->setMatrix(nullptr);
+    heatmap_->setPlaceholder(QString());
+    inspector_->setNeighbors(nullptr);
+    coords_.clear();
+    applyProjection();
+}
+
+void MainWindow::startAnalysis()
+{
+    const int n = model_->rowCount();
+    if (n == 0) {
+        clearAnalysis();
+        return;
+    }
+    const std::size_t d = rowVec_.front().size();
+    for (int r = 0; r < n; ++r) {
+        if (rowVec_[std::size_t(r)].size() != d) {
+            showError(tr("Vectors do not match"),
+                      tr("Row %1 has %2 dimensions but row 1 has %3. Embed again to compute "
+                         "all vectors with one model.")
+                          .arg(r + 1).arg(rowVec_[std::size_t(r)].size()).arg(d));
+            return;
+        }
+    }
+    auto m = std::make_shared<Matrix>(n, Eigen::Index(d));
+    for (int r = 0; r < n; ++r)
+        std::copy(rowVec_[std::size_t(r)].begin(), rowVec_[std::size_t(r)].end(), m->row(r).data());
+    vectors_ = m;
+    const quint64 version = dataVersion_;
+    std::shared_ptr<const Matrix> vecs = m;
+
+    if (n <= kMaxHeatmap) {
+        jobs_->start<std::shared_ptr<const Matrix>>(
+            QStringLiteral("similarity"), tr("Cosine similarity"),
+            [vecs](JobContext &ctx) -> Result<std::shared_ptr<const Matrix>> {
+                auto s = analysis::cosineSimilarity(*vecs, ctx.progress, ctx.stop);
+                if (!s)
+                    return s.error();
+                return std::shared_ptr<const Matrix>(std::make_shared<Matrix>(std::move(s.value())));
+            },
+            [this, version](std::shared_ptr<const Matrix> &s) {
+                if (version != dataVersion_)
+                    return;
+                similarity_ = s;
+                heatmap_->setPlaceholder(QString());
+                heatmap_->setMatrix(s);
+                updateHeatmapOrder();
+            });
+    } else {
+        similarity_.reset();
+        heatmap_->setMatrix(nullptr);
+        heatmap_->setPlaceholder(tr("The heatmap shows up to %L1 sentences (this set has %L2): "
+                                    "an N x N matrix would not fit in memory. The maps and "
+                                    "neighbours still work.").arg(kMaxHeatmap).arg(n));
+    }
+
+    if (n >= 2) {
+        const int k = std::min(kNeighbors, n - 1);
+        jobs_->start<std::shared_ptr<const analysis::Neighbors>>(
+            QStringLiteral("knn"), tr("Nearest neighbours"),
+            [vecs, k](JobContext &ctx) -> Result<std::shared_ptr<const analysis::Neighbors>> {
+                auto r = analysis::knnCosine(*vecs, k, ctx.progress, ctx.stop);
+                if (!r)
+                    return r.error();
+                return std::shared_ptr<const analysis::Neighbors>(
+                    std::make_shared<analysis::Neighbors>(std::move(r.value())));
+            },
+            [this, version](std::shared_ptr<const analysis::Neighbors> &r) {
+                if (version != dataVersion_)
+                    return;
+                knn_ = r;
+                inspector_->setNeighbors(r);
+            });
+
+        // New sentences are placed with the existing fit (the others stay where they are);
+        // a re-run or a new data set fits again.
+        auto fit = pcaFit_;
+        const bool refit = refitProjection_ || !fit || fit->mean.size() != Eigen::Index(d);
+        refitProjection_ = false;
+        struct PcaOut {
+            std::shared_ptr<const analysis::PcaResult> fit;
+            Matrix coords;
+        };
+        jobs_->start<PcaOut>(
+            QStringLiteral("pca"), tr("PCA"),
+            [vecs, fit, refit, d](JobContext &ctx) -> Result<PcaOut> {
+                PcaOut out;
+                if (refit) {
+                    analysis::PcaConfig c;
+                    c.components = int(std::min<std::size_t>(3, d));
+                    auto r = analysis::pca(*vecs, c, ctx.progress, ctx.stop);
+                    if (!r)
+                        return r.error();
+                    out.fit = std::make_shared<analysis::PcaResult>(std::move(r.value()));
+                    out.coords = out.fit->coords;
+                } else {
+                    out.fit = fit;
+                    out.coords = analysis::pcaTransform(*fit, *vecs);
+                }
+                return out;
+            },
+            [this, version](PcaOut &out) {
+                if (version != dataVersion_)
+                    return;
+                pcaFit_ = out.fit;
+                const Matrix &c = out.coords;
+                coords_.resize(c.rows());
+                for (Eigen::Index i = 0; i < c.rows(); ++i)
+                    coords_[int(i)] = QVector3D(c(i, 0), c.cols() > 1 ? c(i, 1) : 0.f, c.cols() > 2 ? c(i, 2) : 0.f);
+                applyProjection();
+            });
+    } else {
+        knn_.reset();
+        inspector_->setNeighbors(nullptr);
+        coords_ = {QVector3D(0, 0, 0)};
+        applyProjection();
+    }
+}
+
+void MainWindow::applyProjection()
+{
+    inspector_->setProjection(coords_, 2, tr("the PCA map"));
+    const QStringList texts = model_->texts();
+    if (scatter2d_)
+        scatter2d_->setTexts(texts);
+    if (scatter3d_)
+        scatter3d_->setTexts(texts);
+    for (auto &[w, v] : pointViews_) {
+        v->setPoints(coords_);
+        v->setColors(group_, groups_);
+        v->setHighlight(searchHits_ + flash_);
+    }
+    if (!pendingFlash_.isEmpty()) {
+        flashRows(pendingFlash_);
+        pendingFlash_.clear();
+    }
+    updateViewsSelection();
+}
+
+bool MainWindow::analysisReady() const
+{
+    return vectors_ && !jobs_->isBusy() && !refreshTimer_->isActive() && heatmap_->isReady();
+}
+
+void MainWindow::cancelJobs()
+{
+    for (const char *k : {"load", "embed", "similarity", "knn", "pca", "tsne", "order"})
+        jobs_->cancel(QString::fromLatin1(k));
+}
+
+bool MainWindow::waitForJobs(int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < timeoutMs) {
+        auto idle = [this] { return !jobs_->isBusy() && !refreshTimer_->isActive() && heatmap_->isReady(); };
+        if (idle()) {
+            QCoreApplication::processEvents();
+            if (idle())
+                return true;
+        }
+        jobs_->waitForIdle(20);
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    }
     return false;
+}
+
+void MainWindow::setEmbedderSpec(const EmbedderSpec &spec)
+{
+    spec_ = spec;
+    embedder_.reset();
+    modelProblem_.clear();
+    embedderChecked_ = false;
+    QSettings s;
+    s.setValue(QStringLiteral("embed/provider"), qs(spec.provider));
+    s.setValue(QStringLiteral("embed/model"), qs(spec.model));
+    s.setValue(QStringLiteral("embed/baseUrl"), qs(spec.baseUrl));
+    s.setValue(QStringLiteral("embed/dimensions"), spec.dimensions);
+    updatePrivacyLabel();
+    checkModel();
+}
+
+void MainWindow::checkModel()
+{
+    if (ProviderDialog::isRemote(spec_.provider)) {
+        // Remote providers are reached only when embedding (after consent).
+        embedderChecked_ = true;
+        banner_->hide();
+        return;
+    }
+    const EmbedderSpec spec = spec_;
+    jobs_->start<std::shared_ptr<Embedder>>(
+        QStringLiteral("check-model"), tr("Opening the model"),
+        [spec](JobContext &) -> Result<std::shared_ptr<Embedder>> {
+            auto made = makeEmbedder(spec);
+            if (!made)
+                return made.error();
+            return std::shared_ptr<Embedder>(std::move(made.value()));
+        },
+        [this](std::shared_ptr<Embedder> &e) {
+            embedder_ = e;
+            embedderChecked_ = true;
+            modelProblem_.clear();
+            banner_->hide();
+            showStatus(tr("Model: %1").arg(qs(e->displayName())));
+            refresh();
+        });
+}
+
+void MainWindow::updateEmbedActions()
+{
+    const bool any = model_->rowCount() > 0;
+    embedAction_->setEnabled(any);
+    rerunAction_->setEnabled(any);
+    deleteRowsAction_->setEnabled(any);
+}
+
+void MainWindow::showProviderDialog()
+{
+    ProviderDialog dlg(spec_, this);
+    const QString account = KeyStore::account(qs(spec_.provider), qs(spec_.baseUrl));
+    if (sessionKeys_.contains(account))
+        dlg.setKey(sessionKeys_.value(account));
+    if (dlg.exec() != QDialog::Accepted)
+        return;
+    EmbedderSpec s = dlg.spec();
+    const QString key = QString::fromStdString(s.apiKey);
+    s.apiKey.clear(); // never kept in the spec (settings, projects)
+    if (!key.isEmpty()) {
+        const QString acc = KeyStore::account(qs(s.provider), qs(s.baseUrl));
+        sessionKeys_.insert(acc, key);
+        if (dlg.rememberKey()) {
+            KeyStore store;
+            const auto r = store.writeBlocking(acc, key, 5000);
+            if (!r.ok)
+                showStatus(tr("The key is kept for this session only: %1").arg(r.error), 12000);
+        }
+    }
+    const bool changed = s.provider != spec_.provider || s.model != spec_.model || s.baseUrl != spec_.baseUrl
+                         || s.dimensions != spec_.dimensions || s.modelPath != spec_.modelPath;
+    setEmbedderSpec(s);
+    if (changed) {
+        // Vectors of another model cannot be mixed with the new ones.
+        cache_.clear();
+        cacheId_.clear();
+        if (model_->rowCount() > 0)
+            showStatus(tr("Provider changed: use Analysis > Embed to compute the vectors with it."), 12000);
+    }
+}
+
+bool MainWindow::prepareRemote(EmbedderSpec &spec, const std::vector<std::string> &texts)
+{
+    const QString account = KeyStore::account(qs(spec.provider), qs(spec.baseUrl));
+    QString key = sessionKeys_.value(account);
+    if (key.isEmpty()) {
+        KeyStore store;
+        const auto r = store.readBlocking(account, 5000);
+        if (r.ok)
+            key = r.key;
+    }
+    if (key.isEmpty()) {
+        const std::string var = defaultKeyVariable(spec.provider);
+        if (!var.empty())
+            key = qEnvironmentVariable(var.c_str());
+    }
+    spec.apiKey = key.toStdString();
+    if (consented_.contains(account))
+        return true;
+    auto made = makeEmbedder(spec);
+    if (!made) {
+        showError(tr("Embedding provider"), qs(made.error().message));
+        return false;
+    }
+    const SendEstimate est = made.value()->estimate(texts);
+    const QString host = spec.baseUrl.empty() ? qs(spec.provider) : QUrl(qs(spec.baseUrl)).host();
+    QString text = tr("<p><b>%n sentence(s) will be sent to %1</b> (%2) to be embedded.</p>"
+                      "<p>Estimated tokens: %L3</p>", nullptr, int(est.texts > 0 ? est.texts : qint64(texts.size())))
+                       .arg(host.toHtmlEscaped(), qs(made.value()->displayName()).toHtmlEscaped())
+                       .arg(qint64(est.tokens));
+    if (est.costUsd)
+        text += tr("<p>Estimated cost: about US$%1</p>").arg(*est.costUsd, 0, 'f', 4);
+    text += tr("<p>Texts already embedded before are served from the local cache and not sent again. "
+               "Continue?</p>");
+    QMessageBox box(QMessageBox::Question, tr("Send texts to %1?").arg(host), text,
+                    QMessageBox::Yes | QMessageBox::No, this);
+    box.button(QMessageBox::Yes)->setText(tr("Send"));
+    box.setDefaultButton(QMessageBox::No);
+    if (box.exec() != QMessageBox::Yes)
+        return false;
+    consented_.insert(account);
+    return true;
+}
+
+// ---------------------------------------------------------------------------------------
+// Selection, search, highlights
+
+void MainWindow::updateViewsSelection()
+{
+    QVector<int> rows;
+    for (const QModelIndex &i : selection_->selectedRows())
+        rows.append(i.row());
+    std::sort(rows.begin(), rows.end());
+    for (auto &[w, v] : pointViews_)
+        v->setSelection(rows);
+    int show = -1;
+    const QModelIndex cur = selection_->currentIndex();
+    if (cur.isValid() && rows.contains(cur.row()))
+        show = cur.row();
+    else if (!rows.isEmpty())
+        show = rows.front();
+    if (show != inspector_->currentRow())
+        inspector_->showRow(show);
+}
+
+void MainWindow::updateSearch()
+{
+    const QString q = search_->text();
+    searchHits_.clear();
+    if (!q.isEmpty()) {
+        QRegularExpression re;
+        if (searchRegex_->isChecked()) {
+            re = QRegularExpression(q, QRegularExpression::CaseInsensitiveOption);
+            if (!re.isValid()) {
+                searchCount_->setText(tr("bad pattern"));
+                searchCount_->setToolTip(re.errorString());
+                model_->setHighlightedRows({});
+                updateHighlight();
+                return;
+            }
+        }
+        for (int r = 0; r < model_->rowCount(); ++r) {
+            const QString t = model_->text(r);
+            if (searchRegex_->isChecked() ? re.match(t).hasMatch() : t.contains(q, Qt::CaseInsensitive))
+                searchHits_.append(r);
+        }
+        searchCount_->setText(tr("%n match(es)", nullptr, int(searchHits_.size())));
+    } else {
+        searchCount_->clear();
+    }
+    searchCount_->setToolTip(QString());
+    model_->setHighlightedRows(QSet<int>(searchHits_.begin(), searchHits_.end()));
+    updateHighlight();
+}
+
+void MainWindow::flashRows(const QVector<int> &rows)
+{
+    flash_ = rows;
+    updateHighlight();
+    flashTimer_->start();
+}
+
+void MainWindow::updateHighlight()
+{
+    QVector<int> rows = searchHits_;
+    for (int r : std::as_const(flash_))
+        if (!rows.contains(r))
+            rows.append(r);
+    heatmap_->setHighlight(rows);
+    for (auto &[w, v] : pointViews_)
+        v->setHighlight(rows);
+}
+
+void MainWindow::updateHeatmapOrder()
+{
+    const int n = heatmap_->count();
+    if (n == 0)
+        return;
+    const QString mode = heatmapOrder_->currentData().toString();
+    QVector<int> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    if (mode == QLatin1String("cluster")) {
+        if (clusterOrder_ && clusterOrderVersion_ == dataVersion_ && int(clusterOrder_->size()) == n) {
+            order = QVector<int>(clusterOrder_->begin(), clusterOrder_->end());
+        } else {
+            startClusterOrder();
+            return;
+        }
+    } else if (mode == QLatin1String("label") && group_.size() == n) {
+        std::stable_sort(order.begin(), order.end(), [this](int a, int b) {
+            const int ga = group_[a] < 0 ? INT_MAX : group_[a], gb = group_[b] < 0 ? INT_MAX : group_[b];
+            return ga < gb;
+        });
+    }
+    if (order != heatmap_->order())
+        heatmap_->setOrder(order);
+}
+
+void MainWindow::startClusterOrder()
+{
+    if (!vectors_ || jobs_->isRunning(QStringLiteral("order")))
+        return;
+    auto vecs = vectors_;
+    const quint64 version = dataVersion_;
+    jobs_->start<std::shared_ptr<const std::vector<int>>>(
+        QStringLiteral("order"), tr("Ordering by similarity"),
+        [vecs](JobContext &ctx) -> Result<std::shared_ptr<const std::vector<int>>> {
+            auto r = analysis::heatmapOrder(*vecs, {}, ctx.progress, ctx.stop);
+            if (!r)
+                return r.error();
+            return std::shared_ptr<const std::vector<int>>(std::make_shared<std::vector<int>>(std::move(r.value())));
+        },
+        [this, version](std::shared_ptr<const std::vector<int>> &order) {
+            if (version != dataVersion_)
+                return;
+            clusterOrder_ = order;
+            clusterOrderVersion_ = version;
+            updateHeatmapOrder();
+        });
+}
+
+// ---------------------------------------------------------------------------------------
+// Editing
+
+void MainWindow::addSentenceFromBox()
+{
+    const QString t = newSentence_->text().trimmed();
+    if (t.isEmpty())
+        return;
+    model_->insertTexts(model_->rowCount(), {t});
+    newSentence_->clear();
+    table_->scrollToBottom();
+}
+
+void MainWindow::pasteSentences()
+{
+    const QString text = QApplication::clipboard()->text();
+    const QModelIndex cur = selection_->currentIndex();
+    const int at = cur.isValid() ? cur.row() + 1 : model_->rowCount();
+    const int added = model_->pasteLines(at, text);
+    if (added == 0)
+        showStatus(tr("The clipboard holds no text to paste"));
+    else
+        showStatus(tr("Pasted %n sentence(s)", nullptr, added));
+}
+
+void MainWindow::addRow()
+{
+    const QModelIndex cur = selection_->currentIndex();
+    const int at = cur.isValid() ? cur.row() + 1 : model_->rowCount();
+    model_->insertTexts(at, {tr("New sentence")});
+    const QModelIndex idx = model_->index(at, SentenceModel::TextColumn);
+    selection_->setCurrentIndex(idx, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    table_->scrollTo(idx);
+    table_->edit(idx);
+}
+
+void MainWindow::deleteSelectedRows()
+{
+    QList<int> rows;
+    for (const QModelIndex &i : selection_->selectedRows())
+        rows.append(i.row());
+    if (rows.isEmpty() && selection_->currentIndex().isValid())
+        rows.append(selection_->currentIndex().row());
+    model_->removeRowsUndoable(rows);
+}
+
+// ---------------------------------------------------------------------------------------
+// Appearance
+
+void MainWindow::setTheme(const QString &name)
+{
+    theme_ = name;
+    QSettings().setValue(QStringLiteral("ui/theme"), name);
+    applyTheme(themeFromName(name), presentation_);
+}
+
+void MainWindow::setPresentationMode(bool on)
+{
+    presentation_ = on;
+    applyTheme(themeFromName(theme_), on);
+    if (on)
+        showFullScreen();
+    else
+        showNormal();
+}
+
+void MainWindow::closeEvent(QCloseEvent *e)
+{
+    if (!maybeSave()) {
+        e->ignore();
+        return;
+    }
+    jobs_->cancelAll();
+    e->accept();
+}
+
+// ---------------------------------------------------------------------------------------
+// Projects
+
+bool MainWindow::isModified() const
+{
+    return !model_->undoStack()->isClean();
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!isModified())
+        return true;
+    const auto answer = QMessageBox::question(
+        this, tr("Unsaved changes"),
+        tr("The sentences have changes that are not saved in a project. Save them first?"),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Cancel)
+        return false;
+    if (answer == QMessageBox::Discard)
+        return true;
+    if (projectPath_.isEmpty()) {
+        saveProjectAs();
+        return !isModified();
+    }
+    return saveProject(projectPath_);
+}
+
+void MainWindow::saveProjectAs()
+{
+    QString suggestion = projectPath_;
+    if (suggestion.isEmpty()) {
+        const QFileInfo src(model_->source());
+        suggestion = (src.absolutePath().isEmpty() ? QString() : src.absolutePath() + QLatin1Char('/'))
+                     + (src.completeBaseName().isEmpty() ? QStringLiteral("untitled") : src.completeBaseName())
+                     + QStringLiteral(".embedscope");
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Project"), suggestion,
+                                                      tr("EmbedScope projects (*.embedscope)"));
+    if (path.isEmpty())
+        return;
+    saveProject(path.endsWith(QLatin1String(".embedscope")) ? path : path + QStringLiteral(".embedscope"));
+}
+
+bool MainWindow::saveProject(const QString &path)
+{
+    formats::Project p;
+    p.dataset = model_->toDataset();
+    if (vectors_ && vectors_->rows() == model_->rowCount())
+        p.vectors = *vectors_;
+    if (!vectorsFromFile_ && p.vectors.size() > 0) {
+        p.provider = spec_.provider;
+        p.model = embedder_ ? embedder_->id() : spec_.model;
+    }
+    QJsonObject params;
+    params[QStringLiteral("heatmapOrder")] = heatmapOrder_->currentData().toString();
+    params[QStringLiteral("heatmapColors")] = heatmapColors_->currentIndex() == 1 ? QStringLiteral("diverging")
+                                                                                 : QStringLiteral("sequential");
+    params[QStringLiteral("view")] = tabs_->currentIndex();
+    params[QStringLiteral("search")] = search_->text();
+    params[QStringLiteral("searchRegex")] = searchRegex_->isChecked();
+    params[QStringLiteral("pcaComponents")] = pcaFit_ ? int(pcaFit_->components.rows()) : 0;
+    p.parameters = nlohmann::json::parse(QJsonDocument(params).toJson(QJsonDocument::Compact).toStdString(),
+                                         nullptr, false);
+    if (coords_.size() == model_->rowCount() && !coords_.isEmpty() && pcaFit_) {
+        const int dims = int(std::min<Eigen::Index>(3, pcaFit_->components.rows()));
+        Matrix c(coords_.size(), dims);
+        for (int i = 0; i < coords_.size(); ++i)
+            for (int d = 0; d < dims; ++d)
+                c(i, d) = coords_[i][d];
+        p.projections[dims == 3 ? "pca3d" : "pca2d"] = c;
+    }
+    const auto st = formats::saveProject(path.toStdString(), p);
+    if (!st) {
+        showError(tr("Could not save the project"), qs(st.error().message));
+        return false;
+    }
+    projectPath_ = path;
+    documentName_ = QFileInfo(path).fileName();
+    model_->undoStack()->setClean();
+    addRecentFile(path);
+    updateTitle();
+    showStatus(tr("Saved %1").arg(QFileInfo(path).fileName()));
+    return true;
+}
+
+void MainWindow::applyProjectParameters(const QString &json)
+{
+    const QJsonObject o = QJsonDocument::fromJson(json.toUtf8()).object();
+    if (o.isEmpty())
+        return;
+    const int order = heatmapOrder_->findData(o.value(QStringLiteral("heatmapOrder")).toString());
+    if (order >= 0)
+        heatmapOrder_->setCurrentIndex(order);
+    heatmapColors_->setCurrentIndex(o.value(QStringLiteral("heatmapColors")).toString() == QLatin1String("diverging") ? 1 : 0);
+    const int view = o.value(QStringLiteral("view")).toInt(-1);
+    if (view >= 0 && view < tabs_->count())
+        tabs_->setCurrentIndex(view);
+    searchRegex_->setChecked(o.value(QStringLiteral("searchRegex")).toBool());
+    search_->setText(o.value(QStringLiteral("search")).toString());
+}
+
+void MainWindow::updateTitle()
+{
+    const QString name = documentName_.isEmpty() ? tr("untitled") : documentName_;
+    setWindowTitle(tr("%1%2 - EmbedScope").arg(name, isModified() ? QStringLiteral(" *") : QString()));
+}
+
+// ---------------------------------------------------------------------------------------
+// Export
+
+void MainWindow::buildExportMenu(QMenu *menu)
+{
+    auto ask = [this](const QString &title, const QString &suffix, const QString &filter) {
+        QString base = QFileInfo(documentName_.isEmpty() ? QStringLiteral("embedscope") : documentName_).completeBaseName();
+        const QString dir = QSettings().value(QStringLiteral("ui/exportDir"), QDir::homePath()).toString();
+        QString path = QFileDialog::getSaveFileName(this, title, dir + QLatin1Char('/') + base + suffix, filter);
+        if (!path.isEmpty())
+            QSettings().setValue(QStringLiteral("ui/exportDir"), QFileInfo(path).absolutePath());
+        return path;
+    };
+    menu->addAction(tr("Current View as &PNG..."), this, [this, ask] {
+        const QString p = ask(tr("Export View"), QStringLiteral(".png"), tr("PNG images (*.png)"));
+        if (!p.isEmpty())
+            exportCurrentView(p);
+    });
+    menu->addAction(tr("Current View as &SVG..."), this, [this, ask] {
+        const QString p = ask(tr("Export View"), QStringLiteral(".svg"), tr("SVG images (*.svg)"));
+        if (!p.isEmpty())
+            exportCurrentView(p);
+    });
+    menu->addSeparator();
+    menu->addAction(tr("Map &Coordinates (CSV or .npy)..."), this, [this, ask] {
+        const QString p = ask(tr("Export Coordinates"), QStringLiteral("-pca.csv"), tr("CSV (*.csv);;NumPy (*.npy)"));
+        if (!p.isEmpty())
+            exportCoordinates(p);
+    });
+    menu->addAction(tr("&Neighbours (CSV)..."), this, [this, ask] {
+        const QString p = ask(tr("Export Neighbours"), QStringLiteral("-neighbors.csv"), tr("CSV (*.csv)"));
+        if (!p.isEmpty())
+            exportNeighbors(p);
+    });
+    menu->addAction(tr("Similarity &Matrix (.npy or CSV)..."), this, [this, ask] {
+        const QString p = ask(tr("Export Similarity"), QStringLiteral("-similarity.npy"), tr("NumPy (*.npy);;CSV (*.csv)"));
+        if (!p.isEmpty())
+            exportSimilarity(p);
+    });
+    menu->addAction(tr("&Vectors (.npy or CSV)..."), this, [this, ask] {
+        const QString p = ask(tr("Export Vectors"), QStringLiteral("-vectors.npy"), tr("NumPy (*.npy);;CSV (*.csv)"));
+        if (!p.isEmpty())
+            exportVectors(p);
+    });
+    menu->addAction(tr("TensorFlow &Projector TSV Pair..."), this, [this, ask] {
+        const QString p = ask(tr("Export for projector.tensorflow.org (vectors file)"), QStringLiteral("-vectors.tsv"),
+                              tr("TSV (*.tsv)"));
+        if (p.isEmpty())
+            return;
+        QString meta = p;
+        meta.replace(QRegularExpression(QStringLiteral("(vectors)?\\.tsv$")), QStringLiteral("metadata.tsv"));
+        if (meta == p)
+            meta = p + QStringLiteral(".metadata.tsv");
+        if (exportProjector(p, meta))
+            showStatus(tr("Wrote %1 and %2").arg(QFileInfo(p).fileName(), QFileInfo(meta).fileName()));
+    });
+}
+
+bool MainWindow::exportCurrentView(const QString &path, const QSize &requested)
+{
+    QWidget *page = tabs_->currentWidget();
+    const bool svg = path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive);
+    PointView *pv = nullptr;
+    QWidget *pw = nullptr;
+    for (auto &[w, v] : pointViews_)
+        if (w == page) {
+            pv = v;
+            pw = w;
+        }
+    const QSize size = requested.isValid() ? requested : (pw ? pw->size() : heatmap_->size());
+    if (svg) {
+        if (pw && pw == scatter2d_) {
+            QString err;
+            if (!scatter2d_->exportSvg(path, size, &err)) {
+                showError(tr("Export failed"), err);
+                return false;
+            }
+            return true;
+        }
+        if (pw) {
+            showError(tr("Export failed"), tr("The 3D map can be exported as PNG only."));
+            return false;
+        }
+        QSvgGenerator gen;
+        gen.setFileName(path);
+        gen.setSize(size);
+        gen.setViewBox(QRect(QPoint(0, 0), size));
+        gen.setTitle(QStringLiteral("EmbedScope heatmap"));
+        QPainter p;
+        if (!p.begin(&gen)) {
+            showError(tr("Export failed"), tr("%1: cannot be written").arg(path));
+            return false;
+        }
+        p.drawImage(QPoint(0, 0), heatmap_->renderImage(size));
+        p.end();
+        return true;
+    }
+    const QImage img = pv ? pv->renderImage(size) : heatmap_->renderImage(size);
+    if (img.isNull() || !img.save(path)) {
+        showError(tr("Export failed"), tr("%1: cannot be written").arg(path));
+        return false;
+    }
+    return true;
+}
+
+namespace {
+bool isNpy(const QString &p)
+{
+    return p.endsWith(QLatin1String(".npy"), Qt::CaseInsensitive);
+}
+std::string num(float v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.9g", double(v));
+    return buf;
+}
+Status writeMatrix(const QString &path, const Matrix &m, std::vector<std::string> header)
+{
+    if (isNpy(path))
+        return formats::writeNpy(path.toStdString(), m);
+    if (header.empty())
+        for (Eigen::Index c = 0; c < m.cols(); ++c)
+            header.push_back("c" + std::to_string(c));
+    std::vector<std::vector<std::string>> rows(std::size_t(m.rows()));
+    for (Eigen::Index r = 0; r < m.rows(); ++r)
+        for (Eigen::Index c = 0; c < m.cols(); ++c)
+            rows[std::size_t(r)].push_back(num(m(r, c)));
+    return formats::writeCsv(path.toStdString(), header, rows);
+}
+} // namespace
+
+bool MainWindow::exportCoordinates(const QString &path)
+{
+    if (coords_.isEmpty() || coords_.size() != model_->rowCount() || !pcaFit_) {
+        showError(tr("Nothing to export"), tr("There is no map yet: embed the sentences first."));
+        return false;
+    }
+    const int dims = int(std::min<Eigen::Index>(3, pcaFit_->components.rows()));
+    Matrix c(coords_.size(), dims);
+    for (int i = 0; i < coords_.size(); ++i)
+        for (int d = 0; d < dims; ++d)
+            c(i, d) = coords_[i][d];
+    Status st = Ok{};
+    if (isNpy(path)) {
+        st = formats::writeNpy(path.toStdString(), c);
+    } else {
+        std::vector<std::string> header{"row", "x", "y"};
+        if (dims == 3)
+            header.push_back("z");
+        std::vector<std::vector<std::string>> rows;
+        for (int i = 0; i < c.rows(); ++i) {
+            std::vector<std::string> r{std::to_string(i)};
+            for (int d = 0; d < dims; ++d)
+                r.push_back(num(c(i, d)));
+            rows.push_back(std::move(r));
+        }
+        st = formats::writeCsv(path.toStdString(), header, rows);
+    }
+    if (!st)
+        showError(tr("Export failed"), qs(st.error().message));
+    return st.ok();
+}
+
+bool MainWindow::exportNeighbors(const QString &path)
+{
+    if (!knn_) {
+        showError(tr("Nothing to export"), tr("There are no neighbours yet: embed the sentences first."));
+        return false;
+    }
+    std::vector<std::vector<std::string>> rows;
+    const int n = int(knn_->index.size() / std::size_t(std::max(1, knn_->k)));
+    for (int i = 0; i < n; ++i)
+        for (int r = 0; r < knn_->k; ++r)
+            rows.push_back({std::to_string(i), std::to_string(r + 1), std::to_string(knn_->at(i, r)), num(knn_->sim(i, r))});
+    const auto st = formats::writeCsv(path.toStdString(), {"row", "rank", "neighbor", "similarity"}, rows);
+    if (!st)
+        showError(tr("Export failed"), qs(st.error().message));
+    return st.ok();
+}
+
+bool MainWindow::exportSimilarity(const QString &path)
+{
+    if (!similarity_) {
+        showError(tr("Nothing to export"), tr("There is no similarity matrix yet: embed the sentences first."));
+        return false;
+    }
+    const auto st = writeMatrix(path, *similarity_, {});
+    if (!st)
+        showError(tr("Export failed"), qs(st.error().message));
+    return st.ok();
+}
+
+bool MainWindow::exportVectors(const QString &path)
+{
+    if (!vectors_) {
+        showError(tr("Nothing to export"), tr("There are no vectors yet: embed the sentences first."));
+        return false;
+    }
+    const auto st = writeMatrix(path, *vectors_, {});
+    if (!st)
+        showError(tr("Export failed"), qs(st.error().message));
+    return st.ok();
+}
+
+bool MainWindow::exportProjector(const QString &vectorsPath, const QString &metadataPath)
+{
+    if (!vectors_) {
+        showError(tr("Nothing to export"), tr("There are no vectors yet: embed the sentences first."));
+        return false;
+    }
+    const auto st = formats::writeProjectorTsv(vectorsPath.toStdString(), metadataPath.toStdString(), *vectors_,
+                                               model_->toDataset());
+    if (!st)
+        showError(tr("Export failed"), qs(st.error().message));
+    return st.ok();
 }
 
 } // namespace es

@@ -1,8 +1,57 @@
 #pragma once
 // MainWindow: the sentence table, the views and the inspector, wired to one JobRunner.
+//
+// The window owns the document: the SentenceModel (texts, labels, metadata; every edit
+// undoable), one vector per row (from the embedder, a text-keyed cache, or a vectors
+// file), and the analysis results derived from them (similarity matrix, k nearest
+// neighbours, PCA). Every edit of a text invalidates what depends on it: outdated jobs are
+// cancelled and their late results dropped, only the changed texts are embedded again, and
+// new sentences are placed into the current map with the existing PCA fit instead of
+// moving every point. One QItemSelectionModel links the table, the heatmap, the scatter
+// views and the inspector.
+#include "analysis/neighbors.h"
+#include "analysis/pca.h"
+#include "dataset/dataset.h"
+#include "embed/factory.h"
+#include "util/types.h"
+#include "views/pointview.h"
+
+#include <QHash>
+#include <QSet>
 #include <QMainWindow>
+#include <QMessageBox>
+#include <QPointer>
+#include <QVector3D>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+class QAction;
+class QActionGroup;
+class QCheckBox;
+class QComboBox;
+class QItemSelectionModel;
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QProgressBar;
+class QPushButton;
+class QTableView;
+class QTabWidget;
+class QTimer;
 
 namespace es {
+
+class Embedder;
+class HeatmapView;
+class InspectorView;
+class JobRunner;
+class PointView;
+class Scatter2DView;
+class Scatter3DView;
+class SentenceModel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -10,8 +59,216 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    // Opens texts, vectors or a project; errors are shown, never thrown.
+    // Opens texts, vectors or a project; errors are shown (non-modal box), never thrown.
+    // Returns false when the file could not be recognised or read synchronously; texts and
+    // vectors are read by a job, so success means "started".
     bool openFile(const QString &path);
+    // Replaces the document with a data set and its vectors (one row each), skipping
+    // embedding; the analysis starts at once.
+    void setData(const Dataset &dataset, const Matrix &vectors);
+    // Replaces the document with texts only (embedded automatically with the local model
+    // when auto-embedding is on).
+    void setTexts(const Dataset &dataset);
+
+    // Embeds the rows that have no vector yet (all = every row), then runs the analysis.
+    void embed(bool all = false);
+    // Saves the project (.embedscope: texts, labels, vectors, provider and model ids,
+    // parameters, projections; never a key). Atomic. Returns false and shows why on error.
+    bool saveProject(const QString &path);
+    QString projectPath() const { return projectPath_; }
+    // True when the table has edits not saved in a project.
+    bool isModified() const;
+    // Export helpers (menu actions call them with a file dialog's answer).
+    bool exportCurrentView(const QString &path, const QSize &size = {});
+    bool exportCoordinates(const QString &path);
+    bool exportNeighbors(const QString &path);
+    bool exportSimilarity(const QString &path);
+    bool exportVectors(const QString &path);
+    bool exportProjector(const QString &vectorsPath, const QString &metadataPath);
+
+    // Re-embeds everything with the current provider and re-fits the projections.
+    void rerun();
+    void cancelJobs();
+    // Waits, processing events, until no job is running (tests, --screenshot).
+    bool waitForJobs(int timeoutMs);
+
+    void setEmbedderSpec(const EmbedderSpec &spec);
+    const EmbedderSpec &embedderSpec() const { return spec_; }
+    void setAutoEmbed(bool on) { autoEmbed_ = on; }
+    bool autoEmbed() const { return autoEmbed_; }
+    // Text shown in the status bar about where texts go.
+    QString privacyText() const;
+
+    // The document, for tests and exports.
+    SentenceModel *sentenceModel() const { return model_; }
+    QItemSelectionModel *selectionModel() const { return selection_; }
+    QTableView *table() const { return table_; }
+    HeatmapView *heatmap() const { return heatmap_; }
+    InspectorView *inspector() const { return inspector_; }
+    Scatter2DView *scatter2d() const { return scatter2d_; }
+    Scatter3DView *scatter3d() const { return scatter3d_; } // nullptr without OpenGL
+    JobRunner *jobs() const { return jobs_; }
+    QTabWidget *viewTabs() const { return tabs_; }
+    QLineEdit *searchBox() const { return search_; }
+    QLineEdit *newSentenceBox() const { return newSentence_; }
+    QPushButton *cancelButton() const { return cancelButton_; }
+    QProgressBar *progressBar() const { return progress_; }
+    // Complete vectors of the current rows, or nullptr while some row has none.
+    std::shared_ptr<const Matrix> vectors() const { return vectors_; }
+    std::shared_ptr<const Matrix> similarity() const { return similarity_; }
+    std::shared_ptr<const analysis::Neighbors> neighbors() const { return knn_; }
+    const QVector<QVector3D> &pcaCoords() const { return coords_; }
+    // Rows matching the search box.
+    QVector<int> searchHits() const { return searchHits_; }
+    // Last error shown to the user and its box (closed by tests).
+    QString lastError() const { return lastError_; }
+    QMessageBox *errorBox() const { return errorBox_; }
+    // True once the analysis of the current data is complete (no job pending).
+    bool analysisReady() const;
+
+    // Label groups and colours shared by every view.
+    QVector<int> groupOfRows() const { return group_; }
+    QList<PointGroup> groups() const;
+
+signals:
+    void analysisFinished();
+    void errorShown(const QString &message);
+    void fileOpened(const QString &path);
+
+protected:
+    void closeEvent(QCloseEvent *) override;
+    void dragEnterEvent(QDragEnterEvent *) override;
+    void dropEvent(QDropEvent *) override;
+
+private:
+    void buildActions();
+    void buildExportMenu(QMenu *menu);
+    bool maybeSave();
+    void saveProjectAs();
+    void updateTitle();
+    void applyProjectParameters(const QString &json);
+    void startClusterOrder();
+    void showProviderDialog();
+    // Before texts leave the machine: finds the key (memory, keychain, environment) and
+    // asks for consent once per provider and session. False when the user declines.
+    bool prepareRemote(EmbedderSpec &spec, const std::vector<std::string> &texts);
+    void buildMenus();
+    void buildCentral();
+    void buildDocks();
+    void buildStatusBar();
+    void restoreSettings();
+    void showError(const QString &title, const QString &message);
+    void showStatus(const QString &message, int ms = 6000);
+
+    void openFileDialog();
+    void addRecentFile(const QString &path);
+    void updateRecentMenu();
+    void loadTexts(const QString &path, const QString &format);
+    void loadVectors(const QString &path, const QString &format);
+
+    void onTextsChanged();
+    void onLabelsChanged();
+    void onRowsInserted(int first, int last);
+    void onRowsRemoved(int first, int last);
+    void onTextEdited(int row);
+    void scheduleRefresh();
+    void refresh();
+    void startEmbedding(const QVector<int> &rows);
+    void startAnalysis();
+    void clearAnalysis();
+    void applyProjection();
+    void updateViewsSelection();
+    void updateSearch();
+    void flashRows(const QVector<int> &rows);
+    void updateHighlight();
+    void updateHeatmapOrder();
+    void updateEmbedActions();
+    void updatePrivacyLabel();
+    void checkModel();
+    void addSentenceFromBox();
+    void pasteSentences();
+    void addRow();
+    void deleteSelectedRows();
+    void setTheme(const QString &name);
+    void setPresentationMode(bool on);
+    void integrateViews();
+    void selectRows(const QVector<int> &rows, int current);
+
+    // Document
+    SentenceModel *model_ = nullptr;
+    QItemSelectionModel *selection_ = nullptr;
+    std::vector<std::vector<float>> rowVec_;     // one per row; empty = not embedded yet
+    bool vectorsFromFile_ = false;                // vectors did not come from the embedder
+    QHash<QString, std::vector<float>> cache_;    // text -> vector of the current embedder
+    QString cacheId_;                             // embedder id the cache belongs to
+    std::shared_ptr<const Matrix> vectors_;
+    std::shared_ptr<const Matrix> similarity_;
+    std::shared_ptr<const analysis::Neighbors> knn_;
+    std::shared_ptr<const analysis::PcaResult> pcaFit_;
+    QVector<QVector3D> coords_;
+    bool refitProjection_ = true;
+    quint64 dataVersion_ = 0;   // bumped by every text change; results of older versions are dropped
+    int pendingAnalysis_ = 0;
+    QVector<int> group_;
+    QList<PointGroup> groups_;
+    QVector<int> searchHits_;
+    QVector<int> flash_;
+    QVector<int> pendingFlash_;
+
+    // Embedding
+    EmbedderSpec spec_;
+    std::shared_ptr<Embedder> embedder_;
+    std::shared_ptr<std::mutex> embedderMutex_ = std::make_shared<std::mutex>();
+    QString modelProblem_;     // why the embedder could not be made ("" = fine)
+    bool autoEmbed_ = true;
+    bool embedderChecked_ = false;
+
+    // UI
+    JobRunner *jobs_ = nullptr;
+    QTableView *table_ = nullptr;
+    QTabWidget *tabs_ = nullptr;
+    HeatmapView *heatmap_ = nullptr;
+    Scatter2DView *scatter2d_ = nullptr;
+    Scatter3DView *scatter3d_ = nullptr;
+    InspectorView *inspector_ = nullptr;
+    QLabel *banner_ = nullptr;
+    QLineEdit *search_ = nullptr;
+    QCheckBox *searchRegex_ = nullptr;
+    QLabel *searchCount_ = nullptr;
+    QLineEdit *newSentence_ = nullptr;
+    QComboBox *heatmapOrder_ = nullptr;
+    QComboBox *heatmapColors_ = nullptr;
+    QLabel *privacy_ = nullptr;
+    QLabel *jobLabel_ = nullptr;
+    QProgressBar *progress_ = nullptr;
+    QPushButton *cancelButton_ = nullptr;
+    QTimer *refreshTimer_ = nullptr;
+    QTimer *flashTimer_ = nullptr;
+    QMenu *recentMenu_ = nullptr;
+    QAction *openAction_ = nullptr;
+    QAction *embedAction_ = nullptr;
+    QAction *rerunAction_ = nullptr;
+    QAction *cancelAction_ = nullptr;
+    QAction *undoAction_ = nullptr;
+    QAction *redoAction_ = nullptr;
+    QAction *addRowAction_ = nullptr;
+    QAction *deleteRowsAction_ = nullptr;
+    QAction *pasteAction_ = nullptr;
+    QAction *presentationAction_ = nullptr;
+    QActionGroup *themeGroup_ = nullptr;
+    QHash<QString, QString> sessionKeys_;   // keychain account -> key, this session only
+    QSet<QString> consented_;               // accounts the user agreed to send texts to
+    QString projectPath_;
+    QString documentName_;
+    QString pendingParameters_;     // view state of an opened project, applied after loading
+    std::shared_ptr<const std::vector<int>> clusterOrder_;
+    quint64 clusterOrderVersion_ = ~0ull;
+    QWidget *heatLegend_ = nullptr;
+    QString lastError_;
+    QPointer<QMessageBox> errorBox_;
+    QString theme_ = QStringLiteral("light");
+    bool presentation_ = false;
+    QList<QPair<QWidget *, PointView *>> pointViews_;
 };
 
 } // namespace es

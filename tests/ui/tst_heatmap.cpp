@@ -1,0 +1,173 @@
+// HeatmapView: checks what is drawn. The pixel at a cell's on-screen position has the
+// colour map colour of that cell's similarity (in input order, label order, zoomed, and in
+// the refined view of a large matrix); a click selects both rows of the cell.
+#include "views/heatmapview.h"
+
+#include <QItemSelectionModel>
+#include <QSignalSpy>
+#include <QStandardItemModel>
+#include <QTest>
+
+#include <random>
+
+using es::HeatmapView;
+using es::Matrix;
+
+namespace {
+
+std::shared_ptr<const Matrix> smallMatrix()
+{
+    auto m = std::make_shared<Matrix>(4, 4);
+    *m << 1.0f, 0.8f, 0.1f, -0.2f,
+          0.8f, 1.0f, 0.3f, 0.0f,
+          0.1f, 0.3f, 1.0f, 0.55f,
+         -0.2f, 0.0f, 0.55f, 1.0f;
+    return m;
+}
+
+QColor pixelAt(QWidget &w, const QPointF &p)
+{
+    const QImage img = w.grab().toImage();
+    return img.pixelColor(p.toPoint());
+}
+
+} // namespace
+
+class TestHeatmap : public QObject {
+    Q_OBJECT
+private slots:
+    void pixelsHaveTheirCellColour()
+    {
+        HeatmapView view;
+        view.resize(500, 420);
+        view.setMatrix(smallMatrix());
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const auto sm = smallMatrix();
+        const Matrix &m = *sm;
+        // Distinct values get distinct colours, so a wrong cell would be caught.
+        QVERIFY(view.colorFor(0.8f) != view.colorFor(0.55f));
+        const QImage img = view.grab().toImage();
+        for (int a = 0; a < 4; ++a)
+            for (int b = 0; b < 4; ++b) {
+                const QPointF c = view.cellRect(a, b).center();
+                QCOMPARE(img.pixelColor(c.toPoint()), view.colorFor(m(a, b)));
+            }
+        // The sequential range runs from the smallest value (rounded down) to 1.
+        QCOMPARE(view.rangeMin(), -0.2f);
+        QCOMPARE(view.colorFor(1.0f), QColor(253, 231, 37)); // viridis top
+    }
+
+    void divergingMap()
+    {
+        HeatmapView view;
+        view.resize(400, 360);
+        view.setMatrix(smallMatrix());
+        view.setColorMap(HeatmapView::ColorMap::Diverging);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QCOMPARE(view.colorFor(0.0f), QColor(247, 247, 247)); // white at zero
+        QCOMPARE(pixelAt(view, view.cellRect(1, 3).center()), view.colorFor(0.0f));
+        QCOMPARE(pixelAt(view, view.cellRect(0, 3).center()), view.colorFor(-0.2f));
+    }
+
+    void orderAndZoomKeepCellColours()
+    {
+        HeatmapView view;
+        view.resize(500, 420);
+        view.setMatrix(smallMatrix());
+        view.setOrder({3, 1, 2, 0});
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const auto sm = smallMatrix();
+        const Matrix &m = *sm;
+        // Row 3 is drawn first now.
+        QVERIFY(view.cellRect(3, 3).top() < view.cellRect(0, 0).top());
+        QCOMPARE(pixelAt(view, view.cellRect(0, 2).center()), view.colorFor(m(0, 2)));
+        view.setZoom(2.0, view.cellRect(1, 2).center());
+        QVERIFY(view.zoom() > 1.9);
+        const QRectF r = view.cellRect(1, 2);
+        QVERIFY(r.width() > 100);
+        QCOMPARE(pixelAt(view, r.center()), view.colorFor(m(1, 2)));
+        QCOMPARE(view.cellAt(r.center()), qMakePair(1, 2));
+        view.resetView();
+        QCOMPARE(view.zoom(), 1.0);
+    }
+
+    void clickSelectsBothRows()
+    {
+        QStandardItemModel model(4, 2);
+        QItemSelectionModel selection(&model);
+        HeatmapView view;
+        view.resize(500, 420);
+        view.setMatrix(smallMatrix());
+        view.setSelectionModel(&selection);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QSignalSpy clicked(&view, &HeatmapView::cellClicked);
+        QTest::mouseClick(&view, Qt::LeftButton, {}, view.cellRect(1, 3).center().toPoint());
+        QCOMPARE(clicked.count(), 1);
+        QCOMPARE(clicked.at(0).at(0).toInt(), 1);
+        QCOMPARE(clicked.at(0).at(1).toInt(), 3);
+        QVERIFY(selection.isRowSelected(1));
+        QVERIFY(selection.isRowSelected(3));
+        QVERIFY(!selection.isRowSelected(0));
+        QCOMPARE(selection.selectedRows().size(), 2);
+        QCOMPARE(selection.currentIndex().row(), 1);
+        // A click on the diagonal selects that one row.
+        QTest::mouseClick(&view, Qt::LeftButton, {}, view.cellRect(2, 2).center().toPoint());
+        QCOMPARE(selection.selectedRows().size(), 1);
+        QVERIFY(selection.isRowSelected(2));
+    }
+
+    void largeMatrixOverviewRefinesWhenZoomed()
+    {
+        const int n = 3000;
+        auto m = std::make_shared<Matrix>(n, n);
+        std::mt19937 rng(7);
+        std::uniform_real_distribution<float> u(-0.3f, 0.9f);
+        for (int i = 0; i < n; ++i) {
+            (*m)(i, i) = 1;
+            for (int j = i + 1; j < n; ++j)
+                (*m)(i, j) = (*m)(j, i) = u(rng);
+        }
+        HeatmapView view;
+        view.resize(600, 520);
+        view.setMatrix(m);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QTRY_VERIFY_WITH_TIMEOUT(view.isReady(), 60000); // made on a worker thread
+        // Overview: something is drawn in the plot (not the background colour).
+        const QColor bg = view.palette().color(QPalette::Base);
+        QVERIFY(pixelAt(view, view.cellRect(1500, 1500).center()) != bg);
+        // Zoomed in: exact cells again.
+        view.setZoom(300.0, view.cellRect(1234, 2345).center());
+        const QRectF r = view.cellRect(1234, 2345);
+        QVERIFY(r.width() > 20);
+        QCOMPARE(pixelAt(view, r.center()), view.colorFor((*m)(1234, 2345)));
+    }
+
+    void renderImageDrawsTheSameCells()
+    {
+        HeatmapView view;
+        view.resize(500, 420);
+        view.setMatrix(smallMatrix());
+        const QImage img = view.renderImage(QSize(500, 420));
+        QCOMPARE(img.size(), QSize(500, 420));
+        QCOMPARE(img.pixelColor(view.cellRect(0, 1).center().toPoint()), view.colorFor(0.8f));
+    }
+
+    void emptyShowsPlaceholder()
+    {
+        HeatmapView view;
+        view.resize(300, 300);
+        view.setPlaceholder("nothing yet");
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QCOMPARE(view.cellAt(QPointF(150, 150)), qMakePair(-1, -1));
+        QVERIFY(view.cellRect(0, 0).isNull());
+    }
+};
+
+QTEST_MAIN(TestHeatmap)
+#include "tst_heatmap.moc"

@@ -1,0 +1,613 @@
+#include "views/heatmapview.h"
+
+#include <QHelpEvent>
+#include <QtConcurrent/QtConcurrentRun>
+#include <QItemSelectionModel>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QToolTip>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+
+namespace es {
+
+namespace {
+
+constexpr int kExactMax = 2048;   // up to this N the image holds every cell
+constexpr int kDetailMax = 1024;
+constexpr int kSyncMax = 1200;    // up to this N the image is made at once, above on a worker  // a zoomed-in region this small is drawn cell by cell
+constexpr int kLut = 255;        // colour map entries
+constexpr double kStrip = 9;      // label strip width
+constexpr double kGap = 3;
+constexpr double kLegendBar = 16;
+constexpr double kLegendText = 46;
+
+struct Stop {
+    double t;
+    int r, g, b;
+};
+// Viridis (sequential, perceptually uniform, colour-blind safe) and RdBu (diverging).
+constexpr Stop kViridis[] = {{0.000, 68, 1, 84},    {0.125, 72, 40, 120},  {0.250, 62, 73, 137},
+                             {0.375, 49, 104, 142}, {0.500, 38, 130, 142}, {0.625, 31, 158, 137},
+                             {0.750, 53, 183, 121}, {0.875, 110, 206, 88}, {1.000, 253, 231, 37}};
+constexpr Stop kRdBu[] = {{0.00, 33, 102, 172},  {0.25, 103, 169, 207}, {0.40, 209, 229, 240},
+                          {0.50, 247, 247, 247}, {0.60, 253, 219, 199}, {0.75, 239, 138, 98},
+                          {1.00, 178, 24, 43}};
+
+template <std::size_t N>
+QRgb interpolate(const Stop (&stops)[N], double t)
+{
+    t = std::clamp(t, 0.0, 1.0);
+    std::size_t i = 1;
+    while (i < N - 1 && stops[i].t < t)
+        ++i;
+    const Stop &a = stops[i - 1], &b = stops[i];
+    const double u = (t - a.t) / (b.t - a.t);
+    auto mix = [u](int x, int y) { return int(std::lround(x + (y - x) * u)); };
+    return qRgb(mix(a.r, b.r), mix(a.g, b.g), mix(a.b, b.b));
+}
+
+QString elide(const QString &s, int n = 280)
+{
+    return s.size() > n ? s.left(n) + QChar(0x2026) : s;
+}
+
+} // namespace
+
+HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent)
+{
+    setMouseTracking(true);
+    setMinimumSize(200, 200);
+    setAttribute(Qt::WA_OpaquePaintEvent, false);
+    setFocusPolicy(Qt::StrongFocus);
+    scale_ = makeScale(nullptr, map_);
+}
+
+void HeatmapView::setMatrix(std::shared_ptr<const Matrix> similarity)
+{
+    sim_ = std::move(similarity);
+    if (sim_ && order_.size() != sim_->rows()) {
+        order_.clear();
+        posOf_.clear();
+    }
+    zoom_ = 1;
+    viewOrigin_ = {};
+    rebuild(true);
+}
+
+void HeatmapView::setOrder(const QVector<int> &order)
+{
+    order_ = order;
+    posOf_.clear();
+    if (!order_.isEmpty()) {
+        posOf_.fill(-1, order_.size());
+        for (int p = 0; p < order_.size(); ++p)
+            if (order_[p] >= 0 && order_[p] < posOf_.size())
+                posOf_[order_[p]] = p;
+    }
+    rebuild(false);
+}
+
+void HeatmapView::setColorMap(ColorMap map)
+{
+    if (map == map_)
+        return;
+    map_ = map;
+    rebuild(true);
+}
+
+void HeatmapView::setGroups(const QVector<int> &group, const QList<PointGroup> &groups)
+{
+    group_ = group;
+    groups_ = groups;
+    update();
+}
+
+void HeatmapView::setHighlight(const QVector<int> &rows)
+{
+    highlight_ = rows;
+    update();
+}
+
+void HeatmapView::setSelectionModel(QItemSelectionModel *selection)
+{
+    if (selection_)
+        disconnect(selection_, nullptr, this, nullptr);
+    selection_ = selection;
+    if (selection_) {
+        connect(selection_, &QItemSelectionModel::selectionChanged, this,
+                &HeatmapView::updateSelectionFromModel);
+        connect(selection_, &QItemSelectionModel::modelChanged, this,
+                &HeatmapView::updateSelectionFromModel);
+    }
+    updateSelectionFromModel();
+}
+
+void HeatmapView::setPlaceholder(const QString &text)
+{
+    placeholder_ = text;
+    update();
+}
+
+void HeatmapView::updateSelectionFromModel()
+{
+    selected_.clear();
+    if (selection_) {
+        for (const QModelIndex &i : selection_->selectedRows())
+            selected_.append(i.row());
+        std::sort(selected_.begin(), selected_.end());
+    }
+    update();
+}
+
+HeatmapView::Scale HeatmapView::makeScale(const Matrix *sim, ColorMap map)
+{
+    Scale sc;
+    if (map == ColorMap::Diverging) {
+        sc.lo = -1;
+        sc.hi = 1;
+    } else {
+        // Sequential: from the smallest off-diagonal value (rounded down to 0.1) to 1.
+        float mn = 0;
+        if (sim && sim->rows() > 1) {
+            mn = 1;
+            const Eigen::Index n = sim->rows();
+            for (Eigen::Index i = 0; i < n; ++i) {
+                const float *row = sim->data() + std::size_t(i) * std::size_t(n);
+                for (Eigen::Index j = 0; j < n; ++j)
+                    if (i != j)
+                        mn = std::min(mn, row[j]);
+            }
+        }
+        sc.lo = std::clamp(float(std::floor(mn * 10.0f) / 10.0f), -1.0f, 0.9f);
+        sc.hi = 1;
+    }
+    // An odd number of entries puts the diverging map's centre (white) exactly at 0.
+    sc.lut.resize(kLut);
+    for (int i = 0; i < kLut; ++i) {
+        const double t = i / double(kLut - 1);
+        sc.lut[i] = map == ColorMap::Diverging ? interpolate(kRdBu, t) : interpolate(kViridis, t);
+    }
+    return sc;
+}
+
+QRgb HeatmapView::Scale::rgb(float v) const
+{
+    if (!std::isfinite(v) || lut.isEmpty())
+        return qRgb(128, 128, 128);
+    const float t = (v - lo) / (hi - lo);
+    const int i = std::clamp(int(std::lround(t * float(lut.size() - 1))), 0, int(lut.size()) - 1);
+    return lut[i];
+}
+
+QRgb HeatmapView::rgbFor(float v) const
+{
+    return scale_.rgb(v);
+}
+
+QColor HeatmapView::colorFor(float value) const
+{
+    return QColor::fromRgb(rgbFor(value));
+}
+
+HeatmapView::Built HeatmapView::build(std::shared_ptr<const Matrix> sim, QVector<int> order, ColorMap map,
+                                      bool rescale, Scale scale)
+{
+    Built out;
+    out.scale = rescale ? makeScale(sim.get(), map) : std::move(scale);
+    if (!sim || sim->rows() == 0)
+        return out;
+    const int n = int(sim->rows());
+    const Matrix &s = *sim;
+    auto rowAt = [&order](int p) { return order.isEmpty() ? p : order[p]; };
+    if (n <= kExactMax) {
+        out.cells = 1;
+        out.image = QImage(n, n, QImage::Format_RGB32);
+        for (int p = 0; p < n; ++p) {
+            auto *line = reinterpret_cast<QRgb *>(out.image.scanLine(p));
+            const float *row = s.data() + std::size_t(rowAt(p)) * std::size_t(n);
+            for (int q = 0; q < n; ++q)
+                line[q] = out.scale.rgb(row[rowAt(q)]);
+        }
+        return out;
+    }
+    // Block means: b x b cells per pixel.
+    const int b = (n + kExactMax - 1) / kExactMax;
+    const int m = (n + b - 1) / b;
+    out.cells = b;
+    std::vector<double> acc(std::size_t(m) * m, 0.0);
+    std::vector<int> cnt(std::size_t(m) * m, 0);
+    for (int p = 0; p < n; ++p) {
+        const float *row = s.data() + std::size_t(rowAt(p)) * std::size_t(n);
+        double *a = acc.data() + std::size_t(p / b) * m;
+        int *c = cnt.data() + std::size_t(p / b) * m;
+        for (int q = 0; q < n; ++q) {
+            a[q / b] += row[rowAt(q)];
+            c[q / b] += 1;
+        }
+    }
+    out.image = QImage(m, m, QImage::Format_RGB32);
+    for (int y = 0; y < m; ++y) {
+        auto *line = reinterpret_cast<QRgb *>(out.image.scanLine(y));
+        for (int x = 0; x < m; ++x) {
+            const std::size_t k = std::size_t(y) * m + x;
+            line[x] = out.scale.rgb(float(acc[k] / std::max(1, cnt[k])));
+        }
+    }
+    return out;
+}
+
+void HeatmapView::rebuild(bool rescale)
+{
+    detail_ = QImage();
+    detailRange_ = {};
+    ++buildGeneration_;
+    const int n = count();
+    if (n <= kSyncMax) {
+        Built b = build(sim_, order_, map_, rescale, scale_);
+        scale_ = std::move(b.scale);
+        overview_ = std::move(b.image);
+        overviewCells_ = b.cells;
+        building_ = false;
+        update();
+        return;
+    }
+    // Large matrices: the image is made on a worker thread; the GUI thread keeps painting
+    // (the previous image if it has the same size, else a note) and swaps it in when ready.
+    building_ = true;
+    if (overview_.isNull() || builtCount_ != n) {
+        overview_ = QImage();
+        overviewCells_ = 0;
+    }
+    const quint64 gen = buildGeneration_;
+    QtConcurrent::run(&HeatmapView::build, sim_, order_, map_, rescale, scale_)
+        .then(this, [this, gen, n](Built b) {
+            if (gen != buildGeneration_)
+                return;
+            scale_ = std::move(b.scale);
+            overview_ = std::move(b.image);
+            overviewCells_ = b.cells;
+            builtCount_ = n;
+            building_ = false;
+            update();
+            emit ready();
+        });
+    update();
+}
+
+const QImage &HeatmapView::detailFor(int p0, int p1, int q0, int q1)
+{
+    const QRect want(q0, p0, q1 - q0, p1 - p0);
+    if (detailRange_ == want && !detail_.isNull())
+        return detail_;
+    detail_ = QImage(want.width(), want.height(), QImage::Format_RGB32);
+    for (int p = p0; p < p1; ++p) {
+        auto *line = reinterpret_cast<QRgb *>(detail_.scanLine(p - p0));
+        const int r = rowAtPos(p);
+        for (int q = q0; q < q1; ++q)
+            line[q - q0] = scale_.rgb((*sim_)(r, rowAtPos(q)));
+    }
+    detailRange_ = want;
+    return detail_;
+}
+
+HeatmapView::Layout HeatmapView::layoutFor(const QSizeF &size) const
+{
+    Layout lay;
+    const double fm = fontMetrics().height();
+    const double left = 6 + kStrip + kGap, top = 6 + kStrip + kGap;
+    const double right = 12 + kLegendBar + kLegendText + fm * 0.5;
+    const double bottom = 8;
+    const double side = std::max(10.0, std::min(size.width() - left - right, size.height() - top - bottom));
+    lay.plot = QRectF(left, top, side, side);
+    lay.legend = QRectF(lay.plot.right() + 14, top + fm, kLegendBar, std::max(20.0, side - 2 * fm));
+    return lay;
+}
+
+QRectF HeatmapView::cellRect(int rowA, int rowB) const
+{
+    const int n = count();
+    const int p = posOfRow(rowA), q = posOfRow(rowB);
+    if (n == 0 || p < 0 || q < 0)
+        return {};
+    const Layout lay = layoutFor(size());
+    const double cell = lay.plot.width() / n * zoom_;
+    return QRectF(lay.plot.left() + (q - viewOrigin_.x()) * cell,
+                  lay.plot.top() + (p - viewOrigin_.y()) * cell, cell, cell);
+}
+
+QPair<int, int> HeatmapView::cellAt(const QPointF &pos) const
+{
+    const int n = count();
+    if (n == 0)
+        return {-1, -1};
+    const Layout lay = layoutFor(size());
+    if (!lay.plot.contains(pos))
+        return {-1, -1};
+    const double cell = lay.plot.width() / n * zoom_;
+    const int q = int(std::floor(viewOrigin_.x() + (pos.x() - lay.plot.left()) / cell));
+    const int p = int(std::floor(viewOrigin_.y() + (pos.y() - lay.plot.top()) / cell));
+    if (p < 0 || q < 0 || p >= n || q >= n)
+        return {-1, -1};
+    return {rowAtPos(p), rowAtPos(q)};
+}
+
+void HeatmapView::clampView()
+{
+    const int n = count();
+    zoom_ = std::clamp(zoom_, 1.0, std::max(4.0, n / 4.0));
+    const double span = n / zoom_;
+    viewOrigin_.setX(std::clamp(viewOrigin_.x(), 0.0, std::max(0.0, n - span)));
+    viewOrigin_.setY(std::clamp(viewOrigin_.y(), 0.0, std::max(0.0, n - span)));
+}
+
+void HeatmapView::setZoom(double zoom, const QPointF &anchor)
+{
+    const int n = count();
+    if (n == 0)
+        return;
+    const Layout lay = layoutFor(size());
+    const double cellBefore = lay.plot.width() / n * zoom_;
+    const QPointF cellUnder(viewOrigin_.x() + (anchor.x() - lay.plot.left()) / cellBefore,
+                            viewOrigin_.y() + (anchor.y() - lay.plot.top()) / cellBefore);
+    zoom_ = std::clamp(zoom, 1.0, std::max(4.0, n / 4.0));
+    const double cellAfter = lay.plot.width() / n * zoom_;
+    viewOrigin_ = QPointF(cellUnder.x() - (anchor.x() - lay.plot.left()) / cellAfter,
+                          cellUnder.y() - (anchor.y() - lay.plot.top()) / cellAfter);
+    clampView();
+    update();
+}
+
+void HeatmapView::resetView()
+{
+    zoom_ = 1;
+    viewOrigin_ = {};
+    update();
+}
+
+QImage HeatmapView::renderImage(const QSize &size)
+{
+    if (building_) {
+        // Exports and the render command need the finished picture now: make it here
+        // (the worker's late result is dropped by the generation check).
+        ++buildGeneration_;
+        Built b = build(sim_, order_, map_, true, scale_);
+        scale_ = std::move(b.scale);
+        overview_ = std::move(b.image);
+        overviewCells_ = b.cells;
+        builtCount_ = count();
+        building_ = false;
+    }
+    QImage img(size, QImage::Format_ARGB32_Premultiplied);
+    img.fill(palette().color(QPalette::Window));
+    QPainter p(&img);
+    // The layout is computed for the target size; zoom and pan are kept.
+    paintTo(p, QSizeF(size), layoutFor(QSizeF(size)));
+    return img;
+}
+
+void HeatmapView::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.fillRect(rect(), palette().color(QPalette::Base));
+    paintTo(p, QSizeF(size()), layoutFor(size()));
+}
+
+void HeatmapView::paintTo(QPainter &p, const QSizeF &size, const Layout &lay)
+{
+    const QColor fg = palette().color(QPalette::Text);
+    const int n = count();
+    if (n == 0 || overview_.isNull()) {
+        p.setPen(palette().color(QPalette::PlaceholderText));
+        const QString msg = building_ ? tr("Drawing the heatmap...")
+            : placeholder_.isEmpty()  ? tr("The similarity heatmap appears here after embedding.")
+                                      : placeholder_;
+        p.drawText(QRectF(QPointF(0, 0), size).adjusted(20, 20, -20, -20),
+                   Qt::AlignCenter | Qt::TextWordWrap, msg);
+        return;
+    }
+    const double cell = lay.plot.width() / n * zoom_;
+    const double span = n / zoom_;
+    const int c0 = std::max(0, int(std::floor(viewOrigin_.x())));
+    const int c1 = std::min(n, int(std::ceil(viewOrigin_.x() + span)));
+    const int r0 = std::max(0, int(std::floor(viewOrigin_.y())));
+    const int r1 = std::min(n, int(std::ceil(viewOrigin_.y() + span)));
+    auto xOf = [&](double pos) { return lay.plot.left() + (pos - viewOrigin_.x()) * cell; };
+    auto yOf = [&](double pos) { return lay.plot.top() + (pos - viewOrigin_.y()) * cell; };
+
+    p.save();
+    p.setRenderHint(QPainter::SmoothPixmapTransform, false);
+    p.setClipRect(lay.plot);
+    const QRectF target(QPointF(xOf(c0), yOf(r0)), QPointF(xOf(c1), yOf(r1)));
+    if (overviewCells_ == 1) {
+        p.drawImage(target, overview_, QRectF(c0, r0, c1 - c0, r1 - r0));
+    } else if (c1 - c0 <= kDetailMax && r1 - r0 <= kDetailMax) {
+        p.drawImage(target, detailFor(r0, r1, c0, c1));
+    } else {
+        const int b = overviewCells_;
+        const int x0 = c0 / b, x1 = (c1 + b - 1) / b, y0 = r0 / b, y1 = (r1 + b - 1) / b;
+        const QRectF t(QPointF(xOf(x0 * b), yOf(y0 * b)), QPointF(xOf(x1 * b), yOf(y1 * b)));
+        p.drawImage(t, overview_, QRectF(x0, y0, x1 - x0, y1 - y0));
+    }
+
+    // Selected rows: outline their row and column bands (for a few rows), so the cells
+    // of the pair a click selected stand out without recolouring them.
+    if (!selected_.isEmpty() && selected_.size() <= 64) {
+        p.setRenderHint(QPainter::Antialiasing, false);
+        QPen pen(QColor(255, 255, 255, 220), 1);
+        pen.setCosmetic(true);
+        p.setPen(pen);
+        p.setBrush(Qt::NoBrush);
+        for (int row : selected_) {
+            const int pos = posOfRow(row);
+            if (pos < 0)
+                continue;
+            p.drawRect(QRectF(lay.plot.left(), yOf(pos), lay.plot.width(), cell));
+            p.drawRect(QRectF(xOf(pos), lay.plot.top(), cell, lay.plot.height()));
+        }
+    }
+    p.restore();
+
+    // Label strips along the left and top edges, then search hits and selection marks.
+    auto groupColor = [&](int row) {
+        const int g = group_.value(row, -1);
+        if (g < 0 || g >= groups_.size())
+            return QColor(170, 170, 170);
+        return groups_[g].color;
+    };
+    const QRectF leftStrip(lay.plot.left() - kGap - kStrip, lay.plot.top(), kStrip, lay.plot.height());
+    const QRectF topStrip(lay.plot.left(), lay.plot.top() - kGap - kStrip, lay.plot.width(), kStrip);
+    p.save();
+    if (!group_.isEmpty()) {
+        p.setClipRect(leftStrip);
+        for (int pos = r0; pos < r1; ++pos)
+            p.fillRect(QRectF(leftStrip.left(), yOf(pos), kStrip, cell + 0.5), groupColor(rowAtPos(pos)));
+        p.setClipRect(topStrip);
+        for (int pos = c0; pos < c1; ++pos)
+            p.fillRect(QRectF(xOf(pos), topStrip.top(), cell + 0.5, kStrip), groupColor(rowAtPos(pos)));
+    }
+    p.setClipping(false);
+    auto markRows = [&](const QVector<int> &rows, const QColor &c) {
+        for (int row : rows) {
+            const int pos = posOfRow(row);
+            if (pos < r0 - 1 || pos > r1)
+                continue;
+            const double y = yOf(pos), h = std::max(2.0, cell);
+            p.fillRect(QRectF(leftStrip.left() - 5, y, 4, h), c);
+            const double x = xOf(pos);
+            if (pos >= c0 - 1 && pos <= c1)
+                p.fillRect(QRectF(x, topStrip.top() - 5, std::max(2.0, cell), 4), c);
+        }
+    };
+    markRows(highlight_, QColor(255, 200, 0));
+    markRows(selected_, palette().color(QPalette::Highlight));
+    p.restore();
+
+    // Legend: the colour bar with its range.
+    const QRectF bar = lay.legend;
+    QImage grad(1, kLut, QImage::Format_RGB32);
+    for (int i = 0; i < kLut; ++i)
+        grad.setPixel(0, kLut - 1 - i, scale_.lut[i]);
+    p.drawImage(bar, grad);
+    p.setPen(fg);
+    p.drawRect(bar);
+    const QFontMetrics fm = p.fontMetrics();
+    auto tick = [&](float v) {
+        const double y = bar.bottom() - (v - scale_.lo) / (scale_.hi - scale_.lo) * bar.height();
+        p.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 4, y));
+        p.drawText(QPointF(bar.right() + 7, y + fm.ascent() / 2.0 - 1), QString::number(double(v), 'f', 2));
+    };
+    tick(scale_.lo);
+    tick((scale_.lo + scale_.hi) / 2);
+    tick(scale_.hi);
+    p.drawText(QRectF(bar.left() - 4, bar.top() - fm.height() - 2, kLegendBar + kLegendText, fm.height()),
+               Qt::AlignLeft | Qt::AlignVCenter, tr("cosine"));
+}
+
+void HeatmapView::resizeEvent(QResizeEvent *e)
+{
+    QWidget::resizeEvent(e);
+    clampView();
+}
+
+void HeatmapView::wheelEvent(QWheelEvent *e)
+{
+    if (count() == 0)
+        return;
+    const double steps = e->angleDelta().y() / 120.0;
+    setZoom(zoom_ * std::pow(1.25, steps), e->position());
+    e->accept();
+}
+
+void HeatmapView::mousePressEvent(QMouseEvent *e)
+{
+    if (e->button() == Qt::LeftButton || e->button() == Qt::MiddleButton) {
+        pressed_ = true;
+        dragging_ = e->button() == Qt::MiddleButton;
+        pressPos_ = lastDrag_ = e->position();
+    }
+}
+
+void HeatmapView::mouseMoveEvent(QMouseEvent *e)
+{
+    if (pressed_) {
+        if (!dragging_ && (e->position() - pressPos_).manhattanLength() > 4 && zoom_ > 1)
+            dragging_ = true;
+        if (dragging_) {
+            const Layout lay = layoutFor(size());
+            const double cell = lay.plot.width() / std::max(1, count()) * zoom_;
+            viewOrigin_ -= (e->position() - lastDrag_) / cell;
+            lastDrag_ = e->position();
+            clampView();
+            setCursor(Qt::ClosedHandCursor);
+            update();
+            return;
+        }
+    }
+    const auto c = cellAt(e->position());
+    emit cellHovered(c.first, c.second);
+}
+
+void HeatmapView::mouseReleaseEvent(QMouseEvent *e)
+{
+    if (!pressed_)
+        return;
+    pressed_ = false;
+    unsetCursor();
+    if (dragging_) {
+        dragging_ = false;
+        return;
+    }
+    if (e->button() != Qt::LeftButton)
+        return;
+    const auto c = cellAt(e->position());
+    if (c.first < 0)
+        return;
+    if (selection_ && selection_->model()) {
+        const QAbstractItemModel *m = selection_->model();
+        QItemSelection sel;
+        for (int row : {c.first, c.second})
+            if (row < m->rowCount())
+                sel.select(m->index(row, 0), m->index(row, m->columnCount() - 1));
+        // The current index is the row of the clicked cell, so the inspector shows it.
+        selection_->setCurrentIndex(m->index(c.first, 0), QItemSelectionModel::NoUpdate);
+        selection_->select(sel, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    }
+    emit cellClicked(c.first, c.second);
+}
+
+void HeatmapView::mouseDoubleClickEvent(QMouseEvent *)
+{
+    resetView();
+}
+
+void HeatmapView::leaveEvent(QEvent *)
+{
+    emit cellHovered(-1, -1);
+}
+
+bool HeatmapView::event(QEvent *e)
+{
+    if (e->type() == QEvent::ToolTip) {
+        auto *he = static_cast<QHelpEvent *>(e);
+        const auto c = cellAt(he->pos());
+        if (c.first < 0 || !sim_) {
+            QToolTip::hideText();
+            e->ignore();
+            return true;
+        }
+        const float v = (*sim_)(c.first, c.second);
+        auto t = [&](int r) { return textOf_ ? elide(textOf_(r)).toHtmlEscaped() : QString(); };
+        QToolTip::showText(he->globalPos(),
+                           tr("<p><b>%1</b> &nbsp;%2</p><p><b>%3</b> &nbsp;%4</p><p>cosine = <b>%5</b></p>")
+                               .arg(c.first + 1).arg(t(c.first)).arg(c.second + 1).arg(t(c.second))
+                               .arg(QString::number(double(v), 'f', 3)),
+                           this);
+        return true;
+    }
+    return QWidget::event(e);
+}
+
+} // namespace es

@@ -1,0 +1,181 @@
+#include "views/inspectorview.h"
+
+#include "models/sentencemodel.h"
+
+#include <QFormLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QTextBrowser>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <numeric>
+
+namespace es {
+
+InspectorView::InspectorView(QWidget *parent) : QWidget(parent)
+{
+    auto *lay = new QVBoxLayout(this);
+    title_ = new QLabel(this);
+    QFont f = title_->font();
+    f.setBold(true);
+    title_->setFont(f);
+    text_ = new QTextBrowser(this);
+    text_->setMinimumHeight(60);
+    text_->setMaximumHeight(120);
+    text_->setOpenLinks(false);
+    metaBox_ = new QWidget(this);
+    meta_ = new QFormLayout(metaBox_);
+    meta_->setContentsMargins(0, 0, 0, 0);
+    neighborsTitle_ = new QLabel(this);
+    neighborsTitle_->setWordWrap(true);
+    neighbors_ = new QTreeWidget(this);
+    neighbors_->setRootIsDecorated(false);
+    neighbors_->setColumnCount(4);
+    neighbors_->setHeaderLabels({tr("#"), tr("cosine"), tr("in map"), tr("sentence")});
+    neighbors_->header()->setStretchLastSection(true);
+    neighbors_->setWordWrap(true);
+    neighbors_->setToolTip(tr("Nearest sentences by cosine similarity of the full vectors. "
+                              "\"in map\" says whether the projection also puts them among "
+                              "the nearest points."));
+    distortion_ = new QLabel(this);
+    distortion_->setWordWrap(true);
+    lay->addWidget(title_);
+    lay->addWidget(text_);
+    lay->addWidget(metaBox_);
+    lay->addWidget(neighborsTitle_);
+    lay->addWidget(neighbors_, 1);
+    lay->addWidget(distortion_);
+    connect(neighbors_, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
+        emit neighborActivated(item->data(0, Qt::UserRole).toInt());
+    });
+    connect(neighbors_, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem *item) {
+        emit neighborActivated(item->data(0, Qt::UserRole).toInt());
+    });
+    refresh();
+}
+
+void InspectorView::setModel(SentenceModel *model)
+{
+    if (model_)
+        disconnect(model_, nullptr, this, nullptr);
+    model_ = model;
+    if (model_) {
+        connect(model_, &QAbstractItemModel::dataChanged, this, &InspectorView::refresh);
+        connect(model_, &QAbstractItemModel::modelReset, this, [this] { showRow(-1); });
+        connect(model_, &QAbstractItemModel::rowsRemoved, this, [this] { showRow(-1); });
+    }
+    refresh();
+}
+
+void InspectorView::setNeighbors(std::shared_ptr<const analysis::Neighbors> neighbors)
+{
+    knn_ = std::move(neighbors);
+    refresh();
+}
+
+void InspectorView::setProjection(const QVector<QVector3D> &coords, int dims, const QString &name)
+{
+    coords_ = coords;
+    dims_ = dims;
+    projectionName_ = name;
+    refresh();
+}
+
+void InspectorView::showRow(int row)
+{
+    row_ = row;
+    refresh();
+}
+
+QString InspectorView::shownText() const
+{
+    return text_->toPlainText();
+}
+
+QVector<int> InspectorView::projectionNeighbors(int row, int k) const
+{
+    const int n = int(coords_.size());
+    if (row < 0 || row >= n || k <= 0)
+        return {};
+    auto dist = [&](int j) {
+        QVector3D d = coords_[j] - coords_[row];
+        if (dims_ < 3)
+            d.setZ(0);
+        return d.lengthSquared();
+    };
+    QVector<int> idx(n);
+    std::iota(idx.begin(), idx.end(), 0);
+    idx.removeAt(row);
+    k = std::min(k, int(idx.size()));
+    std::partial_sort(idx.begin(), idx.begin() + k, idx.end(), [&](int a, int b) {
+        const float da = dist(a), db = dist(b);
+        return da < db || (da == db && a < b);
+    });
+    idx.resize(k);
+    return idx;
+}
+
+void InspectorView::refresh()
+{
+    shown_.clear();
+    neighbors_->clear();
+    while (meta_->rowCount() > 0)
+        meta_->removeRow(0);
+    const bool valid = model_ && row_ >= 0 && row_ < model_->rowCount();
+    if (!valid) {
+        title_->setText(tr("Inspector"));
+        text_->setPlainText(QString());
+        text_->setPlaceholderText(tr("Click a sentence, a point or a heatmap cell."));
+        neighborsTitle_->clear();
+        distortion_->clear();
+        return;
+    }
+    title_->setText(tr("Sentence %1").arg(row_ + 1));
+    const SentenceModel::Row &r = model_->rowAt(row_);
+    text_->setPlainText(r.text);
+    meta_->addRow(tr("%1:").arg(model_->headerData(SentenceModel::LabelColumn, Qt::Horizontal).toString()),
+                  new QLabel(r.label.isEmpty() ? tr("(none)") : r.label));
+    const QStringList names = model_->metadataNames();
+    for (int m = 0; m < names.size(); ++m) {
+        auto *l = new QLabel(r.metadata.value(m));
+        l->setWordWrap(true);
+        l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        meta_->addRow(names[m] + QLatin1Char(':'), l);
+    }
+    if (!knn_ || knn_->k == 0 || std::size_t(row_) * knn_->k >= knn_->index.size()) {
+        neighborsTitle_->setText(tr("Nearest neighbours appear after embedding."));
+        distortion_->clear();
+        return;
+    }
+    const int k = knn_->k;
+    const QVector<int> near = projectionNeighbors(row_, k);
+    neighborsTitle_->setText(tr("%n nearest by cosine (original space):", nullptr, k));
+    int kept = 0;
+    for (int i = 0; i < k; ++i) {
+        const int nb = knn_->at(row_, i);
+        const float s = knn_->sim(row_, i);
+        const bool inMap = near.contains(nb);
+        kept += inMap;
+        shown_.append({nb, s, inMap});
+        auto *item = new QTreeWidgetItem(neighbors_);
+        item->setText(0, QString::number(nb + 1));
+        item->setData(0, Qt::UserRole, nb);
+        item->setText(1, QString::number(double(s), 'f', 3));
+        item->setText(2, near.isEmpty() ? QStringLiteral("-") : inMap ? tr("yes") : tr("no"));
+        item->setForeground(2, inMap ? QColor(0, 140, 60) : QColor(200, 60, 40));
+        item->setText(3, nb < model_->rowCount() ? model_->text(nb) : QString());
+        item->setToolTip(3, item->text(3));
+    }
+    neighbors_->resizeColumnToContents(0);
+    neighbors_->resizeColumnToContents(1);
+    neighbors_->resizeColumnToContents(2);
+    if (near.isEmpty())
+        distortion_->setText(tr("No projection yet."));
+    else
+        distortion_->setText(tr("%1 of %2 true neighbours are also among the %2 nearest points in %3.")
+                                 .arg(kept).arg(k).arg(projectionName_));
+}
+
+} // namespace es

@@ -1,0 +1,70 @@
+#pragma once
+// InspectorView: everything about one sentence: its full text, label and metadata, its k
+// nearest neighbours by exact cosine in the original space (with similarities), and which
+// of them are also among its k nearest in the current projection, so users see what the
+// projection distorts. Activating a neighbour asks the window to select that row.
+#include "analysis/neighbors.h"
+
+#include <QPointer>
+#include <QVector3D>
+#include <QVector>
+#include <QWidget>
+
+#include <memory>
+
+class QLabel;
+class QTreeWidget;
+class QFormLayout;
+class QTextBrowser;
+
+namespace es {
+
+class SentenceModel;
+
+class InspectorView : public QWidget {
+    Q_OBJECT
+public:
+    explicit InspectorView(QWidget *parent = nullptr);
+
+    void setModel(SentenceModel *model);
+    void setNeighbors(std::shared_ptr<const analysis::Neighbors> neighbors);
+    // Coordinates of the current projection (one per row) and its name ("PCA 2D").
+    void setProjection(const QVector<QVector3D> &coords, int dims, const QString &name);
+    // Shows one row, or nothing for -1.
+    void showRow(int row);
+    int currentRow() const { return row_; }
+
+    // For tests and exports: the neighbours shown (row, similarity, near in the map).
+    struct Shown {
+        int row;
+        float similarity;
+        bool nearInProjection;
+    };
+    QVector<Shown> shownNeighbors() const { return shown_; }
+    QString shownText() const;
+
+signals:
+    void neighborActivated(int row);
+
+private:
+    void refresh();
+    QVector<int> projectionNeighbors(int row, int k) const;
+
+    QPointer<SentenceModel> model_;
+    std::shared_ptr<const analysis::Neighbors> knn_;
+    QVector<QVector3D> coords_;
+    int dims_ = 2;
+    QString projectionName_;
+    int row_ = -1;
+    QVector<Shown> shown_;
+
+    QLabel *title_;
+    QTextBrowser *text_;
+    QWidget *metaBox_;
+    QFormLayout *meta_;
+    QLabel *neighborsTitle_;
+    QTreeWidget *neighbors_;
+    QLabel *distortion_;
+};
+
+} // namespace es
