@@ -1,17 +1,27 @@
 #pragma once
-// Principal component analysis: centre, then the leading eigenvectors of the covariance.
-// Signs are fixed deterministically (the largest-magnitude loading of each component is
-// positive) so the same input always gives the same picture.
+// Principal component analysis: centre, then either the exact eigen-decomposition of the
+// smaller of the D x D covariance and the N x N Gram matrix, or, for large N and D, a
+// randomized SVD (Halko, Martinsson & Tropp 2011: Gaussian sketch, power iterations with
+// re-orthonormalisation, SVD of the small projected matrix). Signs are fixed
+// deterministically (the largest-magnitude loading of each component is positive) so the
+// same input always gives the same picture.
 #include "util/result.h"
 #include "util/types.h"
 
+#include <cstdint>
 #include <stop_token>
 #include <vector>
 
 namespace es::analysis {
 
+enum class PcaMethod { Auto, Exact, Randomized };
+
 struct PcaConfig {
     int components = 2;
+    PcaMethod method = PcaMethod::Auto; // Auto: exact while min(N, D) <= 600
+    int powerIterations = 5;            // randomized only
+    int oversampling = 10;              // randomized only
+    std::uint64_t seed = 0;             // randomized only
 };
 
 struct PcaResult {
@@ -19,6 +29,8 @@ struct PcaResult {
     Matrix components;                          // components x D (unit rows)
     RowVector mean;                             // 1 x D
     std::vector<double> explainedVarianceRatio; // per component
+    std::vector<double> explainedVariance;      // per component (variance, N - 1 normalised)
+    bool randomized = false;                    // which method ran
 };
 
 Result<PcaResult> pca(const Matrix &vectors, const PcaConfig &config = {},

@@ -1,5 +1,9 @@
 #pragma once
-// Cosine similarity of all pairs: rows normalised once, then one float GEMM.
+// Cosine similarity of all pairs: rows normalised once, then float GEMMs (BLAS) over
+// blocks of rows, each block only against itself and the rows after it (the matrix is
+// symmetric), the rest mirrored. Beyond ~20,000 rows the N x N matrix is too large
+// (1.6 GB at 20k); cosineSimilarityAuto then returns the top-k neighbours per row.
+#include "analysis/neighbors.h"
 #include "util/result.h"
 #include "util/types.h"
 
@@ -10,5 +14,20 @@ namespace es::analysis {
 // N x N cosine similarities (symmetric, diagonal 1). Rejects NaN/inf and zero rows.
 Result<Matrix> cosineSimilarity(const Matrix &vectors, const Progress &progress = {},
                                 std::stop_token stop = {});
+
+struct SimilarityConfig {
+    int maxDense = 20000; // above this many rows: top-k neighbours instead of N x N
+    int topK = 50;        // neighbours per row in that case (capped at N - 1)
+    int threads = 0;
+};
+
+struct SimilarityResult {
+    Matrix dense;        // N x N when N <= maxDense, else empty
+    Neighbors neighbors; // filled when dense is empty
+    bool isDense() const { return dense.size() > 0; }
+};
+
+Result<SimilarityResult> cosineSimilarityAuto(const Matrix &vectors, const SimilarityConfig &config = {},
+                                              const Progress &progress = {}, std::stop_token stop = {});
 
 } // namespace es::analysis

@@ -1,0 +1,91 @@
+// Cosine similarity against scikit-learn, symmetry, the top-k path for large N, bad input
+// and cancellation.
+#include "analysis/similarity.h"
+#include "data/analysis/fixture_io.h"
+
+#include <QtTest>
+
+#include <random>
+
+using namespace es;
+using namespace es::analysis;
+
+class TestSimilarity : public QObject {
+    Q_OBJECT
+private slots:
+    void matchesScikitLearn()
+    {
+        const Matrix x = testdata::readCsvF("sim_input.csv");
+        const MatrixD ref = testdata::readCsv("sim_expected.csv");
+        auto s = cosineSimilarity(x);
+        QVERIFY(s);
+        QCOMPARE(s->rows(), ref.rows());
+        const double worst = (s->cast<double>() - ref).cwiseAbs().maxCoeff();
+        qInfo("largest difference from scikit-learn: %.3g", worst);
+        QVERIFY(worst < 1e-5);
+    }
+
+    void symmetricWithUnitDiagonalAcrossBlocks()
+    {
+        // More rows than one block (1024) so the mirrored triangle is exercised.
+        std::mt19937_64 eng(3);
+        std::normal_distribution<float> g;
+        Matrix x(1500, 24);
+        for (Eigen::Index i = 0; i < x.size(); ++i)
+            x.data()[i] = g(eng);
+        auto s = cosineSimilarity(x);
+        QVERIFY(s);
+        QVERIFY((*s - s->transpose()).cwiseAbs().maxCoeff() == 0.0f);
+        for (Eigen::Index i = 0; i < 1500; ++i)
+            QCOMPARE((*s)(i, i), 1.0f);
+        MatrixD u = x.cast<double>();
+        u.rowwise().normalize();
+        const MatrixD ref = u * u.transpose();
+        QVERIFY((s->cast<double>() - ref).cwiseAbs().maxCoeff() < 1e-5);
+    }
+
+    void largeInputGivesTopK()
+    {
+        const Matrix x = testdata::readCsvF("knn_input.csv");
+        SimilarityConfig c;
+        c.maxDense = 100; // the fixture has 150 rows
+        c.topK = 7;
+        auto r = cosineSimilarityAuto(x, c);
+        QVERIFY(r);
+        QVERIFY(!r->isDense());
+        const MatrixD idx = testdata::readCsv("knn_index.csv");
+        for (int i = 0; i < 150; ++i)
+            for (int k = 0; k < 7; ++k)
+                QCOMPARE(r->neighbors.at(i, k), int(idx(i, k)));
+        c.maxDense = 150;
+        auto dense = cosineSimilarityAuto(x, c);
+        QVERIFY(dense && dense->isDense());
+    }
+
+    void badInputNamesTheRow()
+    {
+        Matrix x = Matrix::Ones(5, 3);
+        x(3, 1) = std::numeric_limits<float>::quiet_NaN();
+        auto r = cosineSimilarity(x);
+        QVERIFY(!r);
+        QVERIFY2(r.error().message.find("row 4, column 2 is NaN") != std::string::npos, r.error().message.c_str());
+        x(3, 1) = -std::numeric_limits<float>::infinity();
+        QVERIFY(cosineSimilarity(x).error().message.find("row 4, column 2 is infinite") != std::string::npos);
+        x(3, 1) = 1;
+        x.row(1).setZero();
+        QVERIFY(cosineSimilarity(x).error().message.find("row 2 is a zero vector") != std::string::npos);
+        QVERIFY(!cosineSimilarity(Matrix(0, 3)));
+    }
+
+    void cancels()
+    {
+        std::stop_source s;
+        s.request_stop();
+        auto r = cosineSimilarity(Matrix::Ones(2000, 8), {}, s.get_token());
+        QVERIFY(!r);
+        QVERIFY(r.error().cancelled);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSimilarity)
+#include "tst_similarity.moc"
