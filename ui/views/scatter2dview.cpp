@@ -614,6 +614,13 @@ void Scatter2DView::applyRange()
     const Ticks ty = ticksFor(range_.top(), range_.bottom(), plot.height(), 48);
     axisX_->setTickInterval(tx.step);
     axisY_->setTickInterval(ty.step);
+    // Fixed decimals from the tick step: "%g" printed float noise at zero ("-1.08e-17").
+    auto format = [](double step) {
+        const int decimals = step > 0 ? std::clamp(int(-std::floor(std::log10(step) + 1e-9)), 0, 8) : 2;
+        return QStringLiteral("%.") + QString::number(decimals) + QStringLiteral("f");
+    };
+    axisX_->setLabelFormat(format(tx.step));
+    axisY_->setLabelFormat(format(ty.step));
     axisX_->setRange(range_.left(), range_.right());
     axisY_->setRange(range_.top(), range_.bottom());
     chart_->setPlotArea(plot);
