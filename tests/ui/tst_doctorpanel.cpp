@@ -13,6 +13,8 @@
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QElapsedTimer>
+#include <QApplication>
 #include <QTest>
 
 #include "embed/local/local_embedder.h"
@@ -117,9 +119,18 @@ QTreeWidgetItem *findItem(QTreeWidget *tree, const QVector<int> &rows)
 
 void clickItem(QTreeWidget *tree, QTreeWidgetItem *item)
 {
+    // Under a loaded machine the tab switch may not be laid out yet: wait for the item's rect.
+    QElapsedTimer waited;
+    waited.start();
     tree->scrollToItem(item);
+    while ((!tree->isVisible() || tree->visualItemRect(item).isEmpty()) && waited.elapsed() < 5000) {
+        QTest::qWait(20);
+        tree->scrollToItem(item);
+    }
     const QRect r = tree->visualItemRect(item);
     QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, QPoint(r.left() + 20, r.center().y()));
+    // Two clicks on one spot in quick succession would be a double click: let it settle.
+    QTest::qWait(QApplication::doubleClickInterval() + 20);
 }
 
 } // namespace
