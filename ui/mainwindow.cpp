@@ -3,6 +3,11 @@
 #include "analysis/neighbors.h"
 #include "analysis/pca.h"
 #include "analysis/similarity.h"
+#include "analysis/tsne.h"
+#include "embed/cache/cache.h"
+#include "embed/local/local_embedder.h"
+#include "views/doctorpanel.h"
+#include "views/explainview.h"
 #include "embed/embedder.h"
 #include "analysis/ordering.h"
 #include "formats/detect.h"
@@ -30,6 +35,9 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QSpinBox>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QElapsedTimer>
@@ -54,6 +62,7 @@
 #include <QRegularExpression>
 #include <QSvgGenerator>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
@@ -63,7 +72,10 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <chrono>
+#include <cmath>
 #include <filesystem>
+#include <thread>
 #include <numeric>
 
 namespace es {
@@ -201,6 +213,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         coords_.clear();
         pcaFit_.reset();
         refitProjection_ = true;
+        tsneCoords_.clear();
+        jobs_->cancel(QStringLiteral("tsne"));
+        jobs_->cancel(QStringLiteral("tsneplace"));
+        doctorStale_ = true;
     });
     connect(model_, &QAbstractItemModel::rowsInserted, this,
             [this](const QModelIndex &, int first, int last) { onRowsInserted(first, last); });
@@ -367,6 +383,12 @@ void MainWindow::buildMenus()
     analysis->addAction(rerunAction_);
     analysis->addAction(cancelAction_);
 
+    analysis->addSeparator();
+    analysis->addAction(tr("&Why Are These Close?"), this, &MainWindow::explainSelection);
+    analysis->addAction(tr("Run &t-SNE"), this, [this] {
+        tsneDock_->show();
+        runTsne();
+    });
     analysis->addSeparator();
     analysis->addAction(tr("Embedding &Provider..."), this, &MainWindow::showProviderDialog);
     QAction *autoEmbed = analysis->addAction(tr("Embed &Automatically with the Local Model"));
@@ -588,6 +610,7 @@ void MainWindow::buildDocks()
         table_->scrollTo(model_->index(row, 0));
     });
     resizeDocks({tableDock, inspDock}, {460, 360}, Qt::Horizontal);
+    buildAnalysisDocks();
 }
 
 void MainWindow::buildStatusBar()
@@ -828,10 +851,11 @@ void MainWindow::onRowsInserted(int first, int last)
             rowVec_[std::size_t(r)] = *it;
         pendingFlash_.append(r);
     }
-    if (!coords_.isEmpty()) {
-        const float nan = std::numeric_limits<float>::quiet_NaN();
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    if (!coords_.isEmpty())
         coords_.insert(first, count, QVector3D(nan, nan, nan));
-    }
+    if (!tsneCoords_.isEmpty() && first <= tsneCoords_.size())
+        tsneCoords_.insert(first, count, QVector3D(nan, nan, nan));
 }
 
 void MainWindow::onRowsRemoved(int first, int last)
@@ -841,6 +865,8 @@ void MainWindow::onRowsRemoved(int first, int last)
         rowVec_.erase(rowVec_.begin() + first, rowVec_.begin() + last + 1);
     if (last < coords_.size())
         coords_.remove(first, count);
+    if (last < tsneCoords_.size())
+        tsneCoords_.remove(first, count);
     QVector<int> kept;
     for (int r : std::as_const(pendingFlash_))
         if (r < first)
@@ -857,15 +883,20 @@ void MainWindow::onTextEdited(int row)
     auto it = cache_.constFind(model_->text(row));
     rowVec_[std::size_t(row)] = it != cache_.constEnd() ? *it : std::vector<float>{};
     pendingFlash_.append(row);
+    if (row < tsneCoords_.size()) { // placed again with the old points held fixed
+        const float nan = std::numeric_limits<float>::quiet_NaN();
+        tsneCoords_[row] = QVector3D(nan, nan, nan);
+    }
 }
 
 void MainWindow::onTextsChanged()
 {
     // Everything derived from the texts is outdated: results still on their way are dropped.
     ++dataVersion_;
-    for (const char *k : {"similarity", "knn", "pca", "order"})
+    for (const char *k : {"similarity", "knn", "pca", "order", "tsneplace"})
         jobs_->cancel(QString::fromLatin1(k));
     vectors_.reset();
+    doctorStale_ = true;
     const bool sameSize = similarity_ && similarity_->rows() == model_->rowCount();
     if (!sameSize) {
         similarity_.reset();
@@ -1100,6 +1131,16 @@ void MainWindow::startAnalysis()
     vectors_ = m;
     const quint64 version = dataVersion_;
     std::shared_ptr<const Matrix> vecs = m;
+    doctorStale_ = true;
+    updateDoctorData();
+    explain_->setTexts(model_->texts());
+    // Only the local model (inside its cache) is handed over: its exact split runs without
+    // embedding, so it never shares the embedder with an embedding job.
+    std::shared_ptr<Embedder> sif;
+    if (embedder_ && !vectorsFromFile_)
+        if (auto *e = dynamic_cast<local::SifEmbedder *>(&CachingEmbedder::unwrap(*embedder_)))
+            sif = std::shared_ptr<Embedder>(embedder_, e);
+    explain_->setEmbedder(sif);
 
     if (n <= kMaxHeatmap) {
         jobs_->start<std::shared_ptr<const Matrix>>(
@@ -1180,6 +1221,12 @@ void MainWindow::startAnalysis()
                 for (Eigen::Index i = 0; i < c.rows(); ++i)
                     coords_[int(i)] = QVector3D(c(i, 0), c.cols() > 1 ? c(i, 1) : 0.f, c.cols() > 2 ? c(i, 2) : 0.f);
                 applyProjection();
+                if (tsneProjection()) {
+                    if (tsneCoords_.size() != model_->rowCount())
+                        runTsne();
+                    else
+                        placeNewTsneRows();
+                }
             });
     } else {
         knn_.reset();
@@ -1191,14 +1238,25 @@ void MainWindow::startAnalysis()
 
 void MainWindow::applyProjection()
 {
-    inspector_->setProjection(coords_, 2, tr("the PCA map"));
+    const bool tsne = tsneProjection() && !tsneCoords_.isEmpty() && tsneCoords_.size() == model_->rowCount();
+    const QVector<QVector3D> &shown = tsne ? tsneCoords_ : coords_;
+    inspector_->setProjection(shown, tsne ? tsneDimsUsed_ : 2, tsne ? tr("the t-SNE map") : tr("the PCA map"));
+    const QString axis = tsne ? tr("t-SNE %1") : tr("PC %1");
+    if (scatter2d_) {
+        scatter2d_->setAxisTitles(axis.arg(1), axis.arg(2));
+        tabs_->setTabText(tabs_->indexOf(scatter2d_), tsne ? tr("2D map (t-SNE)") : tr("2D map (PCA)"));
+    }
+    if (scatter3d_) {
+        scatter3d_->setAxisTitles(axis.arg(1), axis.arg(2), axis.arg(3));
+        tabs_->setTabText(tabs_->indexOf(scatter3d_), tsne ? tr("3D map (t-SNE)") : tr("3D map (PCA)"));
+    }
     const QStringList texts = model_->texts();
     if (scatter2d_)
         scatter2d_->setTexts(texts);
     if (scatter3d_)
         scatter3d_->setTexts(texts);
     for (auto &[w, v] : pointViews_) {
-        v->setPoints(coords_);
+        v->setPoints(shown);
         v->setColors(group_, groups_);
         v->setHighlight(searchHits_ + flash_);
     }
@@ -1216,7 +1274,7 @@ bool MainWindow::analysisReady() const
 
 void MainWindow::cancelJobs()
 {
-    for (const char *k : {"load", "embed", "similarity", "knn", "pca", "tsne", "order"})
+    for (const char *k : {"load", "embed", "similarity", "knn", "pca", "tsne", "tsneplace", "order"})
         jobs_->cancel(QString::fromLatin1(k));
 }
 
@@ -1878,6 +1936,321 @@ bool MainWindow::exportProjector(const QString &vectorsPath, const QString &meta
     if (!st)
         showError(tr("Export failed"), qs(st.error().message));
     return st.ok();
+}
+
+void MainWindow::buildAnalysisDocks()
+{
+    // t-SNE: projection selector, parameters, Run / Pause / Cancel and a status line.
+    tsneDock_ = new QDockWidget(tr("Projection (t-SNE)"), this);
+    tsneDock_->setObjectName(QStringLiteral("tsneDock"));
+    auto *w = new QWidget(tsneDock_);
+    auto *form = new QFormLayout(w);
+    projection_ = new QComboBox(w);
+    projection_->addItem(tr("PCA"), QStringLiteral("pca"));
+    projection_->addItem(tr("t-SNE"), QStringLiteral("tsne"));
+    form->addRow(tr("Maps show:"), projection_);
+    tsnePerplexity_ = new QDoubleSpinBox(w);
+    tsnePerplexity_->setRange(2, 200);
+    tsnePerplexity_->setValue(30);
+    form->addRow(tr("Perplexity:"), tsnePerplexity_);
+    tsneIterations_ = new QSpinBox(w);
+    tsneIterations_->setRange(260, 10000);
+    tsneIterations_->setSingleStep(100);
+    tsneIterations_->setValue(1000);
+    form->addRow(tr("Iterations:"), tsneIterations_);
+    tsneSeed_ = new QSpinBox(w);
+    tsneSeed_->setRange(0, 1000000);
+    tsneSeed_->setValue(42);
+    form->addRow(tr("Seed:"), tsneSeed_);
+    tsneDims_ = new QComboBox(w);
+    tsneDims_->addItem(tr("2D"), 2);
+    tsneDims_->addItem(tr("3D"), 3);
+    form->addRow(tr("Dimensions:"), tsneDims_);
+    tsneMetric_ = new QComboBox(w);
+    tsneMetric_->addItem(tr("cosine"));
+    tsneMetric_->addItem(tr("euclidean"));
+    form->addRow(tr("Distance:"), tsneMetric_);
+    auto *buttons = new QHBoxLayout;
+    tsneRun_ = new QPushButton(tr("Run"), w);
+    tsnePause_ = new QPushButton(tr("Pause"), w);
+    tsnePause_->setCheckable(true);
+    tsnePause_->setEnabled(false);
+    tsneCancel_ = new QPushButton(tr("Cancel"), w);
+    tsneCancel_->setEnabled(false);
+    tsneRun_->setObjectName(QStringLiteral("tsneRun"));
+    tsnePause_->setObjectName(QStringLiteral("tsnePause"));
+    tsneCancel_->setObjectName(QStringLiteral("tsneCancel"));
+    buttons->addWidget(tsneRun_);
+    buttons->addWidget(tsnePause_);
+    buttons->addWidget(tsneCancel_);
+    form->addRow(buttons);
+    tsneStatus_ = new QLabel(tr("PCA map shown. Choose t-SNE and press Run."), w);
+    tsneStatus_->setObjectName(QStringLiteral("tsneStatus"));
+    tsneStatus_->setWordWrap(true);
+    form->addRow(tsneStatus_);
+    tsneDock_->setWidget(w);
+    addDockWidget(Qt::RightDockWidgetArea, tsneDock_);
+    connect(projection_, &QComboBox::currentIndexChanged, this, [this](int i) {
+        if (i == 1 && tsneCoords_.size() != model_->rowCount() && !jobs_->isRunning(QStringLiteral("tsne")))
+            runTsne();
+        applyProjection();
+    });
+    connect(tsneRun_, &QPushButton::clicked, this, [this] { runTsne(); });
+    connect(tsneCancel_, &QPushButton::clicked, this, &MainWindow::cancelTsne);
+    connect(tsnePause_, &QPushButton::toggled, this, [this](bool on) {
+        tsnePaused_->store(on);
+        tsnePause_->setText(on ? tr("Resume") : tr("Pause"));
+        if (on)
+            tsneStatus_->setText(tr("t-SNE pausing at iteration %1...").arg(tsneIteration_->load()));
+    });
+    // The runner reports only the current run of a kind, so a replaced run does not reset these.
+    auto tsneEnded = [this](const QString &kind) {
+        if (kind != QLatin1String("tsne"))
+            return;
+        tsneRun_->setEnabled(true);
+        tsnePause_->setChecked(false);
+        tsnePause_->setEnabled(false);
+        tsneCancel_->setEnabled(false);
+    };
+    connect(jobs_, &JobRunner::jobFinished, this, tsneEnded);
+    connect(jobs_, &JobRunner::jobFailed, this, [this, tsneEnded](const QString &kind, const QString &message) {
+        tsneEnded(kind);
+        if (kind == QLatin1String("tsne"))
+            tsneStatus_->setText(tr("t-SNE failed: %1").arg(message));
+    });
+    connect(jobs_, &JobRunner::jobCancelled, this, [this, tsneEnded](const QString &kind) {
+        tsneEnded(kind);
+        if (kind == QLatin1String("tsne"))
+            tsneStatus_->setText(tr("t-SNE cancelled at iteration %1; the map shows where it stopped.")
+                                     .arg(tsneIteration_->load()));
+    });
+    if (qEnvironmentVariable("EMBEDSCOPE_PROJECTION") == QLatin1String("tsne")) {
+        const QSignalBlocker block(projection_);
+        projection_->setCurrentIndex(1);
+    }
+
+    // Data-set doctor, hidden until asked for (View menu).
+    doctorDock_ = new QDockWidget(tr("Doctor"), this);
+    doctorDock_->setObjectName(QStringLiteral("doctorDock"));
+    doctor_ = new DoctorPanel(jobs_, doctorDock_);
+    doctorDock_->setWidget(doctor_);
+    addDockWidget(Qt::RightDockWidgetArea, doctorDock_);
+    doctorDock_->hide();
+    connect(doctorDock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible)
+            updateDoctorData();
+    });
+    connect(doctor_, &DoctorPanel::rowsActivated, this, [this](const QVector<int> &rows) {
+        selectRows(rows, rows.isEmpty() ? -1 : rows.front());
+    });
+
+    // "Why are these close?" for a heatmap cell or two selected rows.
+    explainDock_ = new QDockWidget(tr("Why close?"), this);
+    explainDock_->setObjectName(QStringLiteral("explainDock"));
+    explain_ = new ExplainView(jobs_, explainDock_);
+    explainDock_->setWidget(explain_);
+    addDockWidget(Qt::BottomDockWidgetArea, explainDock_);
+    explainDock_->hide();
+    connect(heatmap_, &HeatmapView::cellClicked, this, [this](int a, int b) {
+        if (explainDock_->isVisible() && a != b)
+            explain_->explainRows(a, b);
+    });
+    connect(selection_, &QItemSelectionModel::selectionChanged, this, [this] {
+        if (!explainDock_->isVisible())
+            return;
+        const QModelIndexList rows = selection_->selectedRows();
+        if (rows.size() == 2)
+            explain_->explainRows(std::min(rows[0].row(), rows[1].row()), std::max(rows[0].row(), rows[1].row()));
+    });
+}
+
+void MainWindow::explainSelection()
+{
+    QVector<int> rows;
+    for (const QModelIndex &i : selection_->selectedRows())
+        rows.append(i.row());
+    std::sort(rows.begin(), rows.end());
+    explainDock_->show();
+    explainDock_->raise();
+    if (rows.size() != 2) {
+        showStatus(tr("Select exactly two sentences (or click a heatmap cell) to see why they are close."));
+        return;
+    }
+    explain_->setTexts(model_->texts());
+    explain_->explainRows(rows[0], rows[1]);
+}
+
+void MainWindow::updateDoctorData()
+{
+    if (!doctor_ || !doctorStale_ || !doctorDock_->isVisible() || !vectors_
+        || vectors_->rows() != model_->rowCount())
+        return;
+    doctorStale_ = false;
+    doctor_->setData(model_->toDataset(), vectors_);
+}
+
+void MainWindow::setTsneProjection(bool on)
+{
+    projection_->setCurrentIndex(on ? 1 : 0);
+}
+
+bool MainWindow::tsneProjection() const
+{
+    return projection_ && projection_->currentIndex() == 1;
+}
+
+void MainWindow::cancelTsne()
+{
+    jobs_->cancel(QStringLiteral("tsne"));
+}
+
+bool MainWindow::runTsne()
+{
+    const int n = model_->rowCount();
+    if (!vectors_ || vectors_->rows() != n) {
+        tsneStatus_->setText(tr("t-SNE needs a vector for every sentence: embed them first."));
+        return false;
+    }
+    if (n < 4) {
+        tsneStatus_->setText(tr("t-SNE needs at least 4 sentences (this set has %1): it arranges each "
+                                "point by its neighbours, and with so few there is nothing to arrange. "
+                                "The PCA map is shown instead.").arg(n));
+        return false;
+    }
+    if (!tsneProjection()) {
+        const QSignalBlocker block(projection_);
+        projection_->setCurrentIndex(1);
+    }
+    analysis::TsneConfig cfg;
+    cfg.dims = tsneDims_->currentData().toInt();
+    cfg.perplexity = tsnePerplexity_->value();
+    cfg.iterations = tsneIterations_->value();
+    cfg.seed = std::uint64_t(tsneSeed_->value());
+    cfg.metric = tsneMetric_->currentIndex() == 1 ? analysis::Metric::Euclidean : analysis::Metric::Cosine;
+    cfg.snapshotEvery = 1; // throttled by time below
+    tsnePerplexityUsed_ = cfg.perplexity;
+    tsnePaused_->store(false);
+    tsneIteration_->store(0);
+    tsneSnapshots_ = 0;
+    const quint64 version = dataVersion_;
+    auto vecs = vectors_;
+    auto paused = tsnePaused_;
+    auto iterationNow = tsneIteration_;
+    // Coordinates (N x dims) to the window's point list; rows beyond the data are ignored.
+    auto toPoints = [](const Matrix &c) {
+        QVector<QVector3D> p(int(c.rows()));
+        for (Eigen::Index i = 0; i < c.rows(); ++i)
+            p[int(i)] = QVector3D(c(i, 0), c.cols() > 1 ? c(i, 1) : 0.f, c.cols() > 2 ? c(i, 2) : 0.f);
+        return p;
+    };
+    tsneRun_->setEnabled(false);
+    tsnePause_->setEnabled(true);
+    tsnePause_->setChecked(false);
+    tsneCancel_->setEnabled(true);
+    tsneStatus_->setText(tr("t-SNE: finding neighbours..."));
+    jobs_->start<analysis::TsneResult>(
+        QStringLiteral("tsne"), tr("t-SNE"),
+        [this, vecs, cfg, paused, iterationNow, version, toPoints](JobContext &ctx) -> Result<analysis::TsneResult> {
+            // Snapshots go to the GUI at most every 50 ms (about 20 frames a second).
+            QElapsedTimer clock;
+            clock.start();
+            qint64 lastShown = -1000;
+            double kl = std::numeric_limits<double>::quiet_NaN();
+            analysis::TsneStatus status;
+            analysis::TsneCallbacks cb;
+            cb.progress = ctx.progress;
+            cb.iteration = [&](const analysis::TsneStatus &s) {
+                status = s;
+                if (!std::isnan(s.klDivergence))
+                    kl = s.klDivergence;
+                iterationNow->store(s.iteration);
+            };
+            auto post = [&](const Matrix &c) {
+                lastShown = clock.elapsed();
+                auto points = std::make_shared<QVector<QVector3D>>(toPoints(c));
+                const analysis::TsneStatus st = status;
+                const double k = kl;
+                const int dims = cfg.dims;
+                ctx.post([this, points, st, k, dims, version] {
+                    if (version != dataVersion_ || points->size() != model_->rowCount())
+                        return;
+                    tsneCoords_ = *points;
+                    tsneDimsUsed_ = dims;
+                    ++tsneSnapshots_;
+                    tsneStatus_->setText(tr("t-SNE iteration %1 of %2%3%4%5")
+                                             .arg(st.iteration).arg(st.iterations)
+                                             .arg(std::isnan(k) ? QString() : tr(", KL %1").arg(k, 0, 'f', 3))
+                                             .arg(st.exaggerating ? tr(" (early exaggeration)") : QString())
+                                             .arg(tsnePaused_->load() ? tr(", paused") : QString()));
+                    applyProjection();
+                });
+            };
+            // Every iteration: posts the coordinates when 50 ms have passed or a pause starts
+            // (so the paused map is the current one), then waits while paused.
+            cb.snapshot = [&](int, const Matrix &c) {
+                if (clock.elapsed() - lastShown >= 50 || paused->load())
+                    post(c);
+                while (paused->load() && !ctx.stop.stop_requested())
+                    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            };
+            return analysis::tsne(*vecs, cfg, cb, ctx.stop);
+        },
+        [this, version, toPoints, dims = cfg.dims](analysis::TsneResult &r) {
+            if (version != dataVersion_ || r.coords.rows() != model_->rowCount())
+                return;
+            tsneCoords_ = toPoints(r.coords);
+            tsneDimsUsed_ = dims;
+            tsnePerplexityUsed_ = r.perplexity;
+            ++tsneSnapshots_;
+            QString msg = tr("t-SNE done: %1 iterations, KL %2, perplexity %3.")
+                              .arg(r.iterations).arg(r.klDivergence, 0, 'f', 3).arg(r.perplexity, 0, 'g', 3);
+            if (!r.warnings.empty())
+                msg += QLatin1Char(' ') + qs(r.warnings.front());
+            tsneStatus_->setText(msg);
+            applyProjection();
+        });
+    return true;
+}
+
+void MainWindow::placeNewTsneRows()
+{
+    const int n = model_->rowCount();
+    if (!tsneProjection() || tsneCoords_.size() != n || !vectors_ || vectors_->rows() != n)
+        return;
+    QVector<int> fresh, old;
+    for (int r = 0; r < n; ++r)
+        (std::isnan(tsneCoords_[r].x()) ? fresh : old).append(r);
+    if (fresh.isEmpty())
+        return;
+    if (old.size() < 4) {
+        runTsne();
+        return;
+    }
+    const int dims = tsneDimsUsed_;
+    Matrix oldV(old.size(), vectors_->cols()), oldC(old.size(), dims), newV(fresh.size(), vectors_->cols());
+    for (int i = 0; i < old.size(); ++i) {
+        oldV.row(i) = vectors_->row(old[i]);
+        for (int d = 0; d < dims; ++d)
+            oldC(i, d) = tsneCoords_[old[i]][d];
+    }
+    for (int i = 0; i < fresh.size(); ++i)
+        newV.row(i) = vectors_->row(fresh[i]);
+    analysis::TsnePlaceConfig pc;
+    pc.perplexity = std::min(tsnePerplexityUsed_, std::max(1.0, (old.size() - 1) / 3.0));
+    pc.metric = tsneMetric_->currentIndex() == 1 ? analysis::Metric::Euclidean : analysis::Metric::Cosine;
+    const quint64 version = dataVersion_;
+    jobs_->start<Matrix>(
+        QStringLiteral("tsneplace"), tr("Placing new sentences (t-SNE)"),
+        [oldV = std::move(oldV), oldC = std::move(oldC), newV = std::move(newV), pc](JobContext &ctx) {
+            return analysis::tsnePlace(oldV, oldC, newV, pc, ctx.progress, ctx.stop);
+        },
+        [this, version, fresh](Matrix &m) {
+            if (version != dataVersion_ || tsneCoords_.size() != model_->rowCount())
+                return;
+            for (int i = 0; i < fresh.size() && i < m.rows(); ++i)
+                tsneCoords_[fresh[i]] = QVector3D(m(i, 0), m.cols() > 1 ? m(i, 1) : 0.f, m.cols() > 2 ? m(i, 2) : 0.f);
+            applyProjection();
+        });
 }
 
 } // namespace es

@@ -9,6 +9,10 @@
 // new sentences are placed into the current map with the existing PCA fit instead of
 // moving every point. One QItemSelectionModel links the table, the heatmap, the scatter
 // views and the inspector.
+// The maps show PCA or t-SNE (the "Projection (t-SNE)" dock: parameters, Run / Pause /
+// Cancel; snapshots animate the maps at most every 50 ms; new rows are placed with
+// tsnePlace). The data-set doctor and "why are these close?" live in docks opened from the
+// View menu (the latter also from Analysis > Why Are These Close? and heatmap clicks).
 #include "analysis/neighbors.h"
 #include "analysis/pca.h"
 #include "dataset/dataset.h"
@@ -23,6 +27,7 @@
 #include <QPointer>
 #include <QVector3D>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -32,6 +37,9 @@ class QAction;
 class QActionGroup;
 class QCheckBox;
 class QComboBox;
+class QDockWidget;
+class QDoubleSpinBox;
+class QSpinBox;
 class QItemSelectionModel;
 class QLabel;
 class QLineEdit;
@@ -44,7 +52,9 @@ class QTimer;
 
 namespace es {
 
+class DoctorPanel;
 class Embedder;
+class ExplainView;
 class HeatmapView;
 class InspectorView;
 class JobRunner;
@@ -126,6 +136,25 @@ public:
     // True once the analysis of the current data is complete (no job pending).
     bool analysisReady() const;
 
+    // Projection shown by the 2D/3D maps: PCA (default) or t-SNE (run from the t-SNE dock;
+    // snapshots animate the maps, new sentences are placed with tsnePlace).
+    void setTsneProjection(bool on);
+    bool tsneProjection() const;
+    // Starts t-SNE with the dock's parameters; false (and the reason in the dock's status)
+    // when there are no vectors or fewer than 4 rows.
+    bool runTsne();
+    void cancelTsne();
+    const QVector<QVector3D> &tsneCoords() const { return tsneCoords_; }
+    int tsneSnapshotsShown() const { return tsneSnapshots_; }
+    QLabel *tsneStatus() const { return tsneStatus_; }
+    QSpinBox *tsneIterationsBox() const { return tsneIterations_; }
+    QComboBox *tsneDimsBox() const { return tsneDims_; }
+    QDockWidget *tsneDock() const { return tsneDock_; }
+    DoctorPanel *doctorPanel() const { return doctor_; }
+    QDockWidget *doctorDock() const { return doctorDock_; }
+    ExplainView *explainView() const { return explain_; }
+    QDockWidget *explainDock() const { return explainDock_; }
+
     // Label groups and colours shared by every view.
     QVector<int> groupOfRows() const { return group_; }
     QList<PointGroup> groups() const;
@@ -193,6 +222,10 @@ private:
     void setPresentationMode(bool on);
     void integrateViews();
     void selectRows(const QVector<int> &rows, int current);
+    void buildAnalysisDocks();
+    void placeNewTsneRows();
+    void updateDoctorData();
+    void explainSelection();
 
     // Document
     SentenceModel *model_ = nullptr;
@@ -269,6 +302,32 @@ private:
     QString theme_ = QStringLiteral("light");
     bool presentation_ = false;
     QList<QPair<QWidget *, PointView *>> pointViews_;
+
+    // t-SNE
+    QVector<QVector3D> tsneCoords_;   // empty until a run delivered coordinates
+    int tsneDimsUsed_ = 2;
+    double tsnePerplexityUsed_ = 30;
+    int tsneSnapshots_ = 0;
+    std::shared_ptr<std::atomic<bool>> tsnePaused_ = std::make_shared<std::atomic<bool>>(false);
+    std::shared_ptr<std::atomic<int>> tsneIteration_ = std::make_shared<std::atomic<int>>(0);
+    QDockWidget *tsneDock_ = nullptr;
+    QComboBox *projection_ = nullptr;
+    QDoubleSpinBox *tsnePerplexity_ = nullptr;
+    QSpinBox *tsneIterations_ = nullptr;
+    QSpinBox *tsneSeed_ = nullptr;
+    QComboBox *tsneDims_ = nullptr;
+    QComboBox *tsneMetric_ = nullptr;
+    QPushButton *tsneRun_ = nullptr;
+    QPushButton *tsnePause_ = nullptr;
+    QPushButton *tsneCancel_ = nullptr;
+    QLabel *tsneStatus_ = nullptr;
+
+    // Doctor and "why close?"
+    DoctorPanel *doctor_ = nullptr;
+    QDockWidget *doctorDock_ = nullptr;
+    bool doctorStale_ = true;
+    ExplainView *explain_ = nullptr;
+    QDockWidget *explainDock_ = nullptr;
 };
 
 } // namespace es

@@ -8,11 +8,19 @@
 #include "formats/vectors.h"
 #include "jobs/jobrunner.h"
 #include "models/sentencemodel.h"
+#include "views/doctorpanel.h"
+#include "views/explainview.h"
 #include "views/heatmapview.h"
+#include "views/scatter2dview.h"
 #include "views/inspectorview.h"
 
 #include <QAction>
 #include <QCheckBox>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QLabel>
+#include <QSpinBox>
+#include <QTreeWidget>
 #include <QProgressBar>
 #include <QApplication>
 #include <QClipboard>
@@ -29,6 +37,7 @@
 #include <QUndoStack>
 
 #include <cmath>
+#include <random>
 #include <thread>
 
 using namespace es;
@@ -50,6 +59,24 @@ void sampleData(Dataset &ds, Matrix &v)
          0.0f, 1.0f, 0.1f, 0.2f,
          0.1f, 0.9f, 0.3f, 0.0f,
          0.2f, 0.8f, 0.0f, 0.4f;
+}
+
+// n points in three seeded Gaussian clusters around orthogonal directions (8-d), labelled.
+void clusterData(int n, Dataset &ds, Matrix &v)
+{
+    std::mt19937 rng(7);
+    std::normal_distribution<float> noise(0.f, 0.15f);
+    v.resize(n, 8);
+    std::vector<std::string> labels;
+    for (int i = 0; i < n; ++i) {
+        const int c = i % 3;
+        ds.texts.push_back("sentence " + std::to_string(i) + " of topic " + std::to_string(c));
+        labels.push_back("topic" + std::to_string(c));
+        for (int d = 0; d < 8; ++d)
+            v(i, d) = (d == c ? 1.f : 0.f) + noise(rng);
+    }
+    ds.columns.push_back({"label", labels});
+    ds.labelColumn = 0;
 }
 
 float cosine(const Matrix &v, int a, int b)
@@ -243,6 +270,162 @@ private slots:
         QCOMPARE(w.similarity()->rows(), 6);
     }
 
+    void tsneAnimatesTheMapAndCancels()
+    {
+        MainWindow w;
+        w.setAutoEmbed(false);
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        Dataset ds;
+        Matrix v;
+        clusterData(90, ds, v);
+        w.setData(ds, v);
+        QVERIFY(w.waitForJobs(30000));
+        w.viewTabs()->setCurrentWidget(w.scatter2d());
+        QCoreApplication::processEvents();
+        const QRectF pcaRange = w.scatter2d()->visibleRange();
+        QVector<QPointF> pcaPos;
+        for (int r = 0; r < 90; ++r)
+            pcaPos.append(w.scatter2d()->positionOf(r));
+
+        w.tsneIterationsBox()->setValue(400);
+        QVERIFY(w.runTsne());
+        QVERIFY(w.waitForJobs(120000));
+        QCOMPARE(w.tsneCoords().size(), 90);
+        QVERIFY(w.tsneSnapshotsShown() >= 1);
+        QVERIFY2(w.tsneStatus()->text().contains("done"), qPrintable(w.tsneStatus()->text()));
+        QVERIFY(w.viewTabs()->tabText(w.viewTabs()->indexOf(w.scatter2d())).contains("t-SNE"));
+        QCoreApplication::processEvents();
+        QVERIFY(w.scatter2d()->visibleRange() != pcaRange);
+        int moved = 0;
+        for (int r = 0; r < 90; ++r)
+            moved += QLineF(pcaPos[r], w.scatter2d()->positionOf(r)).length() > 2;
+        QVERIFY2(moved > 45, qPrintable(QString::number(moved)));
+        // The clusters stay apart in the map: same-topic points are closer on average.
+        double within = 0, between = 0;
+        int nw = 0, nb = 0;
+        const auto &c = w.tsneCoords();
+        for (int i = 0; i < 90; ++i)
+            for (int j = i + 1; j < 90; ++j) {
+                const double d = (c[i] - c[j]).length();
+                if (i % 3 == j % 3) { within += d; ++nw; } else { between += d; ++nb; }
+            }
+        QVERIFY(within / nw < 0.5 * between / nb);
+
+        // A row that comes back (undo of a delete) is placed with tsnePlace; the others stay.
+        const QVector<QVector3D> before = w.tsneCoords();
+        QAction *del = actionNamed(w, "Delete Sentences");
+        QAction *undo = actionNamed(w, "Undo");
+        QVERIFY(del && undo);
+        w.table()->selectRow(4);
+        del->trigger();
+        QVERIFY(w.waitForJobs(60000));
+        QCOMPARE(w.tsneCoords().size(), 89);
+        undo->trigger();
+        QVERIFY(w.waitForJobs(60000));
+        QCOMPARE(w.tsneCoords().size(), 90);
+        for (int r = 0; r < 90; ++r)
+            if (r != 4)
+                QCOMPARE(w.tsneCoords()[r], before[r]);
+        const QVector3D placed = w.tsneCoords()[4];
+        QVERIFY(std::isfinite(placed.x()) && std::isfinite(placed.y()));
+        QVector3D centre[3];
+        for (int r = 0; r < 90; ++r)
+            if (r != 4)
+                centre[r % 3] += before[r] / (r % 3 == 1 ? 29.f : 30.f);
+        const float d1 = (placed - centre[1]).length();
+        QVERIFY(d1 < (placed - centre[0]).length() && d1 < (placed - centre[2]).length());
+
+        // Pause, then Cancel: the job ends as cancelled and the window keeps working.
+        QSignalSpy cancelled(w.jobs(), &JobRunner::jobCancelled);
+        w.tsneIterationsBox()->setValue(10000);
+        QVERIFY(w.runTsne());
+        auto *pause = w.tsneDock()->findChild<QPushButton *>("tsnePause");
+        auto *cancel = w.tsneDock()->findChild<QPushButton *>("tsneCancel");
+        QVERIFY(pause && cancel);
+        const int shown = w.tsneSnapshotsShown();
+        QTest::mouseClick(pause, Qt::LeftButton);
+        QVERIFY(pause->isChecked());
+        // Paused, the run posts its current map once and waits: a live snapshot arrives
+        // while the job is still running.
+        QTRY_VERIFY(w.tsneSnapshotsShown() > shown);
+        QVERIFY(w.jobs()->isRunning("tsne"));
+        QVERIFY2(w.tsneStatus()->text().contains("paused"), qPrintable(w.tsneStatus()->text()));
+        QTest::mouseClick(cancel, Qt::LeftButton);
+        QTRY_VERIFY(cancelled.contains(QVariantList{QString("tsne")}));
+        QTRY_VERIFY(!w.jobs()->isRunning("tsne"));
+        QVERIFY(w.tsneStatus()->text().contains("cancelled"));
+        QVERIFY(w.tsneDock()->findChild<QPushButton *>("tsneRun")->isEnabled());
+        QVERIFY(!cancel->isEnabled() && !pause->isEnabled());
+
+        // New data with t-SNE selected: the map is computed again for it.
+        Dataset small;
+        Matrix sv;
+        sampleData(small, sv);
+        w.setData(small, sv);
+        QVERIFY(w.waitForJobs(60000));
+        QVERIFY(w.similarity());
+        QCOMPARE(w.tsneCoords().size(), 6);
+        for (const QVector3D &p : w.tsneCoords())
+            QVERIFY(std::isfinite(p.x()) && std::isfinite(p.y()));
+
+        // 3D t-SNE: the third coordinate is used.
+        w.tsneDimsBox()->setCurrentIndex(1);
+        w.tsneIterationsBox()->setValue(300);
+        QVERIFY(w.runTsne());
+        QVERIFY(w.waitForJobs(60000));
+        QCOMPARE(w.tsneCoords().size(), 6);
+        bool anyZ = false;
+        for (const QVector3D &p : w.tsneCoords())
+            anyZ = anyZ || std::abs(p.z()) > 1e-6f;
+        QVERIFY(anyZ);
+
+        // Fewer than 4 rows: t-SNE says why instead of running.
+        Dataset three;
+        Matrix tv = sv.topRows(3);
+        three.texts = {small.texts[0], small.texts[1], small.texts[2]};
+        w.setData(three, tv);
+        QVERIFY(w.waitForJobs(30000));
+        QVERIFY(!w.runTsne());
+        QVERIFY(w.tsneStatus()->text().contains("at least 4"));
+    }
+
+    void doctorFindingSelectsRows()
+    {
+        MainWindow w;
+        w.setAutoEmbed(false);
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        Dataset ds;
+        Matrix v;
+        clusterData(30, ds, v);
+        w.setData(ds, v);
+        QVERIFY(w.waitForJobs(30000));
+        QVERIFY(!w.doctorDock()->isVisible());
+        QVERIFY(!w.doctorPanel()->report());
+        w.doctorDock()->toggleViewAction()->trigger();
+        QTRY_VERIFY(w.doctorDock()->isVisible());
+        QVERIFY(w.waitForJobs(60000));
+        QTRY_VERIFY(w.doctorPanel()->report());
+        QTreeWidget *clusters = w.doctorPanel()->list(DoctorPanel::Clusters);
+        QTabWidget *tabs = w.doctorPanel()->tabs();
+        for (int i = 0; i < tabs->count(); ++i)
+            if (tabs->widget(i) == clusters || tabs->widget(i)->isAncestorOf(clusters))
+                tabs->setCurrentIndex(i);
+        QTRY_VERIFY(clusters->isVisible());
+        QVERIFY(clusters->topLevelItemCount() > 0);
+        QTreeWidgetItem *item = clusters->topLevelItem(0);
+        const QVector<int> rows = DoctorPanel::rowsOf(item);
+        QVERIFY(rows.size() > 1);
+        clusters->scrollToItem(item);
+        QTest::mouseClick(clusters->viewport(), Qt::LeftButton, {}, clusters->visualItemRect(item).center());
+        QTRY_COMPARE(w.selectionModel()->selectedRows().size(), rows.size());
+        for (const QModelIndex &i : w.selectionModel()->selectedRows())
+            QVERIFY(rows.contains(i.row()));
+    }
+
     void badCsvShowsAnErrorNamingTheLine()
     {
         QTemporaryDir dir;
@@ -370,6 +553,32 @@ private slots:
         QVERIFY(w.neighbors());
         const int nb = w.neighbors()->at(n, 0);
         QCOMPARE(w.sentenceModel()->label(nb), QString("animals"));
+
+        // t-SNE map, then a typed sentence is placed into it (tsnePlace), the others stay.
+        QVERIFY(w.runTsne());
+        QVERIFY(w.waitForJobs(120000));
+        QCOMPARE(w.tsneCoords().size(), n + 1);
+        const QVector<QVector3D> tsneBefore = w.tsneCoords();
+        QTest::keyClicks(w.newSentenceBox(), "The dog chased a ball in the garden");
+        QTest::keyClick(w.newSentenceBox(), Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(w.vectors() && w.vectors()->rows() == n + 2, 30000);
+        QVERIFY(w.waitForJobs(60000));
+        QCOMPARE(w.tsneCoords().size(), n + 2);
+        for (int i = 0; i <= n; ++i)
+            QCOMPARE(w.tsneCoords()[i], tsneBefore[i]);
+        QVERIFY(std::isfinite(w.tsneCoords()[n + 1].x()) && std::isfinite(w.tsneCoords()[n + 1].y()));
+
+        // "Why are these close?" for two selected rows: the exact split of the local model.
+        w.table()->selectRow(0);
+        w.selectionModel()->select(w.sentenceModel()->index(n, 0),
+                                   QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QAction *why = actionNamed(w, "Why Are These Close?");
+        QVERIFY(why);
+        why->trigger();
+        QVERIFY(w.explainDock()->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(w.explainView()->isExact(), 30000);
+        QCOMPARE(w.explainView()->rowA(), 0);
+        QCOMPARE(w.explainView()->rowB(), n);
     }
 };
 
