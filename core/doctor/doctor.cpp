@@ -3,6 +3,7 @@
 #include "analysis/kmeans.h"
 #include "embed/local/tokenizer.h"
 #include "util/validate.h"
+#include "util/utf8.h"
 
 #include <algorithm>
 #include <cmath>
@@ -34,25 +35,6 @@ struct UnionFind {
             parent[std::size_t(std::max(a, b))] = std::min(a, b); // root = lowest row
     }
 };
-
-void appendUtf8(std::string &out, char32_t cp)
-{
-    if (cp < 0x80) {
-        out += char(cp);
-    } else if (cp < 0x800) {
-        out += char(0xC0 | (cp >> 6));
-        out += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += char(0xE0 | (cp >> 12));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    } else {
-        out += char(0xF0 | (cp >> 18));
-        out += char(0x80 | ((cp >> 12) & 0x3F));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    }
-}
 
 std::string fmt(double v, const char *f = "%.3g")
 {

@@ -67,16 +67,7 @@ std::vector<std::string_view> split(std::string_view l, bool onTab)
             pos = e + 1;
         }
     }
-    while (pos < l.size()) {
-        while (pos < l.size() && (l[pos] == ' ' || l[pos] == '\t'))
-            ++pos;
-        std::size_t e = pos;
-        while (e < l.size() && l[e] != ' ' && l[e] != '\t')
-            ++e;
-        if (e > pos)
-            out.push_back(l.substr(pos, e - pos));
-        pos = e;
-    }
+    splitWhitespace(l, out);
     return out;
 }
 

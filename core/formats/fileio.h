@@ -33,6 +33,42 @@ bool stripBom(std::string_view &text);
 // temporary file removed.
 Status writePiecesAtomic(const std::string &path, const std::vector<std::string_view> &pieces);
 
+// Iterates the lines of a text: calls fn(line, 1-based number) with '\r' removed; stops
+// (returning false) when fn returns false.
+template <class Fn>
+bool forEachLine(std::string_view text, Fn &&fn)
+{
+    std::size_t pos = 0, line = 1;
+    while (pos < text.size()) {
+        std::size_t e = text.find('\n', pos);
+        if (e == std::string_view::npos)
+            e = text.size();
+        std::string_view l = text.substr(pos, e - pos);
+        if (!l.empty() && l.back() == '\r')
+            l.remove_suffix(1);
+        if (!fn(l, line))
+            return false;
+        pos = e + 1;
+        ++line;
+    }
+    return true;
+}
+// Appends the fields of a line separated by runs of spaces and tabs (word2vec, GloVe).
+inline void splitWhitespace(std::string_view l, std::vector<std::string_view> &out)
+{
+    std::size_t pos = 0;
+    while (pos < l.size()) {
+        while (pos < l.size() && (l[pos] == ' ' || l[pos] == '\t'))
+            ++pos;
+        std::size_t e = pos;
+        while (e < l.size() && l[e] != ' ' && l[e] != '\t')
+            ++e;
+        if (e > pos)
+            out.push_back(l.substr(pos, e - pos));
+        pos = e;
+    }
+}
+
 // Shortest decimal text that reads back as the same float ("0.1", "1e-05").
 void appendFloat(std::string &out, float v);
 

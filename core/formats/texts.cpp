@@ -159,23 +159,15 @@ Result<LoadedTexts> loadTxt(const std::string &name, std::string_view text)
 {
     LoadedTexts out;
     std::vector<std::size_t> blank;
-    std::size_t pos = 0, line = 1;
-    while (pos < text.size()) {
-        std::size_t e = text.find('\n', pos);
-        if (e == std::string_view::npos)
-            e = text.size();
-        std::string_view l = text.substr(pos, e - pos);
-        if (!l.empty() && l.back() == '\r')
-            l.remove_suffix(1);
+    forEachLine(text, [&](std::string_view l, std::size_t line) {
         if (isBlank(l)) {
             blank.push_back(line);
         } else {
             out.dataset.texts.emplace_back(l);
             out.dataset.lines.push_back(line);
         }
-        pos = e + 1;
-        ++line;
-    }
+        return true;
+    });
     if (out.dataset.texts.empty())
         return Error{name + ": no texts (the file holds only blank lines)"};
     if (!blank.empty())

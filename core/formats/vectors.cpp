@@ -59,26 +59,6 @@ std::string parseValue(std::string_view t, float &v)
     return {};
 }
 
-// Iterates the lines of a text: calls fn(line, 1-based number); '\r' removed.
-template <class Fn>
-bool forEachLine(std::string_view text, Fn &&fn)
-{
-    std::size_t pos = 0, line = 1;
-    while (pos < text.size()) {
-        std::size_t e = text.find('\n', pos);
-        if (e == std::string_view::npos)
-            e = text.size();
-        std::string_view l = text.substr(pos, e - pos);
-        if (!l.empty() && l.back() == '\r')
-            l.remove_suffix(1);
-        if (!fn(l, line))
-            return false;
-        pos = e + 1;
-        ++line;
-    }
-    return true;
-}
-
 bool isBlank(std::string_view s)
 {
     return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
@@ -267,17 +247,7 @@ Result<LoadedVectors> loadWord2vec(const std::string &path)
             return true;
         }
         tok.clear();
-        std::size_t pos = 0;
-        while (pos < l.size()) {
-            while (pos < l.size() && (l[pos] == ' ' || l[pos] == '\t'))
-                ++pos;
-            std::size_t e = pos;
-            while (e < l.size() && l[e] != ' ' && l[e] != '\t')
-                ++e;
-            if (e > pos)
-                tok.push_back(l.substr(pos, e - pos));
-            pos = e;
-        }
+        splitWhitespace(l, tok);
         if (first) {
             first = false;
             unsigned long long c = 0, d = 0;

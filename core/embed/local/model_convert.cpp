@@ -1,6 +1,7 @@
 #include "embed/local/model_convert.h"
 
 #include "embed/local/model_file.h"
+#include "util/utf8.h"
 
 #include <Eigen/Eigenvalues>
 
@@ -104,7 +105,9 @@ public:
         }
     }
 
-    bool readNumber(double &value)
+    // A JSON number as double or float (from_chars: no leading '+', exact round trip).
+    template <typename T>
+    bool readNumber(T &value)
     {
         char tmp[64];
         std::size_t n = 0;
@@ -115,34 +118,6 @@ public:
                 break;
             const char c = buf_[pos_];
             if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E') {
-                if (n == sizeof tmp - 1)
-                    return false;
-                tmp[n++] = c;
-                ++pos_;
-            } else {
-                break;
-            }
-        }
-        if (n == 0)
-            return false;
-        const char *first = tmp;
-        if (*first == '+')
-            return false;
-        auto [ptr, ec] = std::from_chars(first, tmp + n, value);
-        return ec == std::errc() && ptr == tmp + n;
-    }
-
-    bool readFloat(float &value)
-    {
-        char tmp[64];
-        std::size_t n = 0;
-        if (peek() < 0)
-            return false;
-        for (;;) {
-            if (pos_ == len_ && !fill())
-                break;
-            const char c = buf_[pos_];
-            if ((c >= '0' && c <= '9') || c == '-' || c == '.' || c == 'e' || c == 'E' || c == '+') {
                 if (n == sizeof tmp - 1)
                     return false;
                 tmp[n++] = c;
@@ -234,24 +209,6 @@ private:
             v = v * 16 + d;
         }
         return v;
-    }
-    static void appendUtf8(std::string &out, std::uint32_t cp)
-    {
-        if (cp < 0x80) {
-            out += char(cp);
-        } else if (cp < 0x800) {
-            out += char(0xC0 | (cp >> 6));
-            out += char(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += char(0xE0 | (cp >> 12));
-            out += char(0x80 | ((cp >> 6) & 0x3F));
-            out += char(0x80 | (cp & 0x3F));
-        } else {
-            out += char(0xF0 | (cp >> 18));
-            out += char(0x80 | ((cp >> 12) & 0x3F));
-            out += char(0x80 | ((cp >> 6) & 0x3F));
-            out += char(0x80 | (cp & 0x3F));
-        }
     }
 
     std::FILE *f_;
@@ -383,7 +340,7 @@ Result<ConvertSummary> convertModel(std::FILE *in, const std::string &inputName,
                         if (!js.consume(']')) {
                             for (;;) {
                                 if (count < dims) {
-                                    if (!js.readFloat(dst[count]))
+                                    if (!js.readNumber(dst[count]))
                                         return js.error("vector of \"" + key + "\": value "
                                                         + std::to_string(count + 1) + " is not a number");
                                     if (!std::isfinite(dst[count]))

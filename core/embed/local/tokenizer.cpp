@@ -1,4 +1,5 @@
 #include "embed/local/tokenizer.h"
+#include "util/utf8.h"
 
 #include <cstdint>
 
@@ -118,24 +119,6 @@ bool isWordChar(char32_t c)
     return isLetter(c) || isDigit(c);
 }
 
-void appendUtf8(std::string &out, char32_t cp)
-{
-    if (cp < 0x80) {
-        out += char(cp);
-    } else if (cp < 0x800) {
-        out += char(0xC0 | (cp >> 6));
-        out += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += char(0xE0 | (cp >> 12));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    } else {
-        out += char(0xF0 | (cp >> 18));
-        out += char(0x80 | ((cp >> 12) & 0x3F));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    }
-}
 
 // ASCII form of a lower-case Latin letter with a diacritic (nullptr: no folding).
 const char *foldLatin(char32_t c)
