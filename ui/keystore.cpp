@@ -29,53 +29,40 @@ QString KeyStore::account(const QString &provider, const QString &baseUrl)
     return baseUrl.isEmpty() ? provider : provider + QLatin1Char(' ') + baseUrl;
 }
 
-void KeyStore::read(const QString &account)
+void KeyStore::startAsync(QKeychain::Job *job, const QString &account,
+                          const std::function<void(QKeychain::Job *)> &onOk)
 {
-    auto *job = new QKeychain::ReadPasswordJob(service_, this);
     job->setAutoDelete(true);
     job->setInsecureFallback(false);
     job->setKey(account);
-    connect(job, &QKeychain::Job::finished, this, [this, account](QKeychain::Job *j) {
-        auto r = replyOf(j);
+    connect(job, &QKeychain::Job::finished, this, [this, account, onOk](QKeychain::Job *j) {
+        const auto r = replyOf(j);
         if (r.ok)
-            emit keyRead(account, static_cast<QKeychain::ReadPasswordJob *>(j)->textData());
+            onOk(j);
         else
             emit failed(account, r);
     });
     job->start();
+}
+
+void KeyStore::read(const QString &account)
+{
+    startAsync(new QKeychain::ReadPasswordJob(service_, this), account, [this, account](QKeychain::Job *j) {
+        emit keyRead(account, static_cast<QKeychain::ReadPasswordJob *>(j)->textData());
+    });
 }
 
 void KeyStore::write(const QString &account, const QString &key)
 {
     auto *job = new QKeychain::WritePasswordJob(service_, this);
-    job->setAutoDelete(true);
-    job->setInsecureFallback(false);
-    job->setKey(account);
     job->setTextData(key);
-    connect(job, &QKeychain::Job::finished, this, [this, account](QKeychain::Job *j) {
-        auto r = replyOf(j);
-        if (r.ok)
-            emit keyWritten(account);
-        else
-            emit failed(account, r);
-    });
-    job->start();
+    startAsync(job, account, [this, account](QKeychain::Job *) { emit keyWritten(account); });
 }
 
 void KeyStore::remove(const QString &account)
 {
-    auto *job = new QKeychain::DeletePasswordJob(service_, this);
-    job->setAutoDelete(true);
-    job->setInsecureFallback(false);
-    job->setKey(account);
-    connect(job, &QKeychain::Job::finished, this, [this, account](QKeychain::Job *j) {
-        auto r = replyOf(j);
-        if (r.ok)
-            emit keyRemoved(account);
-        else
-            emit failed(account, r);
-    });
-    job->start();
+    startAsync(new QKeychain::DeletePasswordJob(service_, this), account,
+               [this, account](QKeychain::Job *) { emit keyRemoved(account); });
 }
 
 namespace {

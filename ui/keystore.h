@@ -6,6 +6,12 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
+
+namespace QKeychain {
+class Job;
+}
+
 class KeyStore : public QObject {
     Q_OBJECT
 public:
@@ -36,6 +42,9 @@ signals:
     void failed(const QString &account, const KeyStore::Reply &reply);
 
 private:
+    // Sets up and starts an asynchronous job; onOk runs on success, failed() otherwise.
+    void startAsync(QKeychain::Job *job, const QString &account, const std::function<void(QKeychain::Job *)> &onOk);
+
     QString service_;
 };
 

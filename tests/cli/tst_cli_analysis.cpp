@@ -2,6 +2,8 @@
 // QProcess on vectors written by the test; outputs compared with the core functions;
 // --stats keys, exit statuses (1 bad input naming the row, 2 bad usage, 130 cancelled),
 // and a text input embedded with the local model first.
+#include "cli_run.h"
+
 #include "analysis/neighbors.h"
 #include "analysis/pca.h"
 #include "analysis/similarity.h"
@@ -20,34 +22,11 @@
 
 using namespace es;
 
+using clitest::binary;
+using clitest::Run;
+using clitest::run;
+
 namespace {
-
-QString binary()
-{
-    return QStringLiteral(EMBEDSCOPE_BINARY_DIR "/bin/embedscope");
-}
-
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-};
-
-Run run(const QStringList &args)
-{
-    QProcess p;
-    p.start(binary(), args);
-    Run r;
-    if (!p.waitForFinished(240000)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = "timed out";
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
 
 nlohmann::json lastJson(const QString &out)
 {

@@ -1,6 +1,8 @@
 // `embedscope embed` end to end: the built binary run with QProcess on the demo sets
 // (.npy shape read from its header, --stats JSON), usage errors (exit 2), a bad CSV
 // (exit 1 naming file and line), and the message when the local model is missing.
+#include "cli_run.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
@@ -14,39 +16,15 @@
 #include <cstdlib>
 #include <filesystem>
 
-namespace {
+using clitest::binary;
+using clitest::Run;
+using clitest::run;
 
-QString binary()
-{
-    return QStringLiteral(EMBEDSCOPE_BINARY_DIR "/bin/embedscope");
-}
+namespace {
 
 QString dataset(const QString &name)
 {
     return QStringLiteral(EMBEDSCOPE_SOURCE_DIR "/resources/datasets/") + name;
-}
-
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-};
-
-Run run(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
-{
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(binary(), args);
-    Run r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = "timed out";
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
 }
 
 // Shape and dtype from a .npy header (format version 1.0 or 2.0).

@@ -2,6 +2,8 @@
 // the loopback fake provider (tests/tools/fake_provider.py): vectors in input order, the
 // cache on a second run, --stats, missing flags (exit 2), provider errors (exit 1 with the
 // HTTP status and the provider's message) and never the key in any output.
+#include "cli_run.h"
+
 #include "tools/fake_provider.h"
 
 #include <QFile>
@@ -12,14 +14,11 @@
 #include <QTextStream>
 #include <QtTest>
 
+using clitest::Run;
+
 namespace {
 
 const QString kKey = QStringLiteral("sk-cli-SECRET-5c0ffee5c0ffee5c0ffee");
-
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-};
 
 } // namespace
 
@@ -44,19 +43,7 @@ class TestCliProviders : public QObject {
 
     Run run(const QStringList &args, const QProcessEnvironment &e)
     {
-        QProcess p;
-        p.setProcessEnvironment(e);
-        p.start(QStringLiteral(EMBEDSCOPE_BINARY_DIR "/bin/embedscope"), args);
-        Run r;
-        if (!p.waitForFinished(120000)) {
-            p.kill();
-            p.waitForFinished();
-            r.err = "timed out";
-            return r;
-        }
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
+        Run r = clitest::run(args, e, 120000);
         for (const QString &s : {r.out, r.err})
             if (s.contains(kKey.left(12)))
                 leaked_ += s;
