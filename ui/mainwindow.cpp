@@ -1241,13 +1241,22 @@ void MainWindow::applyProjection()
     const bool tsne = tsneProjection() && !tsneCoords_.isEmpty() && tsneCoords_.size() == model_->rowCount();
     const QVector<QVector3D> &shown = tsne ? tsneCoords_ : coords_;
     inspector_->setProjection(shown, tsne ? tsneDimsUsed_ : 2, tsne ? tr("the t-SNE map") : tr("the PCA map"));
-    const QString axis = tsne ? tr("t-SNE %1") : tr("PC %1");
+    // PCA axes carry their share of the variance ("PC 1 (12.3 %)"): users see how much of
+    // the data a flat picture can show.
+    const auto axisTitle = [&](int c) {
+        if (tsne)
+            return tr("t-SNE %1").arg(c);
+        const auto *ratio = pcaFit_ ? &pcaFit_->explainedVarianceRatio : nullptr;
+        if (ratio && std::size_t(c - 1) < ratio->size())
+            return tr("PC %1 (%2 %)").arg(c).arg((*ratio)[std::size_t(c - 1)] * 100.0, 0, 'f', 1);
+        return tr("PC %1").arg(c);
+    };
     if (scatter2d_) {
-        scatter2d_->setAxisTitles(axis.arg(1), axis.arg(2));
+        scatter2d_->setAxisTitles(axisTitle(1), axisTitle(2));
         tabs_->setTabText(tabs_->indexOf(scatter2d_), tsne ? tr("2D map (t-SNE)") : tr("2D map (PCA)"));
     }
     if (scatter3d_) {
-        scatter3d_->setAxisTitles(axis.arg(1), axis.arg(2), axis.arg(3));
+        scatter3d_->setAxisTitles(axisTitle(1), axisTitle(2), axisTitle(3));
         tabs_->setTabText(tabs_->indexOf(scatter3d_), tsne ? tr("3D map (t-SNE)") : tr("3D map (PCA)"));
     }
     const QStringList texts = model_->texts();
