@@ -6,6 +6,7 @@
 #include "formats/vectors.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -122,6 +123,45 @@ std::string outputKind(const std::string &path, std::initializer_list<const char
         list += std::string(".") + a;
     }
     throw UsageError("-o " + path + ": the output must end in " + list);
+}
+
+std::vector<Option> vectorCommandOptions(std::vector<Option> own)
+{
+    own.push_back({"--stats", "", "", "Print a JSON object of figures as the last line of stdout", ""});
+    for (auto &o : vectorInputOptions())
+        own.push_back(std::move(o));
+    return own;
+}
+
+std::string numberCell(double value)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.9g", value);
+    return buf;
+}
+
+Status writeRowsCsv(const std::string &path, const std::vector<std::string> &header, std::size_t rows,
+                    const std::function<void(std::size_t, std::vector<std::string> &)> &fill)
+{
+    std::vector<std::vector<std::string>> table(rows);
+    for (std::size_t i = 0; i < rows; ++i) {
+        table[i].reserve(header.size());
+        fill(i, table[i]);
+    }
+    return formats::writeCsv(path, header, table);
+}
+
+void printInputStats(const Args &args, nlohmann::json stats, const InputVectors &input,
+                     std::chrono::steady_clock::time_point start)
+{
+    if (!args.has("--stats"))
+        return;
+    stats["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    stats["n"] = input.vectors.rows();
+    stats["dimensions"] = input.vectors.cols();
+    if (input.embedded)
+        stats["unknown_tokens"] = input.embedStats.unknownTokens;
+    printStats(stats);
 }
 
 } // namespace es::cli

@@ -6,8 +6,12 @@
 #include "embed/factory.h"
 #include "util/types.h"
 
+#include <chrono>
+#include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace es::cli {
 
@@ -21,6 +25,9 @@ struct InputVectors {
 // Options every VECTORS-taking command accepts (--format, --text-column, --model-path).
 std::vector<Option> vectorInputOptions();
 
+// A VECTORS command's options: its own, then --stats and vectorInputOptions().
+std::vector<Option> vectorCommandOptions(std::vector<Option> own);
+
 // Loads VECTORS: a vectors file as is, a text file embedded with the local model.
 Result<InputVectors> loadInputVectors(const std::string &path, const Args &args);
 
@@ -30,5 +37,17 @@ EmbedderSpec embedderSpecFromArgs(const Args &args);
 
 // "OUT.npy" or "OUT.csv" by extension; throws UsageError for anything else.
 std::string outputKind(const std::string &path, std::initializer_list<const char *> allowed);
+
+// A number as a CSV cell: "%.9g", enough digits to read the same float back.
+std::string numberCell(double value);
+
+// Writes a CSV with `header` and `rows` lines; fill(i, cells) appends row i's cells.
+Status writeRowsCsv(const std::string &path, const std::vector<std::string> &header, std::size_t rows,
+                    const std::function<void(std::size_t, std::vector<std::string> &)> &fill);
+
+// With --stats, prints `stats` plus the keys every VECTORS command shares: seconds since
+// `start`, n, dimensions, and unknown_tokens when the input was embedded.
+void printInputStats(const Args &args, nlohmann::json stats, const InputVectors &input,
+                     std::chrono::steady_clock::time_point start);
 
 } // namespace es::cli

@@ -5,7 +5,6 @@
 #include "formats/vectors.h"
 
 #include <chrono>
-#include <cstdio>
 
 namespace es::cli {
 namespace {
@@ -30,38 +29,26 @@ int runNeighbors(const Args &args)
     auto nn = analysis::knn(x, kc, progress, stopToken());
     if (!nn)
         return fail(nn.error());
-    std::vector<std::vector<std::string>> rows;
-    rows.reserve(std::size_t(x.rows()) * k);
-    char buf[32];
-    for (int i = 0; i < nn->rows(); ++i)
-        for (int r = 0; r < k; ++r) {
-            std::snprintf(buf, sizeof buf, "%.9g", double(nn->sim(i, r)));
-            rows.push_back({std::to_string(i), std::to_string(r + 1), std::to_string(nn->at(i, r)), buf});
-        }
-    if (auto w = formats::writeCsv(out, {"row", "rank", "neighbor", "similarity"}, rows); !w)
-        return fail(w.error());
-    if (args.has("--stats")) {
-        nlohmann::json stats{{"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()},
-                             {"n", x.rows()},
-                             {"dimensions", x.cols()}};
-        if (loaded->embedded)
-            stats["unknown_tokens"] = loaded->embedStats.unknownTokens;
-        printStats(stats);
-    }
+    // One line per (row, rank): row,rank,neighbor,similarity.
+    const auto written = writeRowsCsv(out, {"row", "rank", "neighbor", "similarity"}, std::size_t(nn->rows()) * k,
+                                      [&](std::size_t line, std::vector<std::string> &cells) {
+                                          const int i = int(line / k), r = int(line % k);
+                                          cells = {std::to_string(i), std::to_string(r + 1),
+                                                   std::to_string(nn->at(i, r)), numberCell(nn->sim(i, r))};
+                                      });
+    if (!written)
+        return fail(written.error());
+    printInputStats(args, nlohmann::json::object(), *loaded, t0);
     return ExitOk;
 }
 
 std::vector<Option> neighborsOptions()
 {
-    std::vector<Option> o{
+    return vectorCommandOptions({
         {"--output", "-o", "OUT", "Output .csv file: row,rank,neighbor,similarity", ""},
         {"-k", "", "K", "Neighbours per row (required)", ""},
         {"--threads", "", "T", "Worker threads (0: one per CPU)", "0"},
-        {"--stats", "", "", "Print a JSON object of figures as the last line of stdout", ""},
-    };
-    for (auto &v : vectorInputOptions())
-        o.push_back(v);
-    return o;
+    });
 }
 
 const Registrar reg{Command{

@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 
 namespace es::cli {
 namespace {
@@ -78,37 +77,23 @@ int runProject(const Args &args)
         std::vector<std::string> header{"row", "x", "y"};
         if (dims == 3)
             header.emplace_back("z");
-        std::vector<std::vector<std::string>> rows;
-        rows.reserve(coords.rows());
-        char buf[32];
-        for (Eigen::Index r = 0; r < coords.rows(); ++r) {
-            std::vector<std::string> row{std::to_string(r)};
-            for (Eigen::Index c = 0; c < coords.cols(); ++c) {
-                std::snprintf(buf, sizeof buf, "%.9g", double(coords(r, c)));
-                row.emplace_back(buf);
-            }
-            rows.push_back(std::move(row));
-        }
-        written = formats::writeCsv(out, header, rows);
+        written = writeRowsCsv(out, header, std::size_t(coords.rows()), [&](std::size_t r, std::vector<std::string> &cells) {
+            cells.push_back(std::to_string(r));
+            for (Eigen::Index c = 0; c < coords.cols(); ++c)
+                cells.push_back(numberCell(coords(Eigen::Index(r), c)));
+        });
     }
     if (!written)
         return fail(written.error());
 
-    if (args.has("--stats")) {
-        stats["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        stats["n"] = x.rows();
-        stats["dimensions"] = x.cols();
-        stats["dims"] = dims;
-        if (loaded->embedded)
-            stats["unknown_tokens"] = loaded->embedStats.unknownTokens;
-        printStats(stats);
-    }
+    stats["dims"] = dims;
+    printInputStats(args, std::move(stats), *loaded, t0);
     return ExitOk;
 }
 
 std::vector<Option> projectOptions()
 {
-    std::vector<Option> o{
+    return vectorCommandOptions({
         {"--output", "-o", "OUT", "Output file: .npy (float32, N x dims) or .csv (row,x,y[,z])", ""},
         {"--method", "", "M", "pca or tsne", ""},
         {"--dims", "", "D", "Output dimensions: 2 or 3", "2"},
@@ -117,11 +102,7 @@ std::vector<Option> projectOptions()
         {"--metric", "", "M", "t-SNE input distance: cosine or euclidean", "cosine"},
         {"--seed", "", "S", "Random seed (same seed, same coordinates on any thread count)", "42"},
         {"--threads", "", "T", "Worker threads (0: one per CPU)", "0"},
-        {"--stats", "", "", "Print a JSON object of figures as the last line of stdout", ""},
-    };
-    for (auto &v : vectorInputOptions())
-        o.push_back(v);
-    return o;
+    });
 }
 
 const Registrar reg{Command{

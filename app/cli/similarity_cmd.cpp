@@ -31,27 +31,16 @@ int runSimilarity(const Args &args)
         return fail(sim.error());
     if (auto w = formats::writeNpy(out, *sim); !w)
         return fail(w.error());
-    if (args.has("--stats")) {
-        nlohmann::json stats{{"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()},
-                             {"n", x.rows()},
-                             {"dimensions", x.cols()}};
-        if (loaded->embedded)
-            stats["unknown_tokens"] = loaded->embedStats.unknownTokens;
-        printStats(stats);
-    }
+    printInputStats(args, nlohmann::json::object(), *loaded, t0);
     return ExitOk;
 }
 
 std::vector<Option> similarityOptions()
 {
-    std::vector<Option> o{
+    return vectorCommandOptions({
         {"--output", "-o", "OUT", "Output .npy file (float32, N x N)", ""},
         {"--max-n", "", "N", "Refuse inputs with more rows than this", "20000"},
-        {"--stats", "", "", "Print a JSON object of figures as the last line of stdout", ""},
-    };
-    for (auto &v : vectorInputOptions())
-        o.push_back(v);
-    return o;
+    });
 }
 
 const Registrar reg{Command{

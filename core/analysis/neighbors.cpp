@@ -1,10 +1,20 @@
 #include "analysis/neighbors.h"
 
+#include "analysis/dense.h"
 #include "analysis/parallel.h"
 #include "util/validate.h"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <mutex>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 namespace es::analysis {
 namespace {
@@ -18,6 +28,84 @@ inline bool better(const Cand &a, const Cand &b)
 {
     return a.score > b.score || (a.score == b.score && a.index < b.index);
 }
+
+// Dot product in double, in four interleaved sums (fixed order: the same on any machine
+// and thread count).
+inline double dotDouble(const float *a, const float *b, int n)
+{
+    double s[4] = {0, 0, 0, 0};
+    int c = 0;
+    for (; c + 4 <= n; c += 4)
+        for (int l = 0; l < 4; ++l)
+            s[l] += double(a[c + l]) * double(b[c + l]);
+    for (; c < n; ++c)
+        s[0] += double(a[c]) * double(b[c]);
+    return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+// Calls hit(c, forRow, forCol) for the columns c in [c0, n) whose score may enter a heap:
+// row[c] - offJ[c] >= rowKth (the row's heap) or, with colKth, row[c] - offI >= colKth[c]
+// (column c's heap). Both thresholds may rise during the scan (hit updates them); they
+// are re-read for every group of columns. A vector pre-test skips groups with no hit.
+template <typename Hit>
+inline void scanRow(const float *row, int c0, int n, const float *offJ, const float &rowKth, const float *colKth,
+                    float offI, Hit &&hit)
+{
+    int c = c0;
+#if defined(__SSE2__)
+    const __m128 oi = _mm_set1_ps(offI);
+    for (; c + 8 <= n; c += 8) {
+        const __m128 rk = _mm_set1_ps(rowKth);
+        const __m128 v0 = _mm_loadu_ps(row + c), v1 = _mm_loadu_ps(row + c + 4);
+        __m128 m = _mm_or_ps(_mm_cmpge_ps(_mm_sub_ps(v0, _mm_loadu_ps(offJ + c)), rk),
+                             _mm_cmpge_ps(_mm_sub_ps(v1, _mm_loadu_ps(offJ + c + 4)), rk));
+        if (colKth)
+            m = _mm_or_ps(m, _mm_or_ps(_mm_cmpge_ps(_mm_sub_ps(v0, oi), _mm_loadu_ps(colKth + c)),
+                                       _mm_cmpge_ps(_mm_sub_ps(v1, oi), _mm_loadu_ps(colKth + c + 4))));
+        if (!_mm_movemask_ps(m))
+            continue;
+        for (int e = c; e < c + 8; ++e) {
+            const bool forRow = row[e] - offJ[e] >= rowKth;
+            const bool forCol = colKth && row[e] - offI >= colKth[e];
+            if (forRow || forCol)
+                hit(e, forRow, forCol);
+        }
+    }
+#endif
+    for (; c < n; ++c) {
+        const bool forRow = row[c] - offJ[c] >= rowKth;
+        const bool forCol = colKth && row[c] - offI >= colKth[c];
+        if (forRow || forCol)
+            hit(c, forRow, forCol);
+    }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define ES_SCAN_AVX512 1
+// scanRow with 16 columns a step, for CPUs with AVX-512 (chosen at run time).
+template <typename Hit>
+__attribute__((target("avx512f"))) void scanRow512(const float *row, int c0, int n, const float *offJ,
+                                                    const float &rowKth, const float *colKth, float offI, Hit &&hit)
+{
+    int c = c0;
+    const __m512 oi = _mm512_set1_ps(offI);
+    for (; c + 16 <= n; c += 16) {
+        const __m512 v = _mm512_loadu_ps(row + c);
+        __mmask16 m = _mm512_cmp_ps_mask(_mm512_sub_ps(v, _mm512_loadu_ps(offJ + c)), _mm512_set1_ps(rowKth),
+                                         _CMP_GE_OQ);
+        if (colKth)
+            m |= _mm512_cmp_ps_mask(_mm512_sub_ps(v, oi), _mm512_loadu_ps(colKth + c), _CMP_GE_OQ);
+        for (unsigned bits = m; bits; bits &= bits - 1) {
+            const int e = c + __builtin_ctz(bits);
+            const bool forRow = row[e] - offJ[e] >= rowKth;
+            const bool forCol = colKth && row[e] - offI >= colKth[e];
+            if (forRow || forCol)
+                hit(e, forRow, forCol);
+        }
+    }
+    scanRow(row, c, n, offJ, rowKth, colKth, offI, hit);
+}
+#endif
 
 Result<Neighbors> search(const Matrix &queries, const Matrix &base, const KnnConfig &config,
                          bool self, const Progress &progress, std::stop_token stop)
@@ -51,58 +139,112 @@ Result<Neighbors> search(const Matrix &queries, const Matrix &base, const KnnCon
 
     // Scores to maximise: cos for cosine, q.x - |x|^2/2 for Euclidean (|q|^2 is constant
     // within a row, so it does not change the order).
-    Matrix q = cosine ? normalizedRows(queries) : queries;
-    Matrix b;
-    if (self)
-        b = q;
-    else
-        b = cosine ? normalizedRows(base) : base;
-    Eigen::VectorXf halfNorm;
+    Matrix qUnit, bUnit;
+    if (cosine) {
+        qUnit = dense::unitRows(queries);
+        if (!self)
+            bUnit = dense::unitRows(base);
+    }
+    const Matrix &q = cosine ? qUnit : queries;
+    const Matrix &bm = self ? q : (cosine ? bUnit : base);
+    Eigen::VectorXf offset = Eigen::VectorXf::Zero(nb); // subtracted from a score for column j
     if (!cosine)
-        halfNorm = 0.5f * b.rowwise().squaredNorm();
+        offset = 0.5f * bm.rowwise().squaredNorm();
 
-    ThreadPool pool(config.threads);
     std::vector<Cand> heap(std::size_t(nq) * k);
     std::vector<int> filled(nq, 0);
-
-    const Eigen::Index rowBlock = 512, colBlock = 4096;
-    Matrix s;
-    Eigen::Index doneRows = 0;
-    for (Eigen::Index r0 = 0; r0 < nq; r0 += rowBlock) {
-        const Eigen::Index rows = std::min(rowBlock, nq - r0);
-        for (Eigen::Index c0 = 0; c0 < nb; c0 += colBlock) {
-            if (stop.stop_requested())
-                return Error::cancel();
-            const Eigen::Index cols = std::min(colBlock, nb - c0);
-            s.resize(rows, cols);
-            s.noalias() = q.middleRows(r0, rows) * b.middleRows(c0, cols).transpose();
-            pool.forRange(std::size_t(rows), 16, [&](std::size_t lo, std::size_t hi, std::size_t) {
-                for (std::size_t r = lo; r < hi; ++r) {
-                    const Eigen::Index i = r0 + Eigen::Index(r);
-                    Cand *h = heap.data() + std::size_t(i) * k;
-                    int &n = filled[i];
-                    const float *row = s.data() + r * std::size_t(cols);
-                    auto worse = [](const Cand &a, const Cand &b) { return better(a, b); };
-                    for (Eigen::Index c = 0; c < cols; ++c) {
-                        const int j = int(c0 + c);
-                        if (self && j == i)
-                            continue;
-                        const float sc = cosine ? row[c] : row[c] - halfNorm[j];
-                        if (n < k) {
-                            h[n++] = {sc, j};
-                            std::push_heap(h, h + n, worse);
-                        } else if (sc > h[0].score) { // later index never wins a tie
-                            std::pop_heap(h, h + k, worse);
-                            h[k - 1] = {sc, j};
-                            std::push_heap(h, h + k, worse);
-                        }
-                    }
-                }
-            });
+    // k-th best score of each row so far (-inf until k are known): the vector test in
+    // scanRow lets through only the scores that can enter the heap.
+    std::vector<float> kth(nq, -std::numeric_limits<float>::infinity());
+    const int dims = int(queries.cols());
+    auto offer = [&](Eigen::Index i, float score, int j) {
+        Cand *h = heap.data() + std::size_t(i) * k;
+        int &n = filled[i];
+        const Cand c{score, j};
+        auto worse = [](const Cand &x, const Cand &y) { return better(x, y); };
+        if (n < k) {
+            h[n++] = c;
+            std::push_heap(h, h + n, worse);
+            if (n == k)
+                kth[i] = h[0].score;
+        } else if (better(c, h[0])) { // ties decided by index: the visiting order does not matter
+            std::pop_heap(h, h + k, worse);
+            h[k - 1] = c;
+            std::push_heap(h, h + k, worse);
+            kth[i] = h[0].score;
         }
-        doneRows += rows;
-        report(progress, double(doneRows) / double(nq), "nearest neighbours");
+    };
+
+    // Tiles of `block` query rows by `block` base rows, one GEMM each. For a self search
+    // only the tiles on and above the diagonal: each product serves both rows (row i gets
+    // j, row j gets i), half the multiply-adds of the full product. Tiles run in parallel;
+    // a tile's heap updates hold the locks of its row blocks. Tile sizes depend only on the
+    // problem, and the selection (a strict order) does not depend on the visiting order,
+    // so the result is identical on any thread count.
+    const Eigen::Index block = dense::tileRows(dims);
+    const Eigen::Index qBlocks = (nq + block - 1) / block, bBlocks = (nb + block - 1) / block;
+    std::vector<dense::Tile> tiles;
+    if (self) {
+        tiles = dense::upperTiles(int(qBlocks));
+    } else {
+        for (int j = 0; j < int(bBlocks); ++j)
+            for (int i = 0; i < int(qBlocks); ++i)
+                tiles.push_back({i, j});
     }
+    std::vector<std::mutex> locks(static_cast<std::size_t>(qBlocks));
+    dense::BlasOnCallingThread blasScope;
+    ThreadPool pool(config.threads);
+    const dense::TileOperand left(q.data(), int(nq), dims, dims, true, self);
+    const dense::TileOperand right = self ? dense::TileOperand(q.data(), 0, dims, dims, false, false)
+                                          : dense::TileOperand(bm.data(), int(nb), dims, dims, false, true);
+    const dense::TileOperand &rightOp = self ? left : right;
+
+#if defined(ES_SCAN_AVX512)
+    const bool avx512 = __builtin_cpu_supports("avx512f");
+#endif
+    auto runTile = [&](const dense::Tile &t) {
+        const Eigen::Index i0 = t.i * block, j0 = t.j * block;
+        const int ni = int(std::min(block, nq - i0)), nj = int(std::min(block, nb - j0));
+        const bool diag = self && t.i == t.j, both = self && !diag;
+        thread_local std::vector<float> scratch;
+        scratch.resize(std::size_t(block) * block);
+        float *s = scratch.data();
+        dense::tileProduct(left, int(i0), ni, rightOp, int(j0), nj, s, nj, diag);
+        std::unique_lock lockI(locks[t.i], std::defer_lock);
+        std::unique_lock<std::mutex> lockJ;
+        if (both) {
+            lockJ = std::unique_lock(locks[t.j], std::defer_lock);
+            std::lock(lockI, lockJ);
+        } else {
+            lockI.lock();
+        }
+        const float *offJ = offset.data() + j0;
+        float *kthJ = self ? kth.data() + j0 : nullptr;
+        for (int r = 0; r < ni; ++r) {
+            const Eigen::Index i = i0 + r;
+            const float *row = s + std::size_t(r) * nj;
+            const int c0 = diag ? r + 1 : 0;
+            const float offI = self ? offset[i] : 0.0f;
+            auto hit = [&](int c, bool forRow, bool forCol) {
+                const float v = row[c];
+                if (forRow)
+                    offer(i, v - offJ[c], int(j0 + c));
+                if (forCol)
+                    offer(j0 + c, v - offI, int(i));
+            };
+#if defined(ES_SCAN_AVX512)
+            if (avx512) {
+                scanRow512(row, c0, nj, offJ, kth[i], kthJ, offI, hit);
+                continue;
+            }
+#endif
+            scanRow(row, c0, nj, offJ, kth[i], kthJ, offI, hit);
+        }
+    };
+
+    if (!dense::runTiles(pool, tiles.size(), [&](std::size_t i) { runTile(tiles[i]); }, progress,
+                         "nearest neighbours", stop))
+        return Error::cancel();
 
     Neighbors out;
     out.k = k;
@@ -124,9 +266,7 @@ Result<Neighbors> search(const Matrix &queries, const Matrix &base, const KnnCon
                 const int j = h[r].index;
                 double d;
                 if (cosine) {
-                    double dot = 0;
-                    for (Eigen::Index c = 0; c < queries.cols(); ++c)
-                        dot += double(queries(i, c)) * double(braw(j, c));
+                    const double dot = dotDouble(queries.row(Eigen::Index(i)).data(), braw.row(j).data(), dims);
                     const double cs = dot / (qn[i] * bn[j]);
                     d = 1.0 - cs;
                     out.similarity[i * k + r] = float(cs);

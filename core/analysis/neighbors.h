@@ -1,8 +1,9 @@
 #pragma once
-// Exact k nearest neighbours (self excluded), best first: one blocked float GEMM per
-// block of rows and columns, a bounded heap per row, then the chosen distances recomputed
-// in double so that they do not depend on the blocking. Ties go to the lower row index,
-// so results are deterministic and identical on any thread count.
+// Exact k nearest neighbours (self excluded), best first: float GEMMs over tiles of rows
+// (for a self search only the tiles on and above the diagonal, each product serving both
+// rows), run in parallel; a bounded heap per row behind a vector threshold test, then the
+// chosen distances recomputed in double so that they do not depend on the tiling. Ties go
+// to the lower row index, so results are deterministic and identical on any thread count.
 #include "util/result.h"
 #include "util/types.h"
 

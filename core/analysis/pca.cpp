@@ -1,10 +1,14 @@
 #include "analysis/pca.h"
 
+#include "analysis/dense.h"
+#include "analysis/parallel.h"
 #include "util/validate.h"
 
 #include <Eigen/Eigenvalues>
 #include <Eigen/QR>
 
+#include <algorithm>
+#include <atomic>
 #include <random>
 
 namespace es::analysis {
@@ -26,6 +30,100 @@ void fixSigns(MatrixD &componentsColumns)
             componentsColumns.col(c) *= -1;
     }
 }
+
+// Products with the centred data Xc = X - mean without a centred copy of X: rows go in
+// fixed chunks, each centred into a small buffer that stays in cache for the products.
+// The chunks fall into a fixed number of groups, each group summed into its own slot,
+// the slots then added in order: the result does not depend on the thread count.
+class CovariancePass {
+public:
+    CovariancePass(const Matrix &x, const RowVector &mean, int threads)
+        : x_(x), mean_(mean), pool_(threads),
+          chunks_((x.rows() + chunkRows - 1) / chunkRows), groups_(std::min<Eigen::Index>(chunks_, 32))
+    {
+    }
+
+    // Xc^T Xc V (D x l) for V (D x l); with sumSquares, also adds the squared norm of Xc.
+    Result<MatrixD> apply(const Matrix &v, double *sumSquares, std::stop_token stop)
+    {
+        const int d = int(x_.cols()), l = int(v.cols());
+        // Up to 16 columns: the one-pass AVX-512 kernel where it is in use (V and the
+        // slots zero-padded to 16 columns), else two BLAS products per chunk.
+        const int width = l <= 16 && dense::ownKernel() ? 16 : l;
+        Matrix vw = Matrix::Zero(d, width);
+        vw.leftCols(l) = v;
+        std::vector<Matrix> slot(std::size_t(groups_), Matrix::Zero(d, width));
+        std::vector<double> squares(std::size_t(groups_), 0.0);
+        const bool ok = forGroups(stop, [&](Eigen::Index g, Eigen::Index, int rows, const float *xc) {
+            if (width != 16 || !dense::covarianceProduct16(xc, rows, d, vw.data(), slot[g].data())) {
+                thread_local Matrix y;
+                y.resize(rows, width);
+                dense::gemm(false, false, rows, width, d, 1.0f, xc, d, vw.data(), width, 0.0f, y.data(), width);
+                dense::gemm(true, false, d, width, rows, 1.0f, xc, d, y.data(), width, 1.0f, slot[g].data(), width);
+            }
+            if (sumSquares) {
+                const Eigen::Map<const Matrix> m(xc, rows, d);
+                for (int i = 0; i < rows; ++i)
+                    squares[g] += double(m.row(i).squaredNorm());
+            }
+        });
+        if (!ok)
+            return Error::cancel();
+        MatrixD z = MatrixD::Zero(d, l);
+        for (Eigen::Index g = 0; g < groups_; ++g) {
+            z += slot[g].leftCols(l).cast<double>();
+            if (sumSquares)
+                *sumSquares += squares[g];
+        }
+        return z;
+    }
+
+    // Xc W^T (N x c) for W (c x D).
+    Result<Matrix> project(const Matrix &w, std::stop_token stop)
+    {
+        const int d = int(x_.cols()), c = int(w.rows());
+        Matrix out(x_.rows(), c);
+        const bool ok = forGroups(stop, [&](Eigen::Index, Eigen::Index r0, int rows, const float *xc) {
+            dense::gemmRows(rows, c, d, xc, d, w.data(), d, out.row(r0).data(), c);
+        });
+        if (!ok)
+            return Error::cancel();
+        return out;
+    }
+
+private:
+    static constexpr Eigen::Index chunkRows = 128;
+
+    // fn(group, firstRow, rows, centred rows) for every chunk; false when cancelled.
+    template <typename Fn>
+    bool forGroups(std::stop_token stop, Fn &&fn)
+    {
+        const Eigen::Index n = x_.rows(), d = x_.cols();
+        std::atomic<bool> cancelled{false};
+        dense::BlasOnCallingThread blasScope;
+        pool_.run(std::size_t(groups_), [&](std::size_t g) {
+            thread_local Matrix xc;
+            for (Eigen::Index c = chunks_ * Eigen::Index(g) / groups_; c < chunks_ * Eigen::Index(g + 1) / groups_; ++c) {
+                if (cancelled.load(std::memory_order_relaxed))
+                    return;
+                if (stop.stop_requested()) {
+                    cancelled = true;
+                    return;
+                }
+                const Eigen::Index r0 = c * chunkRows, rows = std::min(chunkRows, n - r0);
+                xc.resize(rows, d);
+                xc.noalias() = x_.middleRows(r0, rows).rowwise() - mean_;
+                fn(Eigen::Index(g), r0, int(rows), xc.data());
+            }
+        });
+        return !cancelled;
+    }
+
+    const Matrix &x_;
+    const RowVector &mean_;
+    ThreadPool pool_;
+    Eigen::Index chunks_, groups_;
+};
 
 } // namespace
 
@@ -55,7 +153,6 @@ Result<PcaResult> pca(const Matrix &vectors, const PcaConfig &config, const Prog
     out.mean = mean.cast<float>();
     const double denom = double(std::max<Eigen::Index>(n - 1, 1));
     MatrixD v(d, k); // components as columns
-    Matrix centredF; // randomized path: the centred data, reused for the coordinates
     std::vector<double> ev(k);
     double total = 0;
 
@@ -97,64 +194,65 @@ Result<PcaResult> pca(const Matrix &vectors, const PcaConfig &config, const Prog
         }
     } else {
         out.randomized = true;
-        // Float GEMMs on the centred data, double for the small orthonormalisations.
-        centredF = vectors.rowwise() - out.mean;
-        const Matrix &centred = centredF;
-        for (Eigen::Index i = 0; i < n; ++i)
-            total += double(centred.row(i).squaredNorm());
-        total /= denom;
+        // Subspace iteration on the covariance: V <- orth(Xc^T Xc V), starting from a
+        // Gaussian sketch, then Rayleigh-Ritz on span(V). With powerIterations + 1 passes
+        // this is the randomized SVD of Halko et al. with powerIterations power steps.
+        // Each pass reads the data once (CovariancePass), in float; the small matrices are
+        // in double.
         const Eigen::Index l = std::min<Eigen::Index>(k + config.oversampling, std::min(n, d));
         std::mt19937_64 eng(config.seed);
         std::normal_distribution<float> normal;
-        Matrix omega(d, l);
-        for (Eigen::Index i = 0; i < omega.size(); ++i)
-            omega.data()[i] = normal(eng);
-        Matrix yq(n, l);
-        yq.noalias() = centred * omega;
-        MatrixD q = orthonormal(yq.cast<double>());
-        Matrix z(d, l);
-        for (int it = 0; it < config.powerIterations; ++it) {
-            if (stop.stop_requested())
-                return Error::cancel();
-            z.noalias() = centred.transpose() * q.cast<float>();
-            const MatrixD zq = orthonormal(z.cast<double>());
-            yq.noalias() = centred * zq.cast<float>();
-            q = orthonormal(yq.cast<double>());
-            report(progress, 0.9 * (it + 1) / config.powerIterations, "PCA");
+        MatrixD basis(d, l);
+        for (Eigen::Index i = 0; i < basis.size(); ++i)
+            basis.data()[i] = normal(eng);
+        basis = orthonormal(basis);
+        CovariancePass pass(vectors, out.mean, config.threads);
+        const int passes = std::max(1, config.powerIterations + 1);
+        MatrixD z;
+        for (int it = 0; it < passes; ++it) {
+            auto r = pass.apply(basis.cast<float>(), it == 0 ? &total : nullptr, stop);
+            if (!r)
+                return r.error();
+            z = std::move(*r);
+            if (it + 1 < passes)
+                basis = orthonormal(z);
+            report(progress, 0.9 * (it + 1) / passes, "PCA");
         }
-        // B = Q^T X (l x D); its right singular vectors approximate the components.
-        Matrix bt(d, l);
-        bt.noalias() = centred.transpose() * q.cast<float>();
-        const MatrixD b = bt.cast<double>().transpose();
-        const MatrixD bbt = b * b.transpose();
-        Eigen::SelfAdjointEigenSolver<MatrixD> eig(bbt);
+        total /= denom;
+        MatrixD m = basis.transpose() * z; // V^T C V
+        m = 0.5 * (m + m.transpose()).eval();
+        Eigen::SelfAdjointEigenSolver<MatrixD> eig(m);
         if (eig.info() != Eigen::Success)
             return Error{"PCA: eigen-decomposition failed"};
         for (int c = 0; c < k; ++c) {
-            const double s2 = std::max(0.0, eig.eigenvalues()(l - 1 - c));
-            ev[c] = s2 / denom;
-            Eigen::VectorXd comp = b.transpose() * eig.eigenvectors().col(l - 1 - c);
+            ev[c] = std::max(0.0, eig.eigenvalues()(l - 1 - c)) / denom;
+            Eigen::VectorXd comp = basis * eig.eigenvectors().col(l - 1 - c);
             const double norm = comp.norm();
             if (norm > 0)
                 comp /= norm;
             v.col(c) = comp;
         }
+        fixSigns(v);
+        out.components = v.transpose().cast<float>();
+        if (stop.stop_requested())
+            return Error::cancel();
+        auto coords = pass.project(out.components, stop);
+        if (!coords)
+            return coords.error();
+        out.coords = std::move(*coords);
     }
-    fixSigns(v);
-    out.components = v.transpose().cast<float>();
+    if (!randomized) {
+        fixSigns(v);
+        out.components = v.transpose().cast<float>();
+    }
     for (int c = 0; c < k; ++c) {
         out.explainedVariance.push_back(ev[c]);
         out.explainedVarianceRatio.push_back(total > 0 ? ev[c] / total : 0.0);
     }
     if (stop.stop_requested())
         return Error::cancel();
-    if (randomized) {
-        const Matrix componentsT = out.components.transpose();
-        out.coords.resize(n, k);
-        out.coords.noalias() = centredF * componentsT;
-    } else {
+    if (!randomized)
         out.coords = ((vectors.cast<double>().rowwise() - mean) * v).cast<float>();
-    }
     report(progress, 1.0, "PCA");
     return out;
 }

@@ -2,7 +2,8 @@
 // Principal component analysis: centre, then either the exact eigen-decomposition of the
 // smaller of the D x D covariance and the N x N Gram matrix, or, for large N and D, a
 // randomized SVD (Halko, Martinsson & Tropp 2011: Gaussian sketch, power iterations with
-// re-orthonormalisation, SVD of the small projected matrix). Signs are fixed
+// re-orthonormalisation, Rayleigh-Ritz on the sketched subspace), where each iteration
+// reads the data once and never copies it whole (results identical on any thread count). Signs are fixed
 // deterministically (the largest-magnitude loading of each component is positive) so the
 // same input always gives the same picture.
 #include "util/result.h"
@@ -22,6 +23,7 @@ struct PcaConfig {
     int powerIterations = 5;            // randomized only
     int oversampling = 10;              // randomized only
     std::uint64_t seed = 0;             // randomized only
+    int threads = 0;                    // randomized only; 0: one per hardware thread
 };
 
 struct PcaResult {

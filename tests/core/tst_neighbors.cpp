@@ -1,5 +1,7 @@
 // Exact k-NN: identical to brute force (cosine and Euclidean), to the NumPy fixture, on any
-// thread count; queries against another set; bad input.
+// thread count and with either tile kernel (BLAS, AVX-512); exact ties across tiles;
+// queries against another set; bad input; cancellation.
+#include "analysis/dense.h"
 #include "analysis/neighbors.h"
 #include "data/analysis/fixture_io.h"
 
@@ -71,7 +73,7 @@ private slots:
     void identicalToBruteForce()
     {
         QFETCH(int, metric);
-        // More rows than one block of rows (512) and of columns (4096).
+        // 9 x 9 tiles of 512 rows.
         const Matrix x = randomMatrix(4500, 16, 1);
         KnnConfig c;
         c.k = 9;
@@ -96,14 +98,90 @@ private slots:
                 QVERIFY(first.dist(i, k - 1) <= first.dist(i, k) + 1e-6);
     }
 
+    void tiesAcrossTilesGoToLowerRow()
+    {
+        // 1,300 rows (3 x 3 tiles) made of 40 directions, each repeated about 32 times:
+        // every row's 6 nearest are exact ties (its own direction), met in different tiles
+        // and from both sides of the diagonal. Two non-zero entries per direction, so that
+        // every float dot product is exact whatever order a BLAS kernel adds in.
+        std::mt19937_64 eng(4);
+        Matrix dirs = Matrix::Zero(40, 12);
+        for (Eigen::Index r = 0; r < 40; ++r) {
+            const int a = int(eng() % 12), b = (a + 1 + int(eng() % 11)) % 12;
+            dirs(r, a) = float(1 + eng() % 3);
+            dirs(r, b) = float(1 + eng() % 3);
+        }
+        Matrix x(1300, 12);
+        for (Eigen::Index i = 0; i < x.rows(); ++i)
+            x.row(i) = dirs.row(Eigen::Index(eng() % 40));
+        KnnConfig c;
+        c.k = 6;
+        Neighbors first;
+        for (int threads : {1, 2}) {
+            c.threads = threads;
+            auto r = knn(x, c);
+            QVERIFY(r);
+            if (threads == 1)
+                first = *r;
+            else
+                QVERIFY(r->index == first.index);
+        }
+        for (int i = 0; i < 1300; i += 13)
+            QCOMPARE(std::vector<int>(first.index.begin() + i * 6, first.index.begin() + i * 6 + 6),
+                     brute(x, x, i, 6, Metric::Cosine, i));
+    }
+
+    void eitherKernelGivesTheSameNeighbours()
+    {
+        // Odd sizes: partial panels and tiles on both sides.
+        const Matrix x = randomMatrix(1111, 37, 8), q = randomMatrix(530, 37, 9);
+        const bool own = dense::ownKernel();
+        KnnConfig c;
+        c.k = 7;
+        std::vector<Neighbors> self, query;
+        for (bool kernel : {false, true}) {
+            dense::setOwnKernel(kernel);
+            auto a = knn(x, c);
+            auto b = knnQuery(q, x, c);
+            QVERIFY(a && b);
+            self.push_back(*a);
+            query.push_back(*b);
+        }
+        dense::setOwnKernel(own);
+        if (!own)
+            qInfo("no AVX-512 kernel on this machine: BLAS only");
+        QVERIFY(self[0].index == self[1].index);
+        QVERIFY(self[0].distance == self[1].distance);
+        QVERIFY(query[0].index == query[1].index);
+        for (int i = 0; i < 1111; i += 11)
+            QCOMPARE(std::vector<int>(self[1].index.begin() + i * 7, self[1].index.begin() + i * 7 + 7),
+                     brute(x, x, i, 7, Metric::Cosine, i));
+    }
+
+    void cancelsWhileRunning()
+    {
+        std::stop_source s;
+        int reports = 0;
+        auto r = knnCosine(
+            randomMatrix(20000, 4, 6), 5,
+            [&](double, std::string_view) {
+                ++reports;
+                s.request_stop();
+            },
+            s.get_token());
+        QVERIFY(!r && r.error().cancelled);
+        QCOMPARE(reports, 1);
+    }
+
     void queriesAgainstAnotherSet()
     {
-        const Matrix base = randomMatrix(700, 10, 2), q = randomMatrix(50, 10, 3);
+        // More base and query rows than one tile (512).
+        const Matrix base = randomMatrix(1200, 10, 2), q = randomMatrix(600, 10, 3);
         KnnConfig c;
         c.k = 5;
         auto r = knnQuery(q, base, c);
         QVERIFY(r);
-        for (int i = 0; i < 50; ++i)
+        for (int i = 0; i < 600; i += 7)
             QCOMPARE(std::vector<int>(r->index.begin() + i * 5, r->index.begin() + i * 5 + 5),
                      brute(q, base, i, 5, Metric::Cosine, -1));
         QVERIFY(!knnQuery(randomMatrix(5, 9, 1), base, c)); // dimension mismatch

@@ -1,5 +1,6 @@
 // PCA against scikit-learn (coordinates up to sign, explained variance), the randomized
-// path against the exact one, deterministic signs, transform of new rows, bad input.
+// path against the exact one and the same on any thread count, deterministic signs,
+// transform of new rows, bad input, cancellation.
 #include "analysis/pca.h"
 #include "data/analysis/fixture_io.h"
 
@@ -114,6 +115,51 @@ private slots:
         QVERIFY((a->components - b->components).cwiseAbs().maxCoeff() < 1e-5);
         auto again = pca(x, PcaConfig{2});
         QVERIFY(again->coords == a->coords);
+    }
+
+    void randomizedSameOnAnyThreadCount()
+    {
+        const Matrix x = lowRank(1100, 650, 3); // several row chunks and groups
+        PcaConfig c;
+        c.components = 3;
+        c.method = PcaMethod::Randomized;
+        PcaResult first;
+        for (int threads : {1, 2, 3}) {
+            c.threads = threads;
+            auto r = pca(x, c);
+            QVERIFY(r && r->randomized);
+            if (threads == 1) {
+                first = *r;
+            } else {
+                QVERIFY(r->coords == first.coords);
+                QVERIFY(r->components == first.components);
+                QVERIFY(r->explainedVarianceRatio == first.explainedVarianceRatio);
+            }
+        }
+    }
+
+    void cancels()
+    {
+        const Matrix x = lowRank(1100, 650, 3);
+        PcaConfig c;
+        c.method = PcaMethod::Randomized;
+        std::stop_source before;
+        before.request_stop();
+        auto r = pca(x, c, {}, before.get_token());
+        QVERIFY(!r && r.error().cancelled);
+        // Asked during the work (at the first report after the start): no further reports.
+        std::stop_source during;
+        int reports = 0;
+        r = pca(
+            x, c,
+            [&](double fraction, std::string_view) {
+                ++reports;
+                if (fraction > 0)
+                    during.request_stop();
+            },
+            during.get_token());
+        QVERIFY(!r && r.error().cancelled);
+        QCOMPARE(reports, 2);
     }
 
     void badInput()

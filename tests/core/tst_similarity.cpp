@@ -1,5 +1,7 @@
-// Cosine similarity against scikit-learn, symmetry, the top-k path for large N, bad input
-// and cancellation.
+// Cosine similarity against scikit-learn, symmetry, the same result on any thread count and
+// either tile kernel,
+// the top-k path for large N, bad input and cancellation (before and while running).
+#include "analysis/dense.h"
 #include "analysis/similarity.h"
 #include "data/analysis/fixture_io.h"
 
@@ -27,7 +29,7 @@ private slots:
 
     void symmetricWithUnitDiagonalAcrossBlocks()
     {
-        // More rows than one block (1024) so the mirrored triangle is exercised.
+        // More rows than one tile (512) so the mirrored triangle is exercised.
         std::mt19937_64 eng(3);
         std::normal_distribution<float> g;
         Matrix x(1500, 24);
@@ -42,6 +44,49 @@ private slots:
         u.rowwise().normalize();
         const MatrixD ref = u * u.transpose();
         QVERIFY((s->cast<double>() - ref).cwiseAbs().maxCoeff() < 1e-5);
+    }
+
+    void sameOnAnyThreadCount()
+    {
+        std::mt19937_64 eng(5);
+        std::normal_distribution<float> g;
+        Matrix x(1300, 40); // 3 x 3 tiles, the last ones partial
+        for (Eigen::Index i = 0; i < x.size(); ++i)
+            x.data()[i] = g(eng);
+        Matrix first;
+        for (int threads : {1, 2, 3}) {
+            SimilarityConfig c;
+            c.threads = threads;
+            auto r = cosineSimilarityAuto(x, c);
+            QVERIFY(r && r->isDense());
+            if (threads == 1)
+                first = r->dense;
+            else
+                QVERIFY(r->dense == first);
+        }
+        auto plain = cosineSimilarity(x);
+        QVERIFY(plain && *plain == first);
+    }
+
+    void eitherKernelAgrees()
+    {
+        // BLAS and the AVX-512 tile kernel (where the machine has it) on odd sizes.
+        std::mt19937_64 eng(6);
+        std::normal_distribution<float> g;
+        Matrix x(1100, 53);
+        for (Eigen::Index i = 0; i < x.size(); ++i)
+            x.data()[i] = g(eng);
+        const bool own = dense::ownKernel();
+        dense::setOwnKernel(false);
+        auto blas = cosineSimilarity(x);
+        dense::setOwnKernel(true);
+        auto mine = cosineSimilarity(x);
+        dense::setOwnKernel(own);
+        QVERIFY(blas && mine);
+        QVERIFY((*mine - mine->transpose()).cwiseAbs().maxCoeff() == 0.0f);
+        const double worst = (*blas - *mine).cwiseAbs().maxCoeff();
+        qInfo("largest difference between the kernels: %.3g", worst);
+        QVERIFY(worst < 1e-5);
     }
 
     void largeInputGivesTopK()
@@ -84,6 +129,24 @@ private slots:
         auto r = cosineSimilarity(Matrix::Ones(2000, 8), {}, s.get_token());
         QVERIFY(!r);
         QVERIFY(r.error().cancelled);
+    }
+
+    void cancelsWhileRunning()
+    {
+        // 10 x 10 tiles, more than one batch: the stop asked at the first progress report
+        // ends the work there.
+        std::stop_source s;
+        int reports = 0;
+        auto r = cosineSimilarity(
+            Matrix::Ones(5000, 8),
+            [&](double, std::string_view) {
+                ++reports;
+                s.request_stop();
+            },
+            s.get_token());
+        QVERIFY(!r);
+        QVERIFY(r.error().cancelled);
+        QCOMPARE(reports, 1);
     }
 };
 
