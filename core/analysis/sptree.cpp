@@ -1,5 +1,7 @@
 #include "analysis/sptree.h"
 
+#include "analysis/parallel.h"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -8,6 +10,7 @@ namespace es::analysis::tsne_detail {
 namespace {
 constexpr int kLeafCapacity = 4;
 constexpr int kMaxDepth = 40;
+constexpr int kGroupSize = 64; // points sharing one traversal in repulsionAll() (measured best of 8 to 256)
 } // namespace
 
 template <int D>
@@ -36,6 +39,21 @@ void SpTree<D>::build(const double *y, int n)
     half = half * (1 + 1e-9) + 1e-12;
     nodes_.emplace_back();
     buildNode(0, 0, n, center, half, 0);
+    groups_.clear();
+    std::vector<int> stack{0};
+    while (!stack.empty()) {
+        const int node = stack.back();
+        stack.pop_back();
+        const Node &nd = nodes_[node];
+        if (nd.count == 0)
+            continue;
+        if (nd.count <= kGroupSize || nd.firstChild < 0) {
+            groups_.push_back(node);
+            continue;
+        }
+        for (int q = (1 << D) - 1; q >= 0; --q)
+            stack.push_back(nd.firstChild + q);
+    }
 }
 
 template <int D>
@@ -146,6 +164,90 @@ double SpTree<D>::repulsion(const double *yi, int i, double theta2, double *forc
     for (int d = 0; d < D; ++d)
         force[d] += f[d];
     return z;
+}
+
+template <int D>
+void SpTree<D>::repulsionAll(double theta2, double *force, double *zOut, ThreadPool &pool) const
+{
+    pool.run(groups_.size(), [&](std::size_t g) {
+        const Node &group = nodes_[groups_[g]];
+        // Tight bounding box of the group's points.
+        double lo[D], hi[D];
+        for (int d = 0; d < D; ++d) {
+            lo[d] = INFINITY;
+            hi[d] = -INFINITY;
+        }
+        for (int p = group.begin; p < group.end; ++p)
+            for (int d = 0; d < D; ++d) {
+                const double v = y_[std::size_t(perm_[p]) * D + d];
+                lo[d] = std::min(lo[d], v);
+                hi[d] = std::max(hi[d], v);
+            }
+        // Interaction list: summarised cells and single points (count 1), structure of arrays.
+        thread_local std::vector<double> pos[D], mass;
+        thread_local std::vector<int> stack;
+        for (int d = 0; d < D; ++d)
+            pos[d].clear();
+        mass.clear();
+        stack.clear();
+        stack.push_back(0);
+        while (!stack.empty()) {
+            const Node &nd = nodes_[stack.back()];
+            stack.pop_back();
+            if (nd.count == 0)
+                continue;
+            double d2 = 0;
+            for (int d = 0; d < D; ++d) {
+                const double gap = std::max({0.0, lo[d] - nd.com[d], nd.com[d] - hi[d]});
+                d2 += gap * gap;
+            }
+            // A cell holding the group itself is always opened (its own points must come as
+            // single points, whatever theta).
+            const bool holdsGroup = nd.begin <= group.begin && group.end <= nd.end;
+            if (!holdsGroup && d2 > 0 && nd.width2 < theta2 * d2) {
+                for (int d = 0; d < D; ++d)
+                    pos[d].push_back(nd.com[d]);
+                mass.push_back(nd.count);
+            } else if (nd.firstChild < 0) {
+                for (int p = nd.begin; p < nd.end; ++p) {
+                    for (int d = 0; d < D; ++d)
+                        pos[d].push_back(y_[std::size_t(perm_[p]) * D + d]);
+                    mass.push_back(1.0);
+                }
+            } else {
+                for (int q = (1 << D) - 1; q >= 0; --q)
+                    stack.push_back(nd.firstChild + q);
+            }
+        }
+        const std::size_t m = mass.size();
+        const double *px[D];
+        for (int d = 0; d < D; ++d)
+            px[d] = pos[d].data();
+        const double *pm = mass.data();
+        for (int p = group.begin; p < group.end; ++p) {
+            const int i = perm_[p];
+            double yi[D];
+            for (int d = 0; d < D; ++d)
+                yi[d] = y_[std::size_t(i) * D + d];
+            double z = 0, f[D] = {};
+            for (std::size_t e = 0; e < m; ++e) {
+                double diff[D], d2 = 0;
+                for (int d = 0; d < D; ++d) {
+                    diff[d] = yi[d] - px[d][e];
+                    d2 += diff[d] * diff[d];
+                }
+                const double w = 1.0 / (1.0 + d2);
+                const double cw = pm[e] * w;
+                z += cw;
+                for (int d = 0; d < D; ++d)
+                    f[d] += cw * w * diff[d];
+            }
+            // The point itself is in the list (distance 0: w = 1, no force).
+            zOut[i] = z - 1.0;
+            for (int d = 0; d < D; ++d)
+                force[std::size_t(i) * D + d] = f[d];
+        }
+    });
 }
 
 template class SpTree<2>;

@@ -7,6 +7,10 @@
 #include <cstddef>
 #include <vector>
 
+namespace es::analysis {
+class ThreadPool;
+}
+
 namespace es::analysis::tsne_detail {
 
 template <int D>
@@ -29,6 +33,14 @@ public:
     // is below theta times its distance to y_i.
     double repulsion(const double *yi, int i, double theta2, double *force) const;
 
+    // The same for every point at once by a group walk (Barnes 1990): the points of each
+    // small cell share one traversal, with a cell summarised only when its width is below
+    // theta times its distance to the group's bounding box (so for every point of the
+    // group the sum is never coarser than repulsion()'s), and the resulting interaction
+    // list is evaluated for each point of the group in a tight loop. Writes force (n x D)
+    // and z (n). Deterministic: each point's sums run in a fixed order on one thread.
+    void repulsionAll(double theta2, double *force, double *z, ThreadPool &pool) const;
+
     const std::vector<Node> &nodes() const { return nodes_; }
     // Point indices in tree order (spatially sorted): visiting points in this order
     // keeps consecutive traversals in cache.
@@ -41,6 +53,7 @@ private:
     const double *y_ = nullptr;
     std::vector<Node> nodes_;
     std::vector<int> perm_, scratch_;
+    std::vector<int> groups_; // nodes whose points share one traversal, in tree order
 };
 
 extern template class SpTree<2>;

@@ -5,8 +5,14 @@
 //   bench_analysis WORK FILE.npy [N] [--threads T] [--trust]
 //                                        one workload on the first N rows of FILE, as
 //                                        compare_sklearn.py runs it beside scikit-learn.
-// WORK: tsne2d, tsne3d, pca, similarity, knn10. Times are of the computation only (the
-// file is loaded before the clock starts).
+// t-SNE works print the peak resident memory; $EMBEDSCOPE_TSNE_GRADIENT (exact, bh, fft)
+// forces a repulsion scheme instead of the automatic choice.
+// WORK: tsne2d, tsne3d, pca, similarity, knn10, gemm (the GEMM limit: one plain BLAS
+// sgemm of the rows against themselves, N x N x D, on BLAS's own threads). Times are of
+// the computation only (the file is loaded before the clock starts). "kernel" says which
+// tile kernel the dense works used (dense::tileProduct: "avx512" or "blas";
+// $EMBEDSCOPE_DENSE_KERNEL=blas forces BLAS).
+#include "analysis/dense.h"
 #include "analysis/neighbors.h"
 #include "analysis/pca.h"
 #include "analysis/quality.h"
@@ -20,6 +26,8 @@
 #include <cstring>
 #include <random>
 #include <string>
+
+#include <sys/resource.h>
 
 using namespace es;
 using namespace es::analysis;
@@ -56,13 +64,26 @@ int runWork(const std::string &work, const Matrix &x, const std::string &source,
         TsneConfig c;
         c.dims = work == "tsne2d" ? 2 : 3;
         c.threads = threads;
+        // $EMBEDSCOPE_TSNE_GRADIENT = exact | bh | fft forces a repulsion scheme (default: auto).
+        if (const char *g = std::getenv("EMBEDSCOPE_TSNE_GRADIENT")) {
+            const std::string gs = g;
+            c.gradient = gs == "exact" ? TsneGradient::Exact
+                         : gs == "bh"  ? TsneGradient::BarnesHut
+                         : gs == "fft" ? TsneGradient::Fft
+                                       : TsneGradient::Auto;
+        }
         auto r = tsne(x, c);
         if (!r) {
             std::fprintf(stderr, "%s\n", r.error().message.c_str());
             return 1;
         }
         const double s = since(t0);
-        std::snprintf(buf, sizeof buf, ",\"kl_divergence\":%.6f", r->klDivergence);
+        // Peak resident memory of the process (the input included): shows that no N x N
+        // matrix is ever held.
+        rusage ru{};
+        getrusage(RUSAGE_SELF, &ru);
+        std::snprintf(buf, sizeof buf, ",\"kl_divergence\":%.6f,\"peak_rss_mb\":%.1f", r->klDivergence,
+                      ru.ru_maxrss / 1024.0);
         extra = buf;
         if (trust) {
             QualityConfig q;
@@ -76,6 +97,7 @@ int runWork(const std::string &work, const Matrix &x, const std::string &source,
     } else if (work == "pca") {
         PcaConfig c;
         c.components = 2;
+        c.threads = threads;
         auto r = pca(x, c);
         const double s = since(t0);
         if (!r)
@@ -90,8 +112,10 @@ int runWork(const std::string &work, const Matrix &x, const std::string &source,
         if (!r)
             return 1;
         const double gflop = 2.0 * double(x.rows()) * double(x.rows()) * double(x.cols()) / 2 / 1e9;
-        std::printf("{\"work\":\"similarity\",\"data\":\"%s\",\"n\":%lld,\"d\":%lld,\"seconds\":%.4f,\"gflops\":%.1f}\n",
-                    source.c_str(), (long long)x.rows(), (long long)x.cols(), s, gflop / s);
+        std::printf("{\"work\":\"similarity\",\"data\":\"%s\",\"n\":%lld,\"d\":%lld,\"seconds\":%.4f,\"gflops\":%.1f,"
+                    "\"kernel\":\"%s\"}\n",
+                    source.c_str(), (long long)x.rows(), (long long)x.cols(), s, gflop / s,
+                    dense::ownKernel() ? "avx512" : "blas");
     } else if (work == "knn10") {
         KnnConfig c;
         c.k = 10;
@@ -100,8 +124,21 @@ int runWork(const std::string &work, const Matrix &x, const std::string &source,
         const double s = since(t0);
         if (!r)
             return 1;
-        std::printf("{\"work\":\"knn10\",\"data\":\"%s\",\"n\":%lld,\"d\":%lld,\"seconds\":%.4f}\n",
-                    source.c_str(), (long long)x.rows(), (long long)x.cols(), s);
+        // Multiply-adds of the symmetric product (each pair once): N^2 D flops.
+        const double gflop = double(x.rows()) * double(x.rows()) * double(x.cols()) / 1e9;
+        std::printf("{\"work\":\"knn10\",\"data\":\"%s\",\"n\":%lld,\"d\":%lld,\"seconds\":%.4f,\"gflops\":%.1f,"
+                    "\"kernel\":\"%s\"}\n",
+                    source.c_str(), (long long)x.rows(), (long long)x.cols(), s, gflop / s,
+                    dense::ownKernel() ? "avx512" : "blas");
+    } else if (work == "gemm") {
+        const int n = int(x.rows()), d = int(x.cols());
+        Matrix c(n, n);
+        dense::gemm(false, true, n, n, d, 1.0f, x.data(), d, x.data(), d, 0.0f, c.data(), n); // warm-up
+        const auto t1 = std::chrono::steady_clock::now();
+        dense::gemm(false, true, n, n, d, 1.0f, x.data(), d, x.data(), d, 0.0f, c.data(), n);
+        const double s = since(t1);
+        std::printf("{\"work\":\"gemm\",\"data\":\"%s\",\"n\":%lld,\"d\":%lld,\"seconds\":%.4f,\"gflops\":%.1f}\n",
+                    source.c_str(), (long long)n, (long long)d, s, 2.0 * n * double(n) * d / s / 1e9);
     } else {
         std::fprintf(stderr, "unknown work %s\n", work.c_str());
         return 2;
@@ -114,6 +151,10 @@ int runWork(const std::string &work, const Matrix &x, const std::string &source,
 
 int main(int argc, char **argv)
 {
+    // $EMBEDSCOPE_DENSE_KERNEL=blas: the dense works through BLAS even where the AVX-512
+    // tile kernel would be chosen (to measure the fallback).
+    if (const char *k = std::getenv("EMBEDSCOPE_DENSE_KERNEL"); k && std::string(k) == "blas")
+        dense::setOwnKernel(false);
     int threads = 0;
     bool trust = false;
     std::vector<std::string> pos;

@@ -7,7 +7,8 @@ Usage: /usr/bin/python3 compare_sklearn.py BUILD_DIR [--works W,W,...] [--sklear
                                            [--threads T] [--data-dir DIR]
 Works: tsne2d:1000, tsne2d:10000, tsne3d:10000, tsne2d:70000 (GloVe 100-d word vectors,
 cosine, perplexity 30, 1000 iterations), pca (10,000 x 1,536 synthetic), similarity
-(10,000 x 1,536 synthetic), knn10 (50,000 x 384 synthetic).
+(10,000 x 1,536 synthetic), knn10 (50,000 x 384 synthetic), gemm[:N] (the GEMM limit: a
+plain sgemm of N rows of the 1,536-d set against themselves, default 4,096, on both sides).
 GloVe vectors come from the local model's source package (sklearn_glove_vectors.py).
 """
 import argparse
@@ -43,6 +44,15 @@ elif work == "similarity":
     from sklearn.metrics.pairwise import cosine_similarity
     cosine_similarity(x)
     out["seconds"] = time.perf_counter() - t0
+elif work == "gemm":
+    # The GEMM limit: a plain sgemm through numpy (the same OpenBLAS); two arrays, so
+    # that numpy does not switch to SYRK.
+    y = x.copy()
+    x @ y.T
+    t0 = time.perf_counter()
+    x @ y.T
+    out["seconds"] = time.perf_counter() - t0
+    out["gflops"] = 2.0 * x.shape[0] ** 2 * x.shape[1] / out["seconds"] / 1e9
 elif work == "knn10":
     from sklearn.neighbors import NearestNeighbors
     NearestNeighbors(n_neighbors=10, metric="cosine", algorithm="brute", n_jobs=threads).fit(x).kneighbors()
@@ -89,6 +99,8 @@ def main():
             path, n = files["glove"], int(n)
         elif work in ("pca", "similarity"):
             path, n = files["synth1536"], 10000
+        elif work == "gemm":
+            path, n = files["synth1536"], int(n or 4096)
         else:
             path, n = files["synth384"], 50000
         trust = work.startswith("tsne") and n <= 10000
@@ -114,11 +126,12 @@ def main():
                "ratio": round(ratio, 2) if ratio else None,
                "embedscope_cpu_s": round(ours["cpu"], 2), "sklearn_cpu_s": round(sk["cpu"], 2) if sk else None,
                "cpu_ratio": round(sk["cpu"] / ours["cpu"], 2) if sk else None}
-        for key in ("trustworthiness", "kl_divergence"):
+        row["load_average"] = round(os.getloadavg()[0], 2)
+        for key in ("trustworthiness", "kl_divergence", "gflops", "kernel", "peak_rss_mb"):
             if key in ours:
-                row["embedscope_" + key] = round(ours[key], 5)
+                row["embedscope_" + key] = ours[key] if isinstance(ours[key], str) else round(ours[key], 5)
             if sk and key in sk:
-                row["sklearn_" + key] = round(sk[key], 5)
+                row["sklearn_" + key] = sk[key] if isinstance(sk[key], str) else round(sk[key], 5)
         rows.append(row)
         print(json.dumps(row), flush=True)
     print("\n| work | N | EmbedScope s | scikit-learn s | ratio | CPU s (ours / sklearn) | CPU ratio | trust (ours / sklearn) |")

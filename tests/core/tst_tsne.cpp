@@ -1,7 +1,10 @@
-// t-SNE: affinities and gradients against scikit-learn / NumPy references, determinism on
-// any thread count, cancellation, callbacks, bad input, quality on a real data set, and
+// t-SNE: affinities and gradients against scikit-learn / NumPy references, the FFT-interpolated
+// and Barnes-Hut repulsion against the exact sums, determinism on any thread count,
+// cancellation, callbacks, bad input, quality on a real data set (Barnes-Hut and FFT), and
 // placing new points into an existing embedding.
+#include "analysis/fft_repulsion.h"
 #include "analysis/neighbors.h"
+#include "analysis/parallel.h"
 #include "analysis/quality.h"
 #include "analysis/tsne.h"
 #include "data/analysis/fixture_io.h"
@@ -75,19 +78,29 @@ private slots:
     void pMatrixMatchesScikitLearn_data()
     {
         QTest::addColumn<int>("metric");
-        QTest::newRow("cosine") << int(Metric::Cosine);
-        QTest::newRow("euclidean") << int(Metric::Euclidean);
+        QTest::addColumn<bool>("asTsne");
+        QTest::addColumn<QString>("reference");
+        // The calibration itself on the given distances, and the distances t-SNE uses (as
+        // scikit-learn's TSNE: squared for either metric).
+        QTest::newRow("cosine") << int(Metric::Cosine) << false << "tsne_P_cosine.csv";
+        QTest::newRow("euclidean") << int(Metric::Euclidean) << false << "tsne_P_euclidean.csv";
+        QTest::newRow("cosine, squared as TSNE") << int(Metric::Cosine) << true << "tsne_P_cosine_squared.csv";
+        QTest::newRow("euclidean as TSNE") << int(Metric::Euclidean) << true << "tsne_P_euclidean.csv";
     }
     void pMatrixMatchesScikitLearn()
     {
         QFETCH(int, metric);
+        QFETCH(bool, asTsne);
+        QFETCH(QString, reference);
         const Matrix x = readCsvF("tsne_input.csv");
-        const MatrixD ref = readCsv(metric == int(Metric::Cosine) ? "tsne_P_cosine.csv" : "tsne_P_euclidean.csv");
+        const MatrixD ref = readCsv(reference.toStdString());
         KnnConfig kc;
         kc.k = 31;
         kc.metric = Metric(metric);
         auto nn = knn(x, kc);
         QVERIFY(nn);
+        if (asTsne)
+            tsne_detail::squareForAffinities(*nn, Metric(metric));
         const MatrixD p = denseFromSparse(tsne_detail::jointProbabilities(*nn, 10.0));
         QCOMPARE(p.rows(), ref.rows());
         QVERIFY(std::abs(p.sum() - 1.0) < 1e-12);
@@ -164,20 +177,124 @@ private slots:
         QVERIFY(std::sqrt(num / den) < 0.05);
     }
 
+    void fftRepulsionMatchesExactSums_data()
+    {
+        QTest::addColumn<double>("extent");
+        QTest::addColumn<double>("tolerance");
+        // Tolerance 1.5% relative error of the forces (Barnes-Hut at theta 0.5: about 1%).
+        QTest::newRow("collapsed (early exaggeration)") << 1e-3 << 1e-6;
+        QTest::newRow("extent 5") << 5.0 << 0.015;
+        QTest::newRow("extent 30") << 30.0 << 0.015;
+        QTest::newRow("extent 80") << 80.0 << 0.015;
+    }
+    void fftRepulsionMatchesExactSums()
+    {
+        QFETCH(double, extent);
+        QFETCH(double, tolerance);
+        // Clusters of various sizes and a sparse background, like a t-SNE picture.
+        const int n = 1500;
+        std::mt19937_64 eng(7);
+        std::normal_distribution<double> g;
+        std::uniform_real_distribution<double> u(-0.5, 0.5);
+        std::vector<double> y(2 * n);
+        for (int i = 0; i < n; ++i) {
+            const int c = i % 12;
+            const double cx = extent * 0.8 * std::sin(c * 1.7), cy = extent * 0.8 * std::cos(c * 2.3) / 2;
+            const bool background = i % 10 == 0;
+            y[2 * i] = background ? extent * u(eng) : cx / 2 + g(eng) * extent * 0.02 * (1 + c % 3);
+            y[2 * i + 1] = background ? extent * u(eng) : cy + g(eng) * extent * 0.02 * (1 + c % 3);
+        }
+        // Direct sums.
+        std::vector<double> repRef(2 * n, 0.0);
+        double zRef = 0;
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; j < n; ++j) {
+                if (i == j)
+                    continue;
+                const double dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1];
+                const double w = 1.0 / (1.0 + dx * dx + dy * dy);
+                zRef += w;
+                repRef[2 * i] += w * w * dx;
+                repRef[2 * i + 1] += w * w * dy;
+            }
+        ThreadPool pool(2);
+        tsne_detail::FftRepulsion fft;
+        std::vector<double> rep(2 * n);
+        const double z = fft.compute(y.data(), n, rep.data(), pool);
+        // The repulsive force of the gradient is rep / Z: compare that, relative to its norm.
+        double num = 0, den = 0;
+        for (int i = 0; i < 2 * n; ++i) {
+            num += (rep[i] / z - repRef[i] / zRef) * (rep[i] / z - repRef[i] / zRef);
+            den += (repRef[i] / zRef) * (repRef[i] / zRef);
+        }
+        const double forceErr = std::sqrt(num / den), zErr = std::abs(z - zRef) / zRef;
+        qInfo("extent %g: grid %d x %d nodes, relative error of the repulsive forces %.3g, of Z %.3g", extent,
+              fft.gridNodesX(), fft.gridNodesY(), forceErr, zErr);
+        QVERIFY2(forceErr < tolerance, qPrintable(QString::number(forceErr)));
+        QVERIFY2(zErr < tolerance / 4, qPrintable(QString::number(zErr)));
+        // Same bits on another thread count.
+        ThreadPool one(1);
+        tsne_detail::FftRepulsion fft1;
+        std::vector<double> rep1(2 * n);
+        QCOMPARE(fft1.compute(y.data(), n, rep1.data(), one), z);
+        QVERIFY(rep1 == rep);
+    }
+
+    void fftGradientMatchesExactOnARealProblem()
+    {
+        // The whole gradient (attraction included) on digits' affinities, at a layout as
+        // dense as those where Auto uses the FFT repulsion (extent about 25).
+        const Matrix x = readCsvF("digits.csv").topRows(1000);
+        KnnConfig kc;
+        kc.k = 90;
+        kc.metric = Metric::Euclidean;
+        auto nn = knn(x, kc);
+        QVERIFY(nn);
+        const auto P = tsne_detail::jointProbabilities(*nn, 30.0);
+        std::mt19937_64 eng(3);
+        std::normal_distribution<double> g;
+        std::vector<double> y(2000);
+        for (double &v : y)
+            v = 4 * g(eng);
+        std::vector<double> ge, gf, gb;
+        double klE = 0, klF = 0;
+        tsne_detail::gradientExact(P, y, 2, 1.0, ge, &klE, 2);
+        tsne_detail::gradientFft(P, y, 1.0, gf, &klF, 2);
+        tsne_detail::gradientBarnesHut(P, y, 2, 1.0, 0.5, gb, nullptr, 2);
+        auto relErr = [&](const std::vector<double> &g) {
+            double num = 0, den = 0;
+            for (std::size_t i = 0; i < ge.size(); ++i) {
+                num += (ge[i] - g[i]) * (ge[i] - g[i]);
+                den += ge[i] * ge[i];
+            }
+            return std::sqrt(num / den);
+        };
+        qInfo("relative error of the gradient: FFT %.3g, Barnes-Hut theta 0.5 %.3g; KL %.6f vs %.6f", relErr(gf),
+              relErr(gb), klF, klE);
+        QVERIFY(relErr(gf) < 0.025); // 1.6% measured (Barnes-Hut at theta 0.5: 1.4%)
+        QVERIFY(std::abs(klF - klE) < 1e-3 * klE);
+    }
+
     void deterministicAcrossThreadCounts_data()
     {
         QTest::addColumn<int>("n");
         QTest::addColumn<int>("dims");
-        QTest::newRow("exact 2d") << 150 << 2;
-        QTest::newRow("barnes-hut 2d") << 1200 << 2;
-        QTest::newRow("barnes-hut 3d") << 900 << 3;
+        QTest::addColumn<int>("gradient");
+        QTest::newRow("exact 2d") << 150 << 2 << int(TsneGradient::Auto);
+        QTest::newRow("barnes-hut 2d") << 1200 << 2 << int(TsneGradient::Auto);
+        QTest::newRow("barnes-hut 3d") << 900 << 3 << int(TsneGradient::Auto);
+        QTest::newRow("fft 2d") << 1200 << 2 << int(TsneGradient::Fft);
+        QTest::newRow("auto fft then barnes-hut 2d") << 2500 << 2 << int(TsneGradient::Auto);
     }
     void deterministicAcrossThreadCounts()
     {
         QFETCH(int, n);
         QFETCH(int, dims);
+        QFETCH(int, gradient);
         const Matrix x = clusters(n, 20, 7, 11);
         TsneConfig c;
+        c.gradient = TsneGradient(gradient);
+        c.fftAbove = 2000;
         c.dims = dims;
         c.iterations = 300;
         c.seed = 5;
@@ -322,6 +439,25 @@ private slots:
         QVERIFY(tw);
         const double ref = jsonNumber("digits_sklearn.json", "trustworthiness_k10");
         qInfo("digits: trustworthiness %.5f (scikit-learn %.5f), KL %.4f", *tw, ref, r->klDivergence);
+        QVERIFY(*tw >= ref - 0.005);
+    }
+
+    void digitsQualityWithFftRepulsion()
+    {
+        const Matrix x = readCsvF("digits.csv");
+        TsneConfig c;
+        c.metric = Metric::Euclidean;
+        c.seed = 0;
+        c.gradient = TsneGradient::Fft;
+        auto r = tsne(x, c);
+        QVERIFY(r);
+        QualityConfig q;
+        q.k = 10;
+        q.inputMetric = Metric::Euclidean;
+        auto tw = trustworthiness(x, r->coords, q);
+        QVERIFY(tw);
+        const double ref = jsonNumber("digits_sklearn.json", "trustworthiness_k10");
+        qInfo("digits, FFT repulsion: trustworthiness %.5f (scikit-learn %.5f), KL %.4f", *tw, ref, r->klDivergence);
         QVERIFY(*tw >= ref - 0.005);
     }
 
