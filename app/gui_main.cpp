@@ -2,15 +2,19 @@
 
 #include "mainwindow.h"
 #include "models/sentencemodel.h"
+#include "views/inspectorview.h"
 
 #include <QApplication>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QItemSelectionModel>
 #include <QScreen>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTimer>
 
+#include <algorithm>
 #include <iostream>
 
 namespace es {
@@ -117,15 +121,33 @@ int runGui(int argc, char **argv)
         }
         if (opt.tab >= 0 && opt.tab < window.viewTabs()->count())
             window.viewTabs()->setCurrentIndex(opt.tab);
-        if (opt.select >= 0 && opt.select < window.sentenceModel()->rowCount())
-            window.selectionModel()->setCurrentIndex(
-                window.sentenceModel()->index(opt.select, 0),
-                QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        if (opt.select >= 0 && opt.select < window.sentenceModel()->rowCount()) {
+            // As a click would: the row is selected in every view, the table scrolls to it
+            // and the inspector (shown and raised) fills with its text and neighbours.
+            const QModelIndex index = window.sentenceModel()->index(opt.select, 0);
+            window.selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect
+                                                                | QItemSelectionModel::Rows);
+            window.table()->scrollTo(index, QAbstractItemView::PositionAtCenter);
+            if (auto *dock = window.findChild<QDockWidget *>(QStringLiteral("inspectorDock"))) {
+                dock->show();
+                dock->raise();
+            }
+            window.waitForJobs(int(std::max<qint64>(1000, timeout - clock.elapsed())));
+            if (window.inspector()->currentRow() != opt.select)
+                std::cerr << "embedscope: the inspector does not show row " << opt.select + 1 << "\n";
+        } else if (opt.select >= 0) {
+            std::cerr << "embedscope: --select " << opt.select + 1 << ": the data has "
+                      << window.sentenceModel()->rowCount() << " rows\n";
+        }
         QElapsedTimer paint;
         paint.start();
         while (paint.elapsed() < 500)
             QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-        const QPixmap shot = window.grab();
+        // From the screen, not QWidget::grab(): the 3D view is an OpenGL window that
+        // grab() leaves blank; the screen holds what the user sees.
+        QPixmap shot = window.screen() ? window.screen()->grabWindow(window.winId()) : QPixmap();
+        if (shot.isNull())
+            shot = window.grab();
         if (shot.save(opt.screenshot)) {
             std::cout << "screenshot: " << QFileInfo(opt.screenshot).absoluteFilePath().toStdString() << " ("
                       << shot.width() << "x" << shot.height() << ")\n";

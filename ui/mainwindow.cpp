@@ -8,6 +8,8 @@
 #include "embed/local/local_embedder.h"
 #include "views/doctorpanel.h"
 #include "views/explainview.h"
+#include "views/comparewidget.h"
+#include "doctor/model_spec.h"
 #include "embed/embedder.h"
 #include "analysis/ordering.h"
 #include "formats/detect.h"
@@ -82,7 +84,7 @@ namespace es {
 
 namespace {
 
-constexpr int kMaxHeatmap = 20000; // above this no N x N matrix is allocated
+int kMaxHeatmap = 20000; // above this no N x N matrix is allocated (tests lower it)
 constexpr int kNeighbors = 10;
 
 QString qs(const std::string &s)
@@ -253,7 +255,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         jobLabel_->setVisible(busy);
         cancelButton_->setVisible(busy);
         cancelAction_->setEnabled(busy);
-        if (!busy && vectors_ && similarity_ && knn_)
+        if (!busy && vectors_ && (similarity_ || heatmap_->isVectorMode()) && knn_)
             emit analysisFinished();
     });
     connect(jobs_, &JobRunner::jobFailed, this, [this](const QString &kind, const QString &message) {
@@ -401,6 +403,11 @@ void MainWindow::buildMenus()
             scheduleRefresh();
     });
 
+    QMenu *tools = menuBar()->addMenu(tr("&Tools"));
+    QAction *compare = tools->addAction(tr("&Compare Models..."), this, &MainWindow::showCompare);
+    compare->setObjectName(QStringLiteral("compareModelsAction"));
+    compare->setToolTip(tr("Embed the sentences with two models and compare them side by side"));
+
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addActions(themeGroup_->actions());
     view->addSeparator();
@@ -408,6 +415,8 @@ void MainWindow::buildMenus()
     view->addSeparator();
     for (QDockWidget *d : findChildren<QDockWidget *>())
         view->addAction(d->toggleViewAction());
+    view->addSeparator();
+    view->addAction(captionsAction_);
 
     QToolBar *tb = addToolBar(tr("Main"));
     tb->setObjectName(QStringLiteral("mainToolBar"));
@@ -459,6 +468,7 @@ void MainWindow::buildCentral()
     heatmap_ = new HeatmapView(heatPage);
     heatmap_->setObjectName(QStringLiteral("heatmap"));
     heatmap_->setSelectionModel(selection_);
+    heatmap_->setJobRunner(jobs_);
     heatmap_->setTextProvider([this](int r) { return r >= 0 && r < model_->rowCount() ? model_->text(r) : QString(); });
     auto *heatRow = new QHBoxLayout;
     heatRow->addWidget(heatmap_, 1);
@@ -742,7 +752,27 @@ bool MainWindow::openFile(const QString &path)
                 // A project's vectors are the embedder's: later edits re-embed with it.
                 vectorsFromFile_ = l.project->provider.empty();
                 projectPath_ = path;
+                for (const char *name : {"tsne2d", "tsne3d"}) {
+                    auto it = l.project->projections.find(name);
+                    if (it == l.project->projections.end() || it->second.rows() != model_->rowCount())
+                        continue;
+                    const Matrix &c = it->second;
+                    tsneCoords_.resize(int(c.rows()));
+                    for (Eigen::Index i = 0; i < c.rows(); ++i)
+                        tsneCoords_[int(i)] = QVector3D(c(i, 0), c(i, 1), c.cols() > 2 ? c(i, 2) : 0.f);
+                    tsneDimsUsed_ = int(c.cols());
+                    const nlohmann::json::json_pointer perp("/tsne/perplexity");
+                    if (l.project->parameters.is_object() && l.project->parameters.contains(perp)
+                        && l.project->parameters.at(perp).is_number())
+                        tsnePerplexityUsed_ = l.project->parameters.at(perp).get<double>();
+                    tsneStatus_->setText(tr("t-SNE map from the project (%1D).").arg(c.cols()));
+                }
                 applyProjectParameters(pendingParameters_);
+                QStringList marks;
+                for (const auto &m : l.project->marks)
+                    marks << qs(m);
+                doctor_->marks()->fromStrings(marks);
+                marksModified_ = false;
             } else {
                 projectPath_.clear();
             }
@@ -814,6 +844,8 @@ void MainWindow::dropEvent(QDropEvent *e)
 void MainWindow::setTexts(const Dataset &dataset)
 {
     cancelJobs();
+    doctor_->marks()->fromStrings({}); // a new document: no marks
+    marksModified_ = false;
     vectorsFromFile_ = false;
     model_->setDataset(dataset); // resets rowVec_ (filled from the cache below)
     for (int r = 0; r < model_->rowCount(); ++r)
@@ -826,6 +858,8 @@ void MainWindow::setTexts(const Dataset &dataset)
 void MainWindow::setData(const Dataset &dataset, const Matrix &vectors)
 {
     cancelJobs();
+    doctor_->marks()->fromStrings({}); // a new document: no marks
+    marksModified_ = false;
     model_->setDataset(dataset);
     const int n = model_->rowCount();
     vectorsFromFile_ = true;
@@ -846,6 +880,7 @@ void MainWindow::onRowsInserted(int first, int last)
 {
     const int count = last - first + 1;
     rowVec_.insert(rowVec_.begin() + first, std::size_t(count), {});
+    doctor_->marks()->insertRows(first, count);
     for (int r = first; r <= last; ++r) {
         if (auto it = cache_.constFind(model_->text(r)); it != cache_.constEnd())
             rowVec_[std::size_t(r)] = *it;
@@ -861,6 +896,7 @@ void MainWindow::onRowsInserted(int first, int last)
 void MainWindow::onRowsRemoved(int first, int last)
 {
     const int count = last - first + 1;
+    doctor_->marks()->removeRows(first, count);
     if (std::size_t(last) < rowVec_.size())
         rowVec_.erase(rowVec_.begin() + first, rowVec_.begin() + last + 1);
     if (last < coords_.size())
@@ -1140,6 +1176,19 @@ void MainWindow::startAnalysis()
     if (embedder_ && !vectorsFromFile_)
         if (auto *e = dynamic_cast<local::SifEmbedder *>(&CachingEmbedder::unwrap(*embedder_)))
             sif = std::shared_ptr<Embedder>(embedder_, e);
+    // Any other model (HTTP, lexical, hybrid): the leave-one-word-out estimate on demand.
+    // An HTTP embedder is shared with the embedding jobs (one call at a time, same cache);
+    // lexical / hybrid get their own, since an estimate refits the IDF.
+    if (!sif && embedder_ && !vectorsFromFile_) {
+        if (spec_.provider == "lexical" || spec_.provider == "hybrid") {
+            EmbedderSpec own = spec_;
+            own.useCache = false;
+            if (auto made = makeEmbedder(own))
+                sif = std::shared_ptr<Embedder>(std::move(made.value()));
+        } else {
+            sif = std::make_shared<SerializedEmbedder>(embedder_, embedderMutex_);
+        }
+    }
     explain_->setEmbedder(sif);
 
     if (n <= kMaxHeatmap) {
@@ -1156,15 +1205,15 @@ void MainWindow::startAnalysis()
                     return;
                 similarity_ = s;
                 heatmap_->setPlaceholder(QString());
-                heatmap_->setMatrix(s);
+                heatmap_->setMatrix(s, vectors_);
                 updateHeatmapOrder();
             });
     } else {
+        // No N x N matrix: the heatmap makes block means (and zoomed-in cells) from the vectors.
         similarity_.reset();
-        heatmap_->setMatrix(nullptr);
-        heatmap_->setPlaceholder(tr("The heatmap shows up to %L1 sentences (this set has %L2): "
-                                    "an N x N matrix would not fit in memory. The maps and "
-                                    "neighbours still work.").arg(kMaxHeatmap).arg(n));
+        heatmap_->setPlaceholder(QString());
+        heatmap_->setVectors(vecs);
+        updateHeatmapOrder();
     }
 
     if (n >= 2) {
@@ -1274,6 +1323,12 @@ void MainWindow::applyProjection()
         pendingFlash_.clear();
     }
     updateViewsSelection();
+    updateCaptions();
+}
+
+void MainWindow::setHeatmapMatrixLimit(int rows)
+{
+    kMaxHeatmap = std::max(1, rows);
 }
 
 bool MainWindow::analysisReady() const
@@ -1387,9 +1442,9 @@ void MainWindow::showProviderDialog()
     }
 }
 
-bool MainWindow::prepareRemote(EmbedderSpec &spec, const std::vector<std::string> &texts)
+QString MainWindow::keyFor(const std::string &provider, const std::string &baseUrl)
 {
-    const QString account = KeyStore::account(qs(spec.provider), qs(spec.baseUrl));
+    const QString account = KeyStore::account(qs(provider), qs(baseUrl));
     QString key = sessionKeys_.value(account);
     if (key.isEmpty()) {
         KeyStore store;
@@ -1398,11 +1453,17 @@ bool MainWindow::prepareRemote(EmbedderSpec &spec, const std::vector<std::string
             key = r.key;
     }
     if (key.isEmpty()) {
-        const std::string var = defaultKeyVariable(spec.provider);
+        const std::string var = defaultKeyVariable(provider);
         if (!var.empty())
             key = qEnvironmentVariable(var.c_str());
     }
-    spec.apiKey = key.toStdString();
+    return key;
+}
+
+bool MainWindow::prepareRemote(EmbedderSpec &spec, const std::vector<std::string> &texts)
+{
+    const QString account = KeyStore::account(qs(spec.provider), qs(spec.baseUrl));
+    spec.apiKey = keyFor(spec.provider, spec.baseUrl).toStdString();
     if (consented_.contains(account))
         return true;
     auto made = makeEmbedder(spec);
@@ -1628,7 +1689,7 @@ void MainWindow::closeEvent(QCloseEvent *e)
 
 bool MainWindow::isModified() const
 {
-    return !model_->undoStack()->isClean();
+    return !model_->undoStack()->isClean() || marksModified_;
 }
 
 bool MainWindow::maybeSave()
@@ -1694,11 +1755,41 @@ bool MainWindow::saveProject(const QString &path)
                 c(i, d) = coords_[i][d];
         p.projections[dims == 3 ? "pca3d" : "pca2d"] = c;
     }
+    // t-SNE: its settings, and the map itself so opening shows it without running again.
+    {
+        QJsonObject t;
+        t[QStringLiteral("perplexity")] = tsnePerplexity_->value();
+        t[QStringLiteral("iterations")] = tsneIterations_->value();
+        t[QStringLiteral("seed")] = tsneSeed_->value();
+        t[QStringLiteral("dims")] = tsneDims_->currentData().toInt();
+        t[QStringLiteral("metric")] = tsneMetric_->currentIndex() == 1 ? QStringLiteral("euclidean") : QStringLiteral("cosine");
+        t[QStringLiteral("shown")] = tsneProjection();
+        params[QStringLiteral("tsne")] = t;
+        const bool complete = tsneCoords_.size() == model_->rowCount() && !tsneCoords_.isEmpty()
+            && std::none_of(tsneCoords_.begin(), tsneCoords_.end(), [](const QVector3D &v) { return std::isnan(v.x()); });
+        if (complete && !jobs_->isRunning(QStringLiteral("tsne"))) {
+            const int dims = tsneDimsUsed_ == 3 ? 3 : 2;
+            Matrix c(tsneCoords_.size(), dims);
+            for (int i = 0; i < tsneCoords_.size(); ++i)
+                for (int d = 0; d < dims; ++d)
+                    c(i, d) = tsneCoords_[i][d];
+            p.projections[dims == 3 ? "tsne3d" : "tsne2d"] = c;
+        }
+        p.parameters = nlohmann::json::parse(QJsonDocument(params).toJson(QJsonDocument::Compact).toStdString(),
+                                             nullptr, false);
+    }
+    if (doctor_->marks()->markedCount() > 0) {
+        QStringList marks = doctor_->marks()->toStrings();
+        marks.resize(model_->rowCount());
+        for (const QString &m : std::as_const(marks))
+            p.marks.push_back(m.toStdString());
+    }
     const auto st = formats::saveProject(path.toStdString(), p);
     if (!st) {
         showError(tr("Could not save the project"), qs(st.error().message));
         return false;
     }
+    marksModified_ = false;
     projectPath_ = path;
     documentName_ = QFileInfo(path).fileName();
     model_->undoStack()->setClean();
@@ -1722,6 +1813,20 @@ void MainWindow::applyProjectParameters(const QString &json)
         tabs_->setCurrentIndex(view);
     searchRegex_->setChecked(o.value(QStringLiteral("searchRegex")).toBool());
     search_->setText(o.value(QStringLiteral("search")).toString());
+    const QJsonObject t = o.value(QStringLiteral("tsne")).toObject();
+    if (!t.isEmpty()) {
+        tsnePerplexity_->setValue(t.value(QStringLiteral("perplexity")).toDouble(tsnePerplexity_->value()));
+        tsneIterations_->setValue(t.value(QStringLiteral("iterations")).toInt(tsneIterations_->value()));
+        tsneSeed_->setValue(t.value(QStringLiteral("seed")).toInt(tsneSeed_->value()));
+        const int dims = tsneDims_->findData(t.value(QStringLiteral("dims")).toInt(2));
+        if (dims >= 0)
+            tsneDims_->setCurrentIndex(dims);
+        tsneMetric_->setCurrentIndex(t.value(QStringLiteral("metric")).toString() == QLatin1String("euclidean") ? 1 : 0);
+        // The saved map (restored by openFile) is shown as it was, without running t-SNE.
+        if (t.value(QStringLiteral("shown")).toBool() && tsneCoords_.size() == model_->rowCount()
+            && !tsneCoords_.isEmpty())
+            setTsneProjection(true);
+    }
 }
 
 void MainWindow::updateTitle()
@@ -1755,7 +1860,9 @@ void MainWindow::buildExportMenu(QMenu *menu)
     });
     menu->addSeparator();
     menu->addAction(tr("Map &Coordinates (CSV or .npy)..."), this, [this, ask] {
-        const QString p = ask(tr("Export Coordinates"), QStringLiteral("-pca.csv"), tr("CSV (*.csv);;NumPy (*.npy)"));
+        const bool tsne = tsneProjection() && tsneCoords_.size() == model_->rowCount() && !tsneCoords_.isEmpty();
+        const QString p = ask(tr("Export Coordinates"), tsne ? QStringLiteral("-tsne.csv") : QStringLiteral("-pca.csv"),
+                              tr("CSV (*.csv);;NumPy (*.npy)"));
         if (!p.isEmpty())
             exportCoordinates(p);
     });
@@ -1773,6 +1880,11 @@ void MainWindow::buildExportMenu(QMenu *menu)
         const QString p = ask(tr("Export Vectors"), QStringLiteral("-vectors.npy"), tr("NumPy (*.npy);;CSV (*.csv)"));
         if (!p.isEmpty())
             exportVectors(p);
+    });
+    menu->addAction(tr("Sentences with Doctor M&arks (CSV)..."), this, [this, ask] {
+        const QString p = ask(tr("Export Sentences"), QStringLiteral("-marked.csv"), tr("CSV (*.csv)"));
+        if (!p.isEmpty() && exportSentences(p))
+            showStatus(tr("Wrote %1").arg(QFileInfo(p).fileName()));
     });
     menu->addAction(tr("TensorFlow &Projector TSV Pair..."), this, [this, ask] {
         const QString p = ask(tr("Export for projector.tensorflow.org (vectors file)"), QStringLiteral("-vectors.tsv"),
@@ -1863,19 +1975,24 @@ Status writeMatrix(const QString &path, const Matrix &m, std::vector<std::string
 
 bool MainWindow::exportCoordinates(const QString &path)
 {
-    if (coords_.isEmpty() || coords_.size() != model_->rowCount() || !pcaFit_) {
+    // The projection the maps show: t-SNE when it is shown, else PCA.
+    const bool tsne = tsneProjection() && tsneCoords_.size() == model_->rowCount() && !tsneCoords_.isEmpty();
+    if (!tsne && (coords_.isEmpty() || coords_.size() != model_->rowCount() || !pcaFit_)) {
         showError(tr("Nothing to export"), tr("There is no map yet: embed the sentences first."));
         return false;
     }
-    const int dims = int(std::min<Eigen::Index>(3, pcaFit_->components.rows()));
-    Matrix c(coords_.size(), dims);
-    for (int i = 0; i < coords_.size(); ++i)
+    const QVector<QVector3D> &shown = tsne ? tsneCoords_ : coords_;
+    const int dims = tsne ? (tsneDimsUsed_ == 3 ? 3 : 2) : int(std::min<Eigen::Index>(3, pcaFit_->components.rows()));
+    Matrix c(shown.size(), dims);
+    for (int i = 0; i < shown.size(); ++i)
         for (int d = 0; d < dims; ++d)
-            c(i, d) = coords_[i][d];
+            c(i, d) = shown[i][d];
     Status st = Ok{};
     if (isNpy(path)) {
         st = formats::writeNpy(path.toStdString(), c);
     } else {
+        // The columns of `embedscope project` (DESIGN.md s.6), so scripts read both alike;
+        // the suggested file name carries the method.
         std::vector<std::string> header{"row", "x", "y"};
         if (dims == 3)
             header.push_back("z");
@@ -1942,6 +2059,28 @@ bool MainWindow::exportProjector(const QString &vectorsPath, const QString &meta
     }
     const auto st = formats::writeProjectorTsv(vectorsPath.toStdString(), metadataPath.toStdString(), *vectors_,
                                                model_->toDataset());
+    if (!st)
+        showError(tr("Export failed"), qs(st.error().message));
+    return st.ok();
+}
+
+bool MainWindow::exportSentences(const QString &path)
+{
+    const Dataset ds = model_->toDataset();
+    std::vector<std::string> header{"row", "text"};
+    for (const Column &c : ds.columns)
+        header.push_back(c.name);
+    header.push_back("mark");
+    std::vector<std::vector<std::string>> rows;
+    rows.reserve(ds.size());
+    for (std::size_t i = 0; i < ds.size(); ++i) {
+        std::vector<std::string> r{std::to_string(i), ds.texts[i]};
+        for (const Column &c : ds.columns)
+            r.push_back(i < c.values.size() ? c.values[i] : std::string());
+        r.emplace_back(doctor::markName(doctor_->marks()->mark(int(i))));
+        rows.push_back(std::move(r));
+    }
+    const auto st = formats::writeCsv(path.toStdString(), header, rows);
     if (!st)
         showError(tr("Export failed"), qs(st.error().message));
     return st.ok();
@@ -2052,6 +2191,24 @@ void MainWindow::buildAnalysisDocks()
     connect(doctor_, &DoctorPanel::rowsActivated, this, [this](const QVector<int> &rows) {
         selectRows(rows, rows.isEmpty() ? -1 : rows.front());
     });
+    // Cluster captions on the 2D map: the View menu action and the panel's box are one switch.
+    captionsAction_ = new QAction(tr("Cluster &Captions on the 2D Map"), this);
+    captionsAction_->setObjectName(QStringLiteral("clusterCaptionsAction"));
+    captionsAction_->setCheckable(true);
+    captionsAction_->setChecked(doctor_->captionsShown());
+    captionsAction_->setToolTip(tr("Each cluster's name and distinctive words at its centre (runs the doctor)"));
+    connect(captionsAction_, &QAction::toggled, this, [this](bool on) {
+        doctor_->setCaptionsShown(on);
+        if (on && !doctor_->report())
+            doctorDock_->show(); // the doctor runs while its dock is open
+        updateCaptions();
+    });
+    connect(doctor_, &DoctorPanel::captionsToggled, captionsAction_, &QAction::setChecked);
+    connect(doctor_, &DoctorPanel::reportReady, this, &MainWindow::updateCaptions);
+    connect(doctor_->marks(), &DoctorMarks::marksChanged, this, [this] {
+        marksModified_ = true;
+        updateTitle();
+    });
 
     // "Why are these close?" for a heatmap cell or two selected rows.
     explainDock_ = new QDockWidget(tr("Why close?"), this);
@@ -2096,6 +2253,88 @@ void MainWindow::updateDoctorData()
         return;
     doctorStale_ = false;
     doctor_->setData(model_->toDataset(), vectors_);
+}
+
+void MainWindow::showCompare()
+{
+    if (!compare_) {
+        // Its own window: the compare maps are Qt Charts views, kept away from the 3D view's
+        // window container (DESIGN.md s.7).
+        compareWindow_ = new QWidget(this, Qt::Window);
+        compareWindow_->setObjectName(QStringLiteral("compareWindow"));
+        compareWindow_->setWindowTitle(tr("Compare Models - EmbedScope"));
+        auto *lay = new QVBoxLayout(compareWindow_);
+        lay->setContentsMargins(0, 0, 0, 0);
+        compare_ = new CompareWidget(jobs_, compareWindow_);
+        lay->addWidget(compare_);
+        compareWindow_->resize(1300, 860);
+        compare_->setKeyProvider([this](const EmbedderSpec &s) { return keyFor(s.provider, s.baseUrl).toStdString(); });
+        compare_->setConsentHandler([this](const QString &model, int n) {
+            auto spec = doctor::parseModelSpec(model.toStdString());
+            const QString account = spec ? KeyStore::account(qs(spec->provider), qs(spec->baseUrl)) : model;
+            if (consented_.contains(account))
+                return true;
+            if (QMessageBox::question(compareWindow_, tr("Send texts?"),
+                                      tr("Comparing with %1 sends %n sentence(s) to the provider. Continue?", nullptr, n)
+                                          .arg(model))
+                != QMessageBox::Yes)
+                return false;
+            consented_.insert(account);
+            return true;
+        });
+        // Linked selection both ways.
+        connect(compare_, &CompareWidget::rowsActivated, this,
+                [this](const QVector<int> &rows) { selectRows(rows, rows.isEmpty() ? -1 : rows.front()); });
+        connect(selection_, &QItemSelectionModel::selectionChanged, compare_, [this] {
+            QVector<int> rows;
+            for (const QModelIndex &i : selection_->selectedRows())
+                rows.append(i.row());
+            std::sort(rows.begin(), rows.end());
+            if (rows != compare_->selection())
+                compare_->setSelection(rows);
+        });
+    }
+    if (!compare_->isRunning() && (compareDataVersion_ != dataVersion_ || compare_->result() == nullptr)) {
+        compareDataVersion_ = dataVersion_;
+        compare_->setDataset(model_->toDataset());
+    }
+    // The configured provider is one of the choices, and model B by default.
+    if (ProviderDialog::isRemote(spec_.provider)) {
+        QString m = qs(spec_.provider);
+        if (!spec_.model.empty())
+            m += QLatin1Char(':') + qs(spec_.model);
+        if (!spec_.baseUrl.empty())
+            m += QLatin1Char('@') + qs(spec_.baseUrl);
+        compare_->addModelChoice(m);
+        if (!compare_->result())
+            compare_->setModels(QStringLiteral("local"), m);
+    }
+    compareWindow_->show();
+    compareWindow_->raise();
+    compareWindow_->activateWindow();
+}
+
+void MainWindow::updateCaptions()
+{
+    if (!scatter2d_ || !doctor_)
+        return;
+    const doctor::DoctorReport *report = doctor_->report();
+    const int n = model_->rowCount();
+    const bool tsne = tsneProjection() && tsneCoords_.size() == n;
+    const QVector<QVector3D> &shown = tsne ? tsneCoords_ : coords_;
+    // Only a report of the current rows: after an edit the doctor runs again (dock open).
+    if (!doctor_->captionsShown() || !report || doctorStale_ || int(report->clusterOf.size()) != n
+        || shown.size() != n) {
+        scatter2d_->setCaptions({});
+        return;
+    }
+    // Label groups' captions carry the group's colour.
+    QHash<QString, QColor> colorOf;
+    if (report->clustersFromLabels)
+        for (const PointGroup &g : std::as_const(groups_))
+            colorOf.insert(g.name, g.color);
+    scatter2d_->setCaptions(toPlotCaptions(clusterCaptions(*report, shown),
+                                           [&](const QString &name) { return colorOf.value(name); }));
 }
 
 void MainWindow::setTsneProjection(bool on)

@@ -52,6 +52,7 @@ class QTimer;
 
 namespace es {
 
+class CompareWidget;
 class DoctorPanel;
 class Embedder;
 class ExplainView;
@@ -95,6 +96,8 @@ public:
     bool exportSimilarity(const QString &path);
     bool exportVectors(const QString &path);
     bool exportProjector(const QString &vectorsPath, const QString &metadataPath);
+    // The sentences as CSV (row, text, every column) with the doctor's marks in a column "mark".
+    bool exportSentences(const QString &path);
 
     // Re-embeds everything with the current provider and re-fits the projections.
     void rerun();
@@ -135,6 +138,9 @@ public:
     QMessageBox *errorBox() const { return errorBox_; }
     // True once the analysis of the current data is complete (no job pending).
     bool analysisReady() const;
+    // Above this many rows (default 20,000) the heatmap works from the vectors (block
+    // means, exact cells when zoomed in) instead of an N x N matrix; tests lower it.
+    static void setHeatmapMatrixLimit(int rows);
 
     // Projection shown by the 2D/3D maps: PCA (default) or t-SNE (run from the t-SNE dock;
     // snapshots animate the maps, new sentences are placed with tsnePlace).
@@ -153,6 +159,11 @@ public:
     DoctorPanel *doctorPanel() const { return doctor_; }
     QDockWidget *doctorDock() const { return doctorDock_; }
     ExplainView *explainView() const { return explain_; }
+    // Tools > Compare Models...: the compare window (made on first use) on the current
+    // sentences; selection is linked with the window's. nullptr until first shown.
+    void showCompare();
+    CompareWidget *compareWidget() const { return compare_; }
+    QWidget *compareWindow() const { return compareWindow_; }
     QDockWidget *explainDock() const { return explainDock_; }
 
     // Label groups and colours shared by every view.
@@ -226,6 +237,10 @@ private:
     void placeNewTsneRows();
     void updateDoctorData();
     void explainSelection();
+    // The doctor's cluster captions on the 2D map (doctor report, shown projection, toggle).
+    void updateCaptions();
+    // A remote provider's key: typed this session, the keychain, or its environment variable.
+    QString keyFor(const std::string &provider, const std::string &baseUrl);
 
     // Document
     SentenceModel *model_ = nullptr;
@@ -328,6 +343,11 @@ private:
     bool doctorStale_ = true;
     ExplainView *explain_ = nullptr;
     QDockWidget *explainDock_ = nullptr;
+    QAction *captionsAction_ = nullptr;
+    bool marksModified_ = false; // doctor marks changed since the project was saved or opened
+    CompareWidget *compare_ = nullptr;
+    QWidget *compareWindow_ = nullptr;
+    quint64 compareDataVersion_ = ~0ull; // data version the compare window holds
 };
 
 } // namespace es

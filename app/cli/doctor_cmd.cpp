@@ -5,9 +5,11 @@
 #include "doctor/doctor.h"
 #include "doctor/model_spec.h"
 #include "formats/detect.h"
+#include "formats/project.h"
 #include "formats/texts.h"
 #include "formats/vectors.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <map>
@@ -78,7 +80,21 @@ int runDoctor(const Args &args)
     Matrix vectors;
     Dataset dataset;
     EmbedStats embedStats;
-    if (detected->kind == formats::InputKind::Texts) {
+    std::vector<doctor::Mark> marks; // a project's marks (keep / fix / drop), exported as a column
+    if (detected->kind == formats::InputKind::Project) {
+        auto project = formats::loadProject(input);
+        if (!project)
+            return fail(project.error());
+        if (project->vectors.size() == 0)
+            return fail(Error{input + ": the project holds no vectors yet; embed its texts in the GUI first, "
+                                      "or give the texts file instead"});
+        vectors = std::move(project->vectors);
+        dataset = std::move(project->dataset);
+        for (const auto &m : project->marks)
+            marks.push_back(doctor::parseMark(m).value_or(doctor::Mark::None));
+        if (std::none_of(marks.begin(), marks.end(), [](doctor::Mark m) { return m != doctor::Mark::None; }))
+            marks.clear();
+    } else if (detected->kind == formats::InputKind::Texts) {
         auto texts = loadInputTexts(input, args);
         if (!texts)
             return fail(texts.error());
@@ -112,7 +128,7 @@ int runDoctor(const Args &args)
         return fail(report.error());
     printWarnings(report->warnings);
     const auto rows = doctor::findingRows(*report);
-    const auto table = doctor::findingTable(rows, dataset.texts);
+    const auto table = doctor::findingTable(rows, dataset.texts, marks);
     if (auto w = formats::writeCsv(out, table.header, table.rows); !w)
         return fail(w.error());
 
@@ -153,7 +169,9 @@ const Registrar reg{Command{
     "                                    (1 - mean cosine of the k nearest) or LOF\n"
     "  cluster                           the most typical rows of each label group (or\n"
     "                                    k-means cluster) and its distinctive words\n"
-    "Rows are 0-based. MODEL: local, lexical, hybrid or PROVIDER[:MODEL][@BASE_URL].",
+    "Rows are 0-based. MODEL: local, lexical, hybrid or PROVIDER[:MODEL][@BASE_URL].\n"
+    "An .embedscope project with doctor marks (keep / fix / drop, set in the GUI) adds a\n"
+    "column mark with each finding's row's mark.",
     {
         {"--output", "-o", "REPORT", "Report file (.csv)", ""},
         {"--embedder", "", "MODEL", "Model for text input: local, lexical, hybrid, openai:M, ollama:M, tei, azure@URL", "local"},

@@ -150,14 +150,13 @@ int runRender(const Args &args)
         printWarnings(r->warnings);
         coords = std::move(r->coords);
     } else {
-        if (n > kHeatmapMax)
-            return fail(Error{input + ": " + std::to_string(n) + " rows; the heatmap image is rendered for at most "
-                                  + std::to_string(kHeatmapMax) + " (N x N similarities)",
-                              false, true});
-        auto r = analysis::cosineSimilarity(vectors, progress, stopToken());
-        if (!r)
-            return fail(r.error());
-        similarity = std::make_shared<const Matrix>(std::move(*r));
+        // Above kHeatmapMax rows no N x N matrix: the view draws exact block means from the vectors.
+        if (n <= kHeatmapMax) {
+            auto r = analysis::cosineSimilarity(vectors, progress, stopToken());
+            if (!r)
+                return fail(r.error());
+            similarity = std::make_shared<const Matrix>(std::move(*r));
+        }
     }
 
     static int argc = 1;
@@ -189,7 +188,10 @@ int runRender(const Args &args)
     if (view == "heatmap") {
         HeatmapView heat;
         heat.resize(size);
-        heat.setMatrix(similarity);
+        if (similarity)
+            heat.setMatrix(similarity);
+        else // non-owning: the vectors outlive the view
+            heat.setVectors(std::shared_ptr<const Matrix>(std::shared_ptr<const Matrix>{}, &vectors));
         if (!groups.group.isEmpty()) {
             heat.setGroups(groups.group, groups.groups);
             QVector<int> order(n);
@@ -209,15 +211,19 @@ int runRender(const Args &args)
         const int legendW = entries.isEmpty()
             ? 0
             : std::min(LegendWidget::measure(legendTitle, entries, heat.font(), 260).width(), size.width() / 3);
-        const QImage matrix = heat.renderImage(QSize(size.width() - legendW, size.height()));
+        // The matrix is square: the heatmap (with its colour bar) and the label legend are
+        // drawn side by side and centred, instead of leaving a gap between them.
+        const int heatW = std::min(size.width() - legendW, size.height() + 110);
+        const int x0 = std::max(0, (size.width() - legendW - heatW) / 2);
+        const QImage matrix = heat.renderImage(QSize(heatW, size.height()));
         image = QImage(size, QImage::Format_ARGB32_Premultiplied);
         const auto colors = palette::ViewColors::fromPalette(heat.palette());
         image.fill(matrix.pixel(matrix.width() - 1, matrix.height() - 1));
         QPainter p(&image);
-        p.drawImage(0, 0, matrix);
+        p.drawImage(x0, 0, matrix);
         if (legendW > 0)
-            LegendWidget::paint(p, QRectF(size.width() - legendW, 0, legendW, size.height()), legendTitle,
-                                entries, colors, heat.font());
+            LegendWidget::paint(p, QRectF(x0 + heatW, 0, legendW, size.height()), legendTitle, entries, colors,
+                                heat.font());
         p.end();
     } else if (!threeD) {
         Scatter2DView plot;

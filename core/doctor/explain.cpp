@@ -60,7 +60,8 @@ double cosine(const Matrix &m, Eigen::Index i, Eigen::Index j)
 } // namespace
 
 Result<LeaveOneOutEstimate> leaveOneWordOut(Embedder &embedder, std::string_view textA, std::string_view textB,
-                                            int maxWords, const Progress &progress, std::stop_token stop)
+                                            int maxWords, const Progress &progress, std::stop_token stop,
+                                            const std::vector<std::string> &context)
 {
     const auto spansA = wordSpans(textA, maxWords), spansB = wordSpans(textB, maxWords);
     std::vector<std::string> batch{std::string(textA), std::string(textB)};
@@ -87,11 +88,12 @@ Result<LeaveOneOutEstimate> leaveOneWordOut(Embedder &embedder, std::string_view
     std::vector<int> whereA, whereB;
     addVariants(textA, spansA, out.a, whereA);
     addVariants(textB, spansB, out.b, whereB);
+    batch.insert(batch.end(), context.begin(), context.end());
+    out.textsEmbedded = int(batch.size());
     auto emb = embedder.embed(batch, progress, stop);
     if (!emb)
         return emb.error();
     const Matrix &v = emb->vectors;
-    out.textsEmbedded = int(batch.size());
     out.cosine = cosine(v, 0, 1);
     for (std::size_t i = 0; i < out.a.size(); ++i)
         if (whereA[i] >= 0) {

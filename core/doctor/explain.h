@@ -32,8 +32,12 @@ struct LeaveOneOutEstimate {
 
 // Words are the tokeniser's words and numbers (punctuation stays). At most maxWords per
 // text are tried (the first ones); the rest are left out of the estimate. One embed() call.
+// context: texts embedded in the same call but not scored, for models whose vectors depend
+// on the whole batch (lexical, hybrid: the IDF): pass the data set, so the cosines are
+// those of the data set's vectors (up to the few variants added to it).
 Result<LeaveOneOutEstimate> leaveOneWordOut(Embedder &embedder, std::string_view textA, std::string_view textB,
                                             int maxWords = 64, const Progress &progress = {},
-                                            std::stop_token stop = {});
+                                            std::stop_token stop = {},
+                                            const std::vector<std::string> &context = {});
 
 } // namespace es::doctor

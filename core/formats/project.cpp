@@ -159,6 +159,11 @@ std::string checkProject(const Project &p)
     }
     if (!p.parameters.is_object())
         return std::string("parameters: expected a JSON object, found ") + p.parameters.type_name();
+    if (!p.marks.empty() && p.marks.size() != n)
+        return "doctor.marks: " + std::to_string(p.marks.size()) + " marks for " + std::to_string(n) + " texts";
+    for (std::size_t i = 0; i < p.marks.size(); ++i)
+        if (const auto &m = p.marks[i]; !m.empty() && m != "keep" && m != "fix" && m != "drop")
+            return "doctor.marks[" + std::to_string(i) + "]: unknown mark '" + m + "' (keep, fix, drop or empty)";
     return {};
 }
 
@@ -264,6 +269,8 @@ Status saveProject(const std::string &path, Project &project)
     };
     for (const auto &[pname, m] : project.projections)
         doc["projections"][pname] = encodeMatrix(m);
+    if (!project.marks.empty())
+        doc["doctor"] = {{"marks", project.marks}};
     std::string text;
     try {
         // Invalid UTF-8 in a text would make dump() throw; replace it rather than fail.
@@ -351,6 +358,12 @@ Result<Project> loadProject(const std::string &path)
         }
         if (const auto it = doc.find("parameters"); it != doc.end() && !it->is_null())
             p.parameters = *it;
+        if (const auto it = doc.find("doctor"); it != doc.end() && !it->is_null()) {
+            if (!it->is_object())
+                throw FieldError{typeError("doctor", "an object", *it)};
+            if (const auto m = it->find("marks"); m != it->end() && !m->is_null())
+                p.marks = stringArray(*m, "doctor.marks");
+        }
     } catch (const FieldError &e) {
         return Error{name + ": " + e.message};
     } catch (const json::exception &e) {

@@ -2,7 +2,8 @@
 // The .embedscope project file: one JSON document holding the data set, the vectors
 // (base64 float32 little-endian, so the project is a single file), the provider and model
 // ids (never a key: there is no field for one), free-form view parameters, named
-// projections ("pca2d", "tsne3d", ...) and times. Saved atomically.
+// projections ("pca2d", "tsne3d", ...), the doctor's marks per row ("doctor": {"marks":
+// [...]}, written only when a row is marked) and times. Saved atomically.
 #include "dataset/dataset.h"
 #include "util/result.h"
 #include "util/types.h"
@@ -11,6 +12,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace es::formats {
 
@@ -24,6 +26,7 @@ struct Project {
     std::string model;           // provider's model id
     nlohmann::json parameters = nlohmann::json::object(); // projection and view settings, as the UI likes
     std::map<std::string, Matrix> projections;             // name -> N x 2 or N x 3 coordinates
+    std::vector<std::string> marks; // the doctor's marks, one per row: "", "keep", "fix" or "drop" (empty = none)
     std::string appVersion;      // filled by saveProject
     std::string created;         // ISO 8601 UTC; saveProject fills it when empty
     std::string modified;        // ISO 8601 UTC; set by saveProject

@@ -4,7 +4,12 @@
 //  - 2D live update: setPoints of 10,000 points (t-SNE animation) and its frame;
 //  - 2D export: renderImage of 100,000 points at 1600x1000;
 //  - 3D, 100,000 points: setPoints to the first frame on screen, and a rotation frame
-//    (renderToImage, which renders the scene once into an offscreen buffer).
+//    (renderToImage, which renders the scene once into an offscreen buffer);
+//  - heatmap, 10,000 items: setMatrix (the similarity the window receives) to the first
+//    painted matrix; 100,000 items (vector mode, no N x N matrix): setVectors to the
+//    first painted overview, and a zoom into 1,000 rows to its exact cells.
+#include "analysis/similarity.h"
+#include "views/heatmapview.h"
 #include "views/palette.h"
 #include "views/scatter2dview.h"
 #include "views/scatter3dview.h"
@@ -104,6 +109,7 @@ private slots:
     void liveUpdate2D();
     void export2D();
     void scatter3D();
+    void heatmap();
 };
 
 void BenchViews::initTestCase()
@@ -234,5 +240,82 @@ void BenchViews::scatter3D()
           view.drawnCount(), bigFirst, onScreenFrameMs(view.graph()));
 }
 
+
+namespace {
+
+std::shared_ptr<Matrix> clusteredVectors(int n, int dims, quint32 seed)
+{
+    QRandomGenerator rng(seed);
+    auto v = std::make_shared<Matrix>(n, dims);
+    for (int i = 0; i < n; ++i) {
+        const int c = int(rng.bounded(12));
+        for (int k = 0; k < dims; ++k)
+            (*v)(i, k) = float(rng.generateDouble() - 0.5) + (k % 12 == c ? 1.5f : 0.f);
+    }
+    return v;
+}
+
+// Time from `start` to the first paint of the finished picture (ready, then a repaint).
+double untilPainted(HeatmapView &view, const std::function<void()> &start)
+{
+    QElapsedTimer t;
+    t.start();
+    start();
+    while (!view.isReady() && t.elapsed() < 60000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    view.repaint();
+    return t.nsecsElapsed() / 1e6;
+}
+
+} // namespace
+
+void BenchViews::heatmap()
+{
+    {
+        const int n = 10000;
+        auto v = clusteredVectors(n, 100, 5);
+        QElapsedTimer t;
+        t.start();
+        auto sim = analysis::cosineSimilarity(*v);
+        QVERIFY(sim.ok());
+        const double simMs = t.nsecsElapsed() / 1e6;
+        auto m = std::make_shared<const Matrix>(std::move(*sim));
+        HeatmapView view;
+        view.resize(1000, 900);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const double ms = untilPainted(view, [&] { view.setMatrix(m, v); }); // as the window does
+        QVector<int> order(n);
+        for (int i = 0; i < n; ++i)
+            order[i] = (i * 7919) % n; // a permutation, as ordering by label gives
+        QVector<int> group(n);
+        QList<PointGroup> groups;
+        for (int g = 0; g < 12; ++g)
+            groups.append(PointGroup{QString::number(g), palette::groupColor(g), true});
+        for (int i = 0; i < n; ++i)
+            group[i] = i % 12;
+        view.setGroups(group, groups);
+        const double orderMs = untilPainted(view, [&] { view.setOrder(order); });
+        QElapsedTimer t2;
+        t2.start();
+        view.repaint();
+        const double paintMs = t2.nsecsElapsed() / 1e6;
+        qInfo("heatmap, 10000 items: first paint %.0f ms after setMatrix (target 1000 ms; the similarity "
+              "itself took %.0f ms on a worker); new order painted after %.0f ms; a repaint (GUI thread) %.1f ms",
+              ms, simMs, orderMs, paintMs);
+    }
+    {
+        const int n = 100000;
+        auto v = clusteredVectors(n, 64, 6);
+        HeatmapView view;
+        view.resize(1000, 900);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const double ms = untilPainted(view, [&] { view.setVectors(v); });
+        const double zoomMs = untilPainted(view, [&] { view.setZoom(100.0, QPointF(400, 400)); });
+        qInfo("heatmap, 100000 items (vectors, block means of %d rows): first paint %.0f ms after setVectors; "
+              "zoom to %d rows: exact cells painted after %.0f ms", view.overviewBlockSize(), ms, n / 100, zoomMs);
+    }
+}
 QTEST_MAIN(BenchViews)
 #include "bench_views.moc"

@@ -12,6 +12,8 @@
 #include "embed/local/local_embedder.h"
 #include "util/types.h"
 
+#include "debian_descriptions.h"
+
 #include <Eigen/Core>
 
 #include <algorithm>
@@ -68,60 +70,10 @@ Labelled debianDescriptions()
 {
     Labelled d;
     d.name = "Debian descriptions";
-    const std::set<std::string> wanted{"games", "sound", "graphics", "math", "science", "mail", "net",
-                                       "editors", "database", "video", "electronics", "hamradio"};
-    FILE *p = ::popen("apt-cache dumpavail 2>/dev/null", "r");
-    if (!p)
-        return d;
     std::map<std::string, int> ids;
-    std::set<std::string> seenPackages, seenTexts;
-    std::string package, section, description, line;
-    char buf[65536];
-    auto flush = [&] {
-        if (!package.empty() && !section.empty() && !description.empty()) {
-            std::string sec = section;
-            if (auto slash = sec.rfind('/'); slash != std::string::npos)
-                sec = sec.substr(slash + 1);
-            auto endsWith = [&](const std::string &s) {
-                return package.size() >= s.size() && package.compare(package.size() - s.size(), s.size(), s) == 0;
-            };
-            std::string key = description;
-            std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-            if (wanted.count(sec) && package.rfind("lib", 0) != 0 && !endsWith("-dev") && !endsWith("-doc")
-                && !endsWith("-data") && !seenPackages.count(package) && !seenTexts.count(key)) {
-                seenPackages.insert(package);
-                seenTexts.insert(key);
-                addRow(d, ids, description, sec);
-            }
-        }
-        package.clear();
-        section.clear();
-        description.clear();
-    };
-    while (std::fgets(buf, sizeof buf, p)) {
-        line = buf;
-        while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
-            line.pop_back();
-        if (line.empty()) {
-            flush();
-            continue;
-        }
-        auto value = [&](const char *key) -> std::string {
-            const std::size_t n = std::strlen(key);
-            std::string v = line.substr(n);
-            while (!v.empty() && v.front() == ' ')
-                v.erase(v.begin());
-            return v;
-        };
-        if (line.rfind("Package:", 0) == 0)
-            package = value("Package:");
-        else if (line.rfind("Section:", 0) == 0)
-            section = value("Section:");
-        else if (line.rfind("Description:", 0) == 0)
-            description = value("Description:");
-    }
-    flush();
-    ::pclose(p);
+    const auto set = bench::debianDescriptions();
+    for (std::size_t i = 0; i < set.texts.size(); ++i)
+        addRow(d, ids, set.texts[i], set.labels[i]);
     finishLabels(d);
     return d;
 }

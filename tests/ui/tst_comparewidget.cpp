@@ -8,6 +8,8 @@
 #include "views/heatmapview.h"
 #include "views/scatter2dview.h"
 
+#include "testdata.h"
+
 #include <Eigen/QR>
 #include <QChartView>
 #include <QSignalSpy>
@@ -15,42 +17,11 @@
 #include <QTabWidget>
 #include <QTest>
 
-#include "embed/local/local_embedder.h"
-#include "formats/texts.h"
 
 #include <random>
 
 using namespace es;
 
-namespace shot {
-// Screenshots for the docs and for review: only when $EMBEDSCOPE_SCREENSHOT_DIR is set and
-// the local model is available; the demo set topics300.csv embedded with the local model.
-inline QString dir() { return qEnvironmentVariable("EMBEDSCOPE_SCREENSHOT_DIR"); }
-inline bool load(es::Dataset &ds, std::shared_ptr<es::local::SifEmbedder> &sif, std::shared_ptr<es::Matrix> &vectors,
-                 QString *why)
-{
-    const QByteArray model = qgetenv("EMBEDSCOPE_MODEL");
-    if (dir().isEmpty() || model.isEmpty()) {
-        *why = "set EMBEDSCOPE_SCREENSHOT_DIR and EMBEDSCOPE_MODEL for screenshots";
-        return false;
-    }
-    auto loaded = es::formats::loadTexts(EMBEDSCOPE_SOURCE_DIR "/resources/datasets/topics300.csv");
-    auto opened = es::local::SifEmbedder::open(model.toStdString());
-    if (!loaded || !opened) {
-        *why = "cannot load topics300.csv or the model";
-        return false;
-    }
-    ds = loaded->dataset;
-    sif = std::shared_ptr<es::local::SifEmbedder>(std::move(*opened));
-    auto e = sif->embed(ds.texts);
-    if (!e) {
-        *why = QString::fromStdString(e.error().message);
-        return false;
-    }
-    vectors = std::make_shared<es::Matrix>(std::move(e->vectors));
-    return true;
-}
-} // namespace shot
 
 namespace {
 
@@ -228,12 +199,11 @@ private slots:
 
     void screenshot()
     {
-        Dataset ds;
-        std::shared_ptr<local::SifEmbedder> sif;
-        std::shared_ptr<Matrix> vectors;
         QString why;
-        if (!shot::load(ds, sif, vectors, &why))
+        auto demo = shot::demo(&why);
+        if (!demo)
             QSKIP(qPrintable(why));
+        auto &[ds, sif, vectors] = *demo;
         CompareWidget w;
         w.resize(1700, 1000);
         w.show();

@@ -147,6 +147,128 @@ private slots:
         QCOMPARE(pixelAt(view, r.center()), view.colorFor((*m)(1234, 2345)));
     }
 
+    // Beyond the matrix limit the view works from the vectors: the overview pixels have the
+    // colours of the exact block means (computed here from the vectors), the tooltip names
+    // the blocks, and zooming in computes exact cells on a worker thread.
+    void vectorOverviewShowsBlockMeansAndRefines()
+    {
+        const int n = 300, d = 8, blocks = 30; // 10 rows per block
+        auto v = std::make_shared<Matrix>(n, d);
+        std::mt19937 rng(11);
+        std::normal_distribution<float> g(0.f, 1.f);
+        for (int i = 0; i < n; ++i)
+            for (int k = 0; k < d; ++k)
+                (*v)(i, k) = g(rng) + (k == (i % 3) ? 2.5f : 0.f); // three loose clusters
+        // Label order: rows of one cluster together (a real order, so positions != rows).
+        QVector<int> order;
+        for (int c = 0; c < 3; ++c)
+            for (int i = c; i < n; i += 3)
+                order.append(i);
+        HeatmapView view;
+        view.resize(640, 560);
+        view.setOverviewBlocks(blocks);
+        view.setExactRegionLimit(40);
+        view.setVectors(v);
+        view.setOrder(order);
+        QVERIFY(view.isVectorMode());
+        QVERIFY(!view.matrix());
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QTRY_VERIFY_WITH_TIMEOUT(view.isReady(), 30000);
+        QCOMPARE(view.overviewBlockSize(), 10);
+
+        Matrix unit = *v;
+        for (int i = 0; i < n; ++i)
+            unit.row(i).normalize();
+        auto blockMean = [&](int bi, int bj) {
+            double s = 0;
+            for (int p = bi * 10; p < bi * 10 + 10; ++p)
+                for (int q = bj * 10; q < bj * 10 + 10; ++q)
+                    s += unit.row(order[p]).dot(unit.row(order[q]));
+            return float(s / 100.0);
+        };
+        const QImage img = view.grab().toImage();
+        int checked = 0;
+        for (int bi = 0; bi < blocks; bi += 7)
+            for (int bj = 0; bj < blocks; bj += 5) {
+                // The centre of block (bi, bj): rows at positions bi*10+5 and bj*10+5.
+                const QPointF c = view.cellRect(order[bi * 10 + 5], order[bj * 10 + 5]).topLeft();
+                QVERIFY(!view.isExactAt(c));
+                const QColor want = view.colorFor(blockMean(bi, bj));
+                const QColor got = img.pixelColor(c.toPoint());
+                QVERIFY2(got == want, qPrintable(QStringLiteral("block %1,%2: %3 vs %4")
+                                                     .arg(bi).arg(bj).arg(got.name(), want.name())));
+                ++checked;
+            }
+        QVERIFY(checked >= 20);
+        // Blocks of one cluster are more alike than blocks of two clusters.
+        QVERIFY(blockMean(0, 1) > blockMean(0, blocks - 1) + 0.2f);
+
+        // Zoom into a region of at most 40 rows: exact cells arrive from the worker.
+        const int a = order[123], b = order[57];
+        view.setZoom(300.0 / 30.0, view.cellRect(a, b).center());
+        QTRY_VERIFY_WITH_TIMEOUT(view.isReady(), 30000);
+        const QRectF r = view.cellRect(a, b);
+        QVERIFY(r.width() > 10);
+        QVERIFY(view.isExactAt(r.center()));
+        QCOMPARE(view.cellAt(r.center()), qMakePair(a, b));
+        const QImage zoomed = view.grab().toImage();
+        QCOMPARE(zoomed.pixelColor(r.center().toPoint()), view.colorFor(unit.row(a).dot(unit.row(b))));
+        // A neighbouring cell differs from the block mean in general: check several cells.
+        for (int dp = -3; dp <= 3; ++dp) {
+            const int ra = order[123 + dp], rb = order[57 - dp];
+            const QRectF rc = view.cellRect(ra, rb);
+            QCOMPARE(zoomed.pixelColor(rc.center().toPoint()), view.colorFor(unit.row(ra).dot(unit.row(rb))));
+        }
+        // The render path (CLI, export) computes the same cells at once.
+        const QImage rendered = view.renderImage(view.size());
+        QCOMPARE(rendered.pixelColor(r.center().toPoint()), view.colorFor(unit.row(a).dot(unit.row(b))));
+    }
+
+    // A large matrix given with its vectors: the overview (block means) is made from the
+    // vectors' block sums; its colours are the means of the matrix cells of each block.
+    void overviewFromVectorsMatchesMatrix()
+    {
+        const int n = 2500, d = 6;
+        auto v = std::make_shared<Matrix>(n, d);
+        std::mt19937 rng(5);
+        std::normal_distribution<float> g(0.f, 1.f);
+        for (int i = 0; i < n; ++i)
+            for (int k = 0; k < d; ++k)
+                (*v)(i, k) = g(rng) + (k == i % 4 ? 2.f : 0.f);
+        Matrix u = *v;
+        for (int i = 0; i < n; ++i)
+            u.row(i).normalize();
+        auto sim = std::make_shared<Matrix>(u * u.transpose());
+        QVector<int> order;
+        for (int c = 0; c < 4; ++c)
+            for (int i = c; i < n; i += 4)
+                order.append(i);
+        HeatmapView view;
+        view.resize(1600, 1500);
+        view.setMatrix(sim, v);
+        view.setOrder(order);
+        // Zoomed so a block spans a few pixels, but not so far that exact cells are drawn.
+        view.setZoom(1.8, QPointF(300, 300));
+        const QImage img = view.renderImage(QSize(1600, 1500));
+        const int bs = view.overviewBlockSize();
+        QVERIFY(bs > 1);
+        int checked = 0;
+        for (int bi = 0; bi < n / bs; bi += 23)
+            for (int bj = 0; bj < n / bs; bj += 37) {
+                double sum = 0;
+                for (int p = bi * bs; p < (bi + 1) * bs; ++p)
+                    for (int q = bj * bs; q < (bj + 1) * bs; ++q)
+                        sum += (*sim)(order[p], order[q]);
+                const QPointF c = view.cellRect(order[bi * bs + 1], order[bj * bs + 1]).center();
+                if (view.cellAt(c) != qMakePair(order[bi * bs + 1], order[bj * bs + 1]))
+                    continue; // outside the zoomed view
+                QCOMPARE(img.pixelColor(c.toPoint()), view.colorFor(float(sum / (bs * bs))));
+                ++checked;
+            }
+        QVERIFY(checked >= 9);
+    }
+
     void renderImageDrawsTheSameCells()
     {
         HeatmapView view;

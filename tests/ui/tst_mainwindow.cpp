@@ -135,6 +135,48 @@ private slots:
         QVERIFY(w.privacyText().contains("nothing leaves this computer"));
     }
 
+    // Above the matrix limit (20,000; lowered here to keep the test small) the window
+    // allocates no N x N matrix: the heatmap shows block means from the vectors, refines
+    // when zoomed in, and a click still selects two rows.
+    void largeSetsUseTheVectorHeatmap()
+    {
+        MainWindow::setHeatmapMatrixLimit(100);
+        MainWindow w;
+        w.resize(1300, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.viewTabs()->setCurrentIndex(0);
+        Dataset ds;
+        Matrix v;
+        clusterData(300, ds, v);
+        w.setData(ds, v);
+        QVERIFY(w.waitForJobs(30000));
+        MainWindow::setHeatmapMatrixLimit(20000);
+        w.findChild<QComboBox *>()->setCurrentIndex(0); // heatmap order: input
+        QVERIFY(w.waitForJobs(30000));
+        HeatmapView *h = w.heatmap();
+        QVERIFY(!w.similarity());
+        QVERIFY(h->isVectorMode());
+        QCOMPARE(h->count(), 300);
+        QVERIFY(w.neighbors());
+        // 300 rows fit in 1024 overview blocks: each block is one row, so cells are exact.
+        QCOMPARE(h->overviewBlockSize(), 1);
+        // Input order here: zoomed so a cell spans several pixels.
+        h->setZoom(12.0, h->cellRect(0, 0).topLeft());
+        QVERIFY(w.waitForJobs(30000));
+        QTest::qWait(50);
+        const QImage img = h->grab().toImage();
+        for (auto [a, b] : {std::pair{0, 3}, std::pair{0, 1}, std::pair{4, 12}}) {
+            const QPointF c = h->cellRect(a, b).center();
+            QVERIFY2(h->cellRect(a, b).width() > 6, qPrintable(QStringLiteral("cell %1 zoom %2 size %3x%4").arg(h->cellRect(a, b).width()).arg(h->zoom()).arg(h->width()).arg(h->height())));
+            QCOMPARE(h->cellAt(c), qMakePair(a, b));
+            QCOMPARE(img.pixelColor(c.toPoint()), h->colorFor(cosine(v, a, b)));
+        }
+        QTest::mouseClick(h, Qt::LeftButton, {}, h->cellRect(0, 1).center().toPoint());
+        QCOMPARE(w.selectionModel()->selectedRows().size(), 2);
+        QVERIFY(w.selectionModel()->isRowSelected(1));
+    }
+
     void heatmapClickSelectsTwoRowsEverywhere()
     {
         MainWindow w;

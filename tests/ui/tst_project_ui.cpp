@@ -10,8 +10,11 @@
 #include "views/heatmapview.h"
 
 #include <QComboBox>
+#include <QDockWidget>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QImage>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -112,6 +115,70 @@ private slots:
         QVERIFY(!w2.isModified());
     }
 
+    // t-SNE settings and coordinates are saved; opening shows that map without running
+    // t-SNE again, and "Export coordinates" writes the t-SNE map while it is shown.
+    void tsneRoundTrip()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("tsne.embedscope");
+        Dataset ds;
+        Matrix v;
+        sampleData(ds, v);
+        QVector<QVector3D> saved;
+        {
+            MainWindow w;
+            w.show();
+            w.setData(ds, v);
+            QVERIFY(w.waitForJobs(30000));
+            w.tsneDock()->findChild<QDoubleSpinBox *>()->setValue(3.0); // perplexity
+            w.tsneIterationsBox()->setValue(400);
+            w.tsneDimsBox()->setCurrentIndex(w.tsneDimsBox()->findData(2));
+            QVERIFY(w.runTsne());
+            QVERIFY(w.waitForJobs(60000));
+            QVERIFY(w.tsneProjection());
+            saved = w.tsneCoords();
+            QCOMPARE(saved.size(), 12);
+            QVERIFY(w.saveProject(path));
+        }
+        auto p = formats::loadProject(path.toStdString());
+        QVERIFY2(p.ok(), p.ok() ? "" : p.error().message.c_str());
+        QVERIFY(p->projections.count("tsne2d"));
+        const Matrix &c = p->projections.at("tsne2d");
+        QCOMPARE(c.rows(), 12);
+        QCOMPARE(c.cols(), 2);
+        QCOMPARE(c(5, 1), saved[5].y());
+        QCOMPARE(p->parameters["tsne"]["perplexity"].get<double>(), 3.0);
+        QCOMPARE(p->parameters["tsne"]["iterations"].get<int>(), 400);
+        QCOMPARE(p->parameters["tsne"]["dims"].get<int>(), 2);
+        QCOMPARE(p->parameters["tsne"]["metric"].get<std::string>(), std::string("cosine"));
+        QVERIFY(p->parameters["tsne"]["shown"].get<bool>());
+
+        MainWindow w2;
+        w2.show();
+        QSignalSpy opened(&w2, &MainWindow::fileOpened);
+        QVERIFY(w2.openFile(path));
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 30000);
+        QVERIFY(w2.waitForJobs(30000));
+        QVERIFY(w2.tsneProjection());
+        QCOMPARE(w2.jobs()->generation(QStringLiteral("tsne")), quint64(0)); // not run again
+        QCOMPARE(w2.tsneCoords(), saved);
+        QCOMPARE(w2.tsneDock()->findChild<QDoubleSpinBox *>()->value(), 3.0);
+        QCOMPARE(w2.tsneIterationsBox()->value(), 400);
+        QVERIFY(w2.tsneStatus()->text().contains("project"));
+
+        QVERIFY(w2.exportCoordinates(dir.filePath("t.csv")));
+        const QStringList lines = readLines(dir.filePath("t.csv"));
+        QCOMPARE(lines.size(), 13);
+        QCOMPARE(lines[0].trimmed(), QString("row,x,y")); // the 2D t-SNE map
+        QVERIFY(std::abs(lines[4].split(',')[2].toFloat() - saved[3].y()) < 1e-3f * std::max(1.f, std::abs(saved[3].y())));
+        // Back to PCA: the export follows the map shown.
+        w2.setTsneProjection(false);
+        QVERIFY(w2.exportCoordinates(dir.filePath("p.csv")));
+        const QStringList pl = readLines(dir.filePath("p.csv"));
+        QVERIFY(pl[0].startsWith("row,x,y"));
+        QVERIFY(std::abs(pl[4].split(',')[1].toFloat() - w2.pcaCoords()[3].x()) < 1e-3f * std::max(1.f, std::abs(w2.pcaCoords()[3].x())));
+    }
+
     void exportsLoadBack()
     {
         QTemporaryDir dir;
@@ -138,7 +205,7 @@ private slots:
         QVERIFY(w.exportCoordinates(dir.filePath("c.csv")));
         QStringList lines = readLines(dir.filePath("c.csv"));
         QCOMPARE(lines.size(), 13);
-        QCOMPARE(lines[0].trimmed(), QString("row,x,y,z"));
+        QCOMPARE(lines[0].trimmed(), QString("row,x,y,z")); // PCA is shown: three components
         QVERIFY(std::abs(lines[3].split(',')[1].toFloat() - w.pcaCoords()[2].x()) < 1e-4f);
 
         QVERIFY(w.exportNeighbors(dir.filePath("n.csv")));

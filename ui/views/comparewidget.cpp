@@ -296,6 +296,21 @@ void CompareWidget::setModels(const QString &modelA, const QString &modelB)
     pickB_->setCurrentText(modelB);
 }
 
+void CompareWidget::addModelChoice(const QString &model)
+{
+    for (QComboBox *c : {pickA_, pickB_})
+        if (!model.isEmpty() && c->findText(model) < 0)
+            c->addItem(model);
+}
+
+QStringList CompareWidget::modelChoices() const
+{
+    QStringList out;
+    for (int i = 0; i < pickA_->count(); ++i)
+        out << pickA_->itemText(i);
+    return out;
+}
+
 QString CompareWidget::modelA() const { return pickA_->currentText().trimmed(); }
 QString CompareWidget::modelB() const { return pickB_->currentText().trimmed(); }
 void CompareWidget::setK(int k) { k_->setValue(k); }

@@ -17,7 +17,8 @@
 //
 // Wiring in the main window:
 //   auto *cmp = new es::CompareWidget(jobRunner);
-//   tabs->addTab(cmp, tr("Compare"));                  // a tab, not beside a 3D view in a splitter
+//   window->layout()->addWidget(cmp);                  // MainWindow: its own window (Tools menu);
+//                                                      // never beside a 3D view in a splitter
 //   cmp->setDataset(dataset);                          // texts and labels
 //   cmp->setKeyProvider([this](const es::EmbedderSpec &s) { return keyFor(s.provider); });
 //   cmp->setConsentHandler([this](const QString &model, int texts) { return askConsent(model, texts); });
@@ -64,6 +65,9 @@ public:
     void setDataset(const Dataset &dataset);
     // Model strings shown in the two pickers.
     void setModels(const QString &modelA, const QString &modelB);
+    // Adds a choice to both pickers' lists (e.g. the window's configured provider), once.
+    void addModelChoice(const QString &model);
+    QStringList modelChoices() const;
     QString modelA() const;
     QString modelB() const;
     void setK(int k);

@@ -110,6 +110,25 @@ int DoctorMarks::markedCount() const
     return int(std::count_if(marks_.begin(), marks_.end(), [](doctor::Mark m) { return m != doctor::Mark::None; }));
 }
 
+void DoctorMarks::insertRows(int first, int count)
+{
+    if (count <= 0 || first < 0 || first >= size())
+        return; // rows appended after the last mark change nothing
+    marks_.insert(marks_.begin() + first, std::size_t(count), doctor::Mark::None);
+    emit marksChanged();
+}
+
+void DoctorMarks::removeRows(int first, int count)
+{
+    if (count <= 0 || first < 0 || first >= size())
+        return;
+    const auto end = marks_.begin() + std::min(size(), first + count);
+    const bool hadMarks = std::any_of(marks_.begin() + first, marks_.end(), [](doctor::Mark m) { return m != doctor::Mark::None; });
+    marks_.erase(marks_.begin() + first, end);
+    if (hadMarks)
+        emit marksChanged();
+}
+
 QStringList DoctorMarks::toStrings() const
 {
     QStringList out;
@@ -147,8 +166,19 @@ QVector<ClusterCaption> clusterCaptions(const doctor::DoctorReport &report, cons
         }
         if (n == 0)
             continue;
-        out.push_back({int(c), QPointF(x / n, y / n), QString::fromStdString(cl.caption), int(cl.rows.size())});
+        out.push_back({int(c), QPointF(x / n, y / n), QString::fromStdString(cl.caption), int(cl.rows.size()),
+                       QString::fromStdString(cl.name)});
     }
+    return out;
+}
+
+QVector<PlotCaption> toPlotCaptions(const QVector<ClusterCaption> &captions,
+                                    const std::function<QColor(const QString &)> &colorOf)
+{
+    QVector<PlotCaption> out;
+    out.reserve(captions.size());
+    for (const auto &c : captions)
+        out.push_back({c.position, c.text, colorOf ? colorOf(c.name) : QColor(), c.size});
     return out;
 }
 
@@ -265,8 +295,14 @@ void DoctorPanel::buildUi()
     exportButton_ = new QPushButton(tr("Export…"));
     exportButton_->setToolTip(tr("Save every finding (and the marks) as CSV"));
     exportButton_->setEnabled(false);
+    captionsBox_ = new QCheckBox(tr("Cluster captions"));
+    captionsBox_->setObjectName(QStringLiteral("clusterCaptions"));
+    captionsBox_->setChecked(true);
+    captionsBox_->setToolTip(tr("Show each cluster's name and distinctive words at its centre on the 2D map"));
+    connect(captionsBox_, &QCheckBox::toggled, this, &DoctorPanel::captionsToggled);
     buttons->addWidget(runButton_);
     buttons->addWidget(cancelButton_);
+    buttons->addWidget(captionsBox_);
     buttons->addStretch(1);
     buttons->addWidget(exportButton_);
     layout->addLayout(buttons);
@@ -402,6 +438,10 @@ void DoctorPanel::setConfig(const doctor::DoctorConfig &config)
 }
 
 bool DoctorPanel::isRunning() const { return runner_ && runner_->isRunning(kJobKind); }
+
+bool DoctorPanel::captionsShown() const { return captionsBox_->isChecked(); }
+
+void DoctorPanel::setCaptionsShown(bool on) { captionsBox_->setChecked(on); }
 
 void DoctorPanel::scheduleRun()
 {

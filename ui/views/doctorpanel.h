@@ -23,10 +23,14 @@
 //   connect(doctor->marks(), &es::DoctorMarks::marksChanged, this, &MainWindow::setModified);
 //   project.marks = doctor->marks()->toStrings();               // save; fromStrings() to load
 //   connect(doctor, &es::DoctorPanel::reportReady, this, [=] {   // captions on the 2D view
-//       overlayCaptions = es::clusterCaptions(*doctor->report(), scatterCoords); });
+//       if (doctor->captionsShown())
+//           scatter2d->setCaptions(es::toPlotCaptions(es::clusterCaptions(*doctor->report(), coords)));
+//   });
+//   connect(doctor, &es::DoctorPanel::captionsToggled, ...);     // the "Cluster captions" box
 #include "dataset/dataset.h"
 #include "doctor/doctor.h"
 #include "util/types.h"
+#include "views/overlay.h"
 
 #include <QPointF>
 #include <QPointer>
@@ -36,6 +40,7 @@
 #include <QVector>
 #include <QWidget>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -74,6 +79,9 @@ public:
     void clear();
     // Rows carrying a mark other than None.
     int markedCount() const;
+    // Keeps marks on their rows when the table gains or loses rows (emits when marks move).
+    void insertRows(int first, int count);
+    void removeRows(int first, int count);
     // Project form: one string per row ("", "keep", "fix", "drop"); unknown strings = none.
     QStringList toStrings() const;
     void fromStrings(const QStringList &names);
@@ -92,9 +100,15 @@ struct ClusterCaption {
     QPointF position;
     QString text;
     int size = 0;
+    QString name; // the label or "cluster N"
 };
 QVector<ClusterCaption> clusterCaptions(const doctor::DoctorReport &report,
                                         const QVector<QVector3D> &coords);
+// As the 2D view draws them (Scatter2DView::setCaptions): bigger clusters placed first,
+// the border in colorOf(name) (e.g. the label group's colour; invalid or no function =
+// the text colour).
+QVector<PlotCaption> toPlotCaptions(const QVector<ClusterCaption> &captions,
+                                    const std::function<QColor(const QString &name)> &colorOf = {});
 
 class DoctorPanel : public QWidget {
     Q_OBJECT
@@ -121,6 +135,11 @@ public:
     const doctor::DoctorReport *report() const { return report_ ? &*report_ : nullptr; }
     DoctorMarks *marks() const { return marks_; }
     bool isRunning() const;
+    // The "Cluster captions" box: whether the window draws the clusters' captions on the
+    // 2D map (on by default).
+    bool captionsShown() const;
+    void setCaptionsShown(bool on);
+    QCheckBox *captionsBox() const { return captionsBox_; }
 
     // The CSV of findings (finding,row,other_row,score,detail,text,mark); false + *error on failure.
     bool exportCsv(const QString &path, QString *error = nullptr) const;
@@ -141,6 +160,7 @@ public slots:
 signals:
     void rowsActivated(const QVector<int> &rows);
     void reportReady();
+    void captionsToggled(bool on);
     void runFailed(const QString &message);
 
 protected:
@@ -178,6 +198,7 @@ private:
     QPushButton *runButton_ = nullptr;
     QPushButton *cancelButton_ = nullptr;
     QPushButton *exportButton_ = nullptr;
+    QCheckBox *captionsBox_ = nullptr;
     QProgressBar *progress_ = nullptr;
     QLabel *status_ = nullptr;
     QTabWidget *tabs_ = nullptr;

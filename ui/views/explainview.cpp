@@ -1,5 +1,7 @@
 #include "views/explainview.h"
 
+#include "embed/cache/cache.h"
+#include "embed/lexical/lexical_embedder.h"
 #include "jobs/jobrunner.h"
 #include "views/palette.h"
 
@@ -310,13 +312,19 @@ void ExplainView::estimate()
     const quint64 request = ++request_;
     auto embedder = embedder_;
     const std::string a = textA_.toStdString(), b = textB_.toStdString();
+    // Lexical / hybrid: the IDF comes from the batch, so the data set goes with it.
+    auto context = std::make_shared<std::vector<std::string>>();
+    Embedder &inner = CachingEmbedder::unwrap(*embedder_);
+    if (dynamic_cast<lexical::TfidfEmbedder *>(&inner) || dynamic_cast<lexical::HybridEmbedder *>(&inner))
+        for (const QString &t : std::as_const(texts_))
+            context->push_back(t.toStdString());
     estimateButton_->setEnabled(false);
     note_->setText(tr("Estimating…"));
     QPointer<ExplainView> self(this);
     runner_->start<doctor::LeaveOneOutEstimate>(
         kJobKind, tr("Leave-one-word-out estimate"),
-        [embedder, a, b](JobContext &ctx) {
-            return doctor::leaveOneWordOut(*embedder, a, b, 64, ctx.progress, ctx.stop);
+        [embedder, a, b, context](JobContext &ctx) {
+            return doctor::leaveOneWordOut(*embedder, a, b, 64, ctx.progress, ctx.stop, *context);
         },
         [self, request](doctor::LeaveOneOutEstimate &e) {
             if (self && request == self->request_)

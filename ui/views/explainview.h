@@ -20,7 +20,10 @@
 //   connect(heatmap, &es::HeatmapView::cellClicked, explain, &es::ExplainView::explainRows);
 //   // or, when exactly two rows are selected: explain->explainRows(rows[0], rows[1]);
 // The embedder is used from a worker thread for the estimate: hand over one that no other
-// job is using at the same time (e.g. a second es::makeEmbedder(spec) for an HTTP model).
+// job is using at the same time (e.g. a second es::makeEmbedder(spec) for an HTTP model), or
+// wrap a shared one in SerializedEmbedder with the mutex its other users hold.
+// Lexical and hybrid vectors depend on the whole batch (the IDF): their estimate embeds the
+// data set's texts (setTexts) in the same call, so its cosine is the data set's.
 #include "doctor/explain.h"
 #include "embed/embedder.h"
 #include "embed/local/local_embedder.h"
@@ -30,6 +33,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <mutex>
 #include <optional>
 
 class QLabel;
@@ -41,6 +45,29 @@ class QTextBrowser;
 namespace es {
 
 class JobRunner;
+
+// An embedder shared with other jobs (the window's, used by its embedding jobs), called one
+// embed() at a time under their common mutex.
+class SerializedEmbedder final : public Embedder {
+public:
+    SerializedEmbedder(std::shared_ptr<Embedder> inner, std::shared_ptr<std::mutex> mutex)
+        : inner_(std::move(inner)), mutex_(std::move(mutex)) {}
+    std::string id() const override { return inner_->id(); }
+    std::string displayName() const override { return inner_->displayName(); }
+    int dimensions() const override { return inner_->dimensions(); }
+    bool isRemote() const override { return inner_->isRemote(); }
+    Result<EmbedResult> embed(const std::vector<std::string> &texts, const Progress &progress = {},
+                              std::stop_token stop = {}) override
+    {
+        std::lock_guard lock(*mutex_);
+        return inner_->embed(texts, progress, stop);
+    }
+    SendEstimate estimate(const std::vector<std::string> &texts) const override { return inner_->estimate(texts); }
+
+private:
+    std::shared_ptr<Embedder> inner_;
+    std::shared_ptr<std::mutex> mutex_;
+};
 
 class ExplainView : public QWidget {
     Q_OBJECT

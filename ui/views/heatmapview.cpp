@@ -10,14 +10,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace es {
 
 namespace {
 
 constexpr int kExactMax = 2048;   // up to this N the image holds every cell
-constexpr int kDetailMax = 1024;
-constexpr int kSyncMax = 1200;    // up to this N the image is made at once, above on a worker  // a zoomed-in region this small is drawn cell by cell
+constexpr int kOverviewBlocks = 1024; // blocks per side of an overview made from vectors
+constexpr int kDetailMax = 1024;  // a zoomed-in region this small is drawn cell by cell
+constexpr int kSyncMax = 1200;    // up to this N the image is made at once, above on a worker
 constexpr int kLut = 255;        // colour map entries
 constexpr double kStrip = 9;      // label strip width
 constexpr double kGap = 3;
@@ -65,9 +67,12 @@ HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent)
     scale_ = makeScale(nullptr, map_);
 }
 
-void HeatmapView::setMatrix(std::shared_ptr<const Matrix> similarity)
+void HeatmapView::setMatrix(std::shared_ptr<const Matrix> similarity, std::shared_ptr<const Matrix> vectors)
 {
     sim_ = std::move(similarity);
+    simVectors_ = sim_ && vectors && vectors->rows() == sim_->rows() ? std::move(vectors) : nullptr;
+    vecs_.reset();
+    unit_.reset();
     if (sim_ && order_.size() != sim_->rows()) {
         order_.clear();
         posOf_.clear();
@@ -75,6 +80,52 @@ void HeatmapView::setMatrix(std::shared_ptr<const Matrix> similarity)
     zoom_ = 1;
     viewOrigin_ = {};
     rebuild(true);
+}
+
+void HeatmapView::setVectors(std::shared_ptr<const Matrix> vectors)
+{
+    sim_.reset();
+    simVectors_.reset();
+    unit_.reset();
+    vecs_ = std::move(vectors);
+    if (vecs_ && vecs_->rows() == 0)
+        vecs_.reset();
+    if (vecs_ && order_.size() != vecs_->rows()) {
+        order_.clear();
+        posOf_.clear();
+    }
+    zoom_ = 1;
+    viewOrigin_ = {};
+    rebuild(true);
+}
+
+void HeatmapView::setJobRunner(JobRunner *jobs)
+{
+    if (jobs_)
+        disconnect(jobs_, nullptr, this, nullptr);
+    jobs_ = jobs;
+    if (!jobs_)
+        return;
+    // A cancelled or failed worker job leaves the previous picture (never a "not ready" view).
+    auto dropped = [this](const QString &kind) {
+        if (kind == QLatin1String("heatmap") && building_) {
+            building_ = false;
+            update();
+            emit ready();
+        } else if (kind == QLatin1String("heatmapdetail") && detailPending_) {
+            detailPending_ = false;
+            emit ready();
+        }
+    };
+    connect(jobs_, &JobRunner::jobCancelled, this, dropped);
+    connect(jobs_, &JobRunner::jobFailed, this, [dropped](const QString &kind, const QString &) { dropped(kind); });
+}
+
+void HeatmapView::setOverviewBlocks(int blocks)
+{
+    overviewBlocks_ = std::max(1, blocks);
+    if (vecs_)
+        rebuild(true);
 }
 
 void HeatmapView::setOrder(const QVector<int> &order)
@@ -102,7 +153,23 @@ void HeatmapView::setGroups(const QVector<int> &group, const QList<PointGroup> &
 {
     group_ = group;
     groups_ = groups;
+    rebuildStrip();
     update();
+}
+
+void HeatmapView::rebuildStrip()
+{
+    const int n = count();
+    if (group_.isEmpty() || n == 0) {
+        strip_ = QImage();
+        return;
+    }
+    strip_ = QImage(n, 1, QImage::Format_RGB32);
+    auto *line = reinterpret_cast<QRgb *>(strip_.scanLine(0));
+    for (int pos = 0; pos < n; ++pos) {
+        const int g = group_.value(rowAtPos(pos), -1);
+        line[pos] = (g < 0 || g >= groups_.size()) ? qRgb(170, 170, 170) : groups_[g].color.rgb();
+    }
 }
 
 void HeatmapView::setHighlight(const QVector<int> &rows)
@@ -150,17 +217,11 @@ HeatmapView::Scale HeatmapView::makeScale(const Matrix *sim, ColorMap map)
         sc.hi = 1;
     } else {
         // Sequential: from the smallest off-diagonal value (rounded down to 0.1) to 1.
+        // The diagonal (1, the largest cosine) never lowers the minimum, so the minimum of
+        // all cells (one vectorised pass) is the off-diagonal one.
         float mn = 0;
-        if (sim && sim->rows() > 1) {
-            mn = 1;
-            const Eigen::Index n = sim->rows();
-            for (Eigen::Index i = 0; i < n; ++i) {
-                const float *row = sim->data() + std::size_t(i) * std::size_t(n);
-                for (Eigen::Index j = 0; j < n; ++j)
-                    if (i != j)
-                        mn = std::min(mn, row[j]);
-            }
-        }
+        if (sim && sim->rows() > 1)
+            mn = std::min(1.0f, sim->minCoeff());
         sc.lo = std::clamp(float(std::floor(mn * 10.0f) / 10.0f), -1.0f, 0.9f);
         sc.hi = 1;
     }
@@ -192,8 +253,8 @@ QColor HeatmapView::colorFor(float value) const
     return QColor::fromRgb(rgbFor(value));
 }
 
-HeatmapView::Built HeatmapView::build(std::shared_ptr<const Matrix> sim, QVector<int> order, ColorMap map,
-                                      bool rescale, Scale scale)
+HeatmapView::Built HeatmapView::build(std::shared_ptr<const Matrix> sim, std::shared_ptr<const Matrix> vectors,
+                                      QVector<int> order, ColorMap map, bool rescale, Scale scale)
 {
     Built out;
     out.scale = rescale ? makeScale(sim.get(), map) : std::move(scale);
@@ -213,7 +274,13 @@ HeatmapView::Built HeatmapView::build(std::shared_ptr<const Matrix> sim, QVector
         }
         return out;
     }
-    // Block means: b x b cells per pixel.
+    // Block means: b x b cells per pixel; from the vectors' block sums when they are known.
+    if (vectors && vectors->rows() == n) {
+        Built v = buildFromVectors(vectors, nullptr, order, map, false, out.scale, kOverviewBlocks, {});
+        out.image = std::move(v.image);
+        out.cells = v.cells;
+        return out;
+    }
     const int b = (n + kExactMax - 1) / kExactMax;
     const int m = (n + b - 1) / b;
     out.cells = b;
@@ -239,14 +306,223 @@ HeatmapView::Built HeatmapView::build(std::shared_ptr<const Matrix> sim, QVector
     return out;
 }
 
+HeatmapView::Built HeatmapView::buildFromVectors(std::shared_ptr<const Matrix> vecs,
+                                                 std::shared_ptr<const Matrix> unit, QVector<int> order,
+                                                 ColorMap map, bool rescale, Scale scale, int blocks,
+                                                 std::stop_token stop)
+{
+    Built out;
+    const int n = vecs ? int(vecs->rows()) : 0;
+    if (n == 0) {
+        out.scale = rescale ? makeScale(nullptr, map) : std::move(scale);
+        return out;
+    }
+    const Eigen::Index d = vecs->cols();
+    if (!unit) {
+        auto u = std::make_shared<Matrix>(*vecs);
+        for (Eigen::Index i = 0; i < u->rows(); ++i) {
+            const float norm = u->row(i).norm();
+            if (norm > 0 && std::isfinite(norm))
+                u->row(i) /= norm;
+            else
+                u->row(i).setZero(); // no direction: cosine 0 with everything
+        }
+        unit = std::move(u);
+    }
+    out.unit = unit;
+    if (stop.stop_requested())
+        return out;
+    auto rowAt = [&order](int p) { return order.isEmpty() ? p : order[p]; };
+    // Block k holds the positions [k b, (k+1) b); the last block may be shorter.
+    const int b = (n + blocks - 1) / blocks;
+    const int m = (n + b - 1) / b;
+    Matrix sums = Matrix::Zero(m, d);
+    for (int p = 0; p < n; ++p)
+        sums.row(p / b) += unit->row(rowAt(p));
+    if (stop.stop_requested())
+        return out;
+    // The mean of the cells of blocks (i, j) is the dot product of their sums over the sizes.
+    Matrix means = sums * sums.transpose();
+    for (int i = 0; i < m; ++i) {
+        const double si = std::min(b, n - i * b);
+        for (int j = 0; j < m; ++j)
+            means(i, j) = float(means(i, j) / (si * std::min(b, n - j * b)));
+    }
+    if (rescale) {
+        out.scale = makeScale(m > 1 ? &means : nullptr, map);
+    } else {
+        out.scale = std::move(scale);
+    }
+    out.cells = b;
+    out.image = QImage(m, m, QImage::Format_RGB32);
+    for (int y = 0; y < m; ++y) {
+        auto *line = reinterpret_cast<QRgb *>(out.image.scanLine(y));
+        for (int x = 0; x < m; ++x)
+            line[x] = out.scale.rgb(means(y, x));
+    }
+    return out;
+}
+
+HeatmapView::Built HeatmapView::buildDetail(std::shared_ptr<const Matrix> unit, QVector<int> order, Scale scale,
+                                            QRect range, std::stop_token stop)
+{
+    Built out;
+    out.range = range;
+    auto rowAt = [&order](int p) { return order.isEmpty() ? p : order[p]; };
+    const Eigen::Index d = unit->cols();
+    Matrix a(range.height(), d), b(range.width(), d);
+    for (int i = 0; i < range.height(); ++i)
+        a.row(i) = unit->row(rowAt(range.top() + i));
+    for (int j = 0; j < range.width(); ++j)
+        b.row(j) = unit->row(rowAt(range.left() + j));
+    if (stop.stop_requested())
+        return out;
+    const Matrix cells = a * b.transpose();
+    out.image = QImage(range.width(), range.height(), QImage::Format_RGB32);
+    for (int i = 0; i < range.height(); ++i) {
+        auto *line = reinterpret_cast<QRgb *>(out.image.scanLine(i));
+        const float *row = cells.data() + std::size_t(i) * std::size_t(range.width());
+        for (int j = 0; j < range.width(); ++j)
+            line[j] = scale.rgb(row[j]);
+    }
+    out.cells = 1;
+    return out;
+}
+
+void HeatmapView::runWorker(const QString &kind, const QString &title, std::function<Built(std::stop_token)> work,
+                            std::function<void(Built &)> done)
+{
+    if (jobs_) {
+        jobs_->start<Built>(
+            kind, title, [work](JobContext &ctx) -> Result<Built> {
+                Built b = work(ctx.stop);
+                if (ctx.stop.stop_requested())
+                    return Error::cancel();
+                return b;
+            },
+            done);
+        return;
+    }
+    QtConcurrent::run([work] { return work(std::stop_token{}); }).then(this, [done](Built b) { done(b); });
+}
+
+QRect HeatmapView::visibleRange(const QSizeF &) const
+{
+    const int n = count();
+    const double span = n / zoom_;
+    const int c0 = std::max(0, int(std::floor(viewOrigin_.x())));
+    const int c1 = std::min(n, int(std::ceil(viewOrigin_.x() + span)));
+    const int r0 = std::max(0, int(std::floor(viewOrigin_.y())));
+    const int r1 = std::min(n, int(std::ceil(viewOrigin_.y() + span)));
+    return QRect(c0, r0, c1 - c0, r1 - r0);
+}
+
+void HeatmapView::ensureDetail()
+{
+    if (!vecs_ || !unit_ || building_ || overviewCells_ <= 1)
+        return;
+    const QRect vis = visibleRange(size());
+    if (vis.isEmpty() || vis.width() > exactLimit_ || vis.height() > exactLimit_)
+        return;
+    if ((!detail_.isNull() && detailRange_.contains(vis)) || (detailPending_ && detailWanted_.contains(vis)))
+        return;
+    // A margin around the visible region lets small pans reuse the cells.
+    const int n = count();
+    const int mx = std::max(0, std::min(vis.width() / 2, (exactLimit_ - vis.width()) / 2));
+    const int my = std::max(0, std::min(vis.height() / 2, (exactLimit_ - vis.height()) / 2));
+    const QRect want = vis.adjusted(-mx, -my, mx, my).intersected(QRect(0, 0, n, n));
+    detailPending_ = true;
+    detailWanted_ = want;
+    const quint64 gen = ++detailGeneration_;
+    const quint64 buildGen = buildGeneration_;
+    auto unit = unit_;
+    auto order = order_;
+    auto scale = scale_;
+    runWorker(QStringLiteral("heatmapdetail"), tr("Heatmap cells"),
+              [unit, order, scale, want](std::stop_token st) { return buildDetail(unit, order, scale, want, st); },
+              [this, gen, buildGen](Built &b) {
+                  if (gen != detailGeneration_ || buildGen != buildGeneration_)
+                      return;
+                  detailPending_ = false;
+                  if (b.image.isNull())
+                      return;
+                  detail_ = std::move(b.image);
+                  detailRange_ = b.range;
+                  update();
+                  emit ready();
+              });
+}
+
+float HeatmapView::cosineOf(int rowA, int rowB) const
+{
+    if (sim_)
+        return (*sim_)(rowA, rowB);
+    if (unit_)
+        return unit_->row(rowA).dot(unit_->row(rowB));
+    return std::numeric_limits<float>::quiet_NaN();
+}
+
+bool HeatmapView::isExactAt(const QPointF &pos) const
+{
+    const int n = count();
+    if (n == 0 || overview_.isNull())
+        return false;
+    if (overviewCells_ == 1)
+        return true;
+    const QRect vis = visibleRange(size());
+    if (sim_)
+        return vis.width() <= kDetailMax && vis.height() <= kDetailMax;
+    const Layout lay = layoutFor(size());
+    const double cell = lay.plot.width() / n * zoom_;
+    const int q = int(std::floor(viewOrigin_.x() + (pos.x() - lay.plot.left()) / cell));
+    const int p = int(std::floor(viewOrigin_.y() + (pos.y() - lay.plot.top()) / cell));
+    return !detail_.isNull() && detailRange_.contains(vis) && detailRange_.contains(q, p);
+}
+
 void HeatmapView::rebuild(bool rescale)
 {
+    rebuildStrip();
     detail_ = QImage();
     detailRange_ = {};
+    detailPending_ = false;
+    ++detailGeneration_;
     ++buildGeneration_;
     const int n = count();
+    if (vecs_) {
+        building_ = true;
+        if (overview_.isNull() || builtCount_ != n) {
+            overview_ = QImage();
+            overviewCells_ = 0;
+        }
+        const quint64 gen = buildGeneration_;
+        auto vecs = vecs_;
+        auto unit = unit_;
+        auto order = order_;
+        const ColorMap map = map_;
+        auto scale = scale_;
+        const int blocks = overviewBlocks_;
+        runWorker(QStringLiteral("heatmap"), tr("Heatmap overview"),
+                  [=](std::stop_token st) {
+                      return buildFromVectors(vecs, unit, order, map, rescale, scale, blocks, st);
+                  },
+                  [this, gen, n](Built &b) {
+                      if (gen != buildGeneration_)
+                          return;
+                      scale_ = std::move(b.scale);
+                      unit_ = b.unit;
+                      overview_ = std::move(b.image);
+                      overviewCells_ = b.cells;
+                      builtCount_ = n;
+                      building_ = false;
+                      update();
+                      ensureDetail();
+                      emit ready();
+                  });
+        update();
+        return;
+    }
     if (n <= kSyncMax) {
-        Built b = build(sim_, order_, map_, rescale, scale_);
+        Built b = build(sim_, simVectors_, order_, map_, rescale, scale_);
         scale_ = std::move(b.scale);
         overview_ = std::move(b.image);
         overviewCells_ = b.cells;
@@ -262,7 +538,7 @@ void HeatmapView::rebuild(bool rescale)
         overviewCells_ = 0;
     }
     const quint64 gen = buildGeneration_;
-    QtConcurrent::run(&HeatmapView::build, sim_, order_, map_, rescale, scale_)
+    QtConcurrent::run(&HeatmapView::build, sim_, simVectors_, order_, map_, rescale, scale_)
         .then(this, [this, gen, n](Built b) {
             if (gen != buildGeneration_)
                 return;
@@ -358,6 +634,7 @@ void HeatmapView::setZoom(double zoom, const QPointF &anchor)
                           cellUnder.y() - (anchor.y() - lay.plot.top()) / cellAfter);
     clampView();
     update();
+    ensureDetail();
 }
 
 void HeatmapView::resetView()
@@ -373,12 +650,26 @@ QImage HeatmapView::renderImage(const QSize &size)
         // Exports and the render command need the finished picture now: make it here
         // (the worker's late result is dropped by the generation check).
         ++buildGeneration_;
-        Built b = build(sim_, order_, map_, true, scale_);
+        Built b = vecs_ ? buildFromVectors(vecs_, unit_, order_, map_, true, scale_, overviewBlocks_, {})
+                        : build(sim_, simVectors_, order_, map_, true, scale_);
         scale_ = std::move(b.scale);
+        if (b.unit)
+            unit_ = b.unit;
         overview_ = std::move(b.image);
         overviewCells_ = b.cells;
         builtCount_ = count();
         building_ = false;
+    }
+    if (vecs_ && unit_ && overviewCells_ > 1) {
+        const QRect vis = visibleRange(size);
+        if (!vis.isEmpty() && vis.width() <= exactLimit_ && vis.height() <= exactLimit_
+            && !(detailRange_.contains(vis) && !detail_.isNull())) {
+            ++detailGeneration_;
+            detailPending_ = false;
+            Built b = buildDetail(unit_, order_, scale_, vis, {});
+            detail_ = std::move(b.image);
+            detailRange_ = b.range;
+        }
     }
     QImage img(size, QImage::Format_ARGB32_Premultiplied);
     img.fill(palette().color(QPalette::Window));
@@ -423,7 +714,9 @@ void HeatmapView::paintTo(QPainter &p, const QSizeF &size, const Layout &lay)
     const QRectF target(QPointF(xOf(c0), yOf(r0)), QPointF(xOf(c1), yOf(r1)));
     if (overviewCells_ == 1) {
         p.drawImage(target, overview_, QRectF(c0, r0, c1 - c0, r1 - r0));
-    } else if (c1 - c0 <= kDetailMax && r1 - r0 <= kDetailMax) {
+    } else if (vecs_ && !detail_.isNull() && detailRange_.contains(QRect(c0, r0, c1 - c0, r1 - r0))) {
+        p.drawImage(target, detail_, QRectF(c0 - detailRange_.left(), r0 - detailRange_.top(), c1 - c0, r1 - r0));
+    } else if (sim_ && c1 - c0 <= kDetailMax && r1 - r0 <= kDetailMax) {
         p.drawImage(target, detailFor(r0, r1, c0, c1));
     } else {
         const int b = overviewCells_;
@@ -451,22 +744,20 @@ void HeatmapView::paintTo(QPainter &p, const QSizeF &size, const Layout &lay)
     p.restore();
 
     // Label strips along the left and top edges, then search hits and selection marks.
-    auto groupColor = [&](int row) {
-        const int g = group_.value(row, -1);
-        if (g < 0 || g >= groups_.size())
-            return QColor(170, 170, 170);
-        return groups_[g].color;
-    };
     const QRectF leftStrip(lay.plot.left() - kGap - kStrip, lay.plot.top(), kStrip, lay.plot.height());
     const QRectF topStrip(lay.plot.left(), lay.plot.top() - kGap - kStrip, lay.plot.width(), kStrip);
     p.save();
-    if (!group_.isEmpty()) {
+    if (!strip_.isNull() && strip_.width() == n) {
+        // One pixel per position, scaled without smoothing: each row keeps its group colour.
+        p.setRenderHint(QPainter::SmoothPixmapTransform, false);
         p.setClipRect(leftStrip);
-        for (int pos = r0; pos < r1; ++pos)
-            p.fillRect(QRectF(leftStrip.left(), yOf(pos), kStrip, cell + 0.5), groupColor(rowAtPos(pos)));
+        p.save();
+        p.translate(leftStrip.left(), yOf(r0));
+        p.rotate(90);
+        p.drawImage(QRectF(0, -kStrip, (r1 - r0) * cell, kStrip), strip_, QRectF(r0, 0, r1 - r0, 1));
+        p.restore();
         p.setClipRect(topStrip);
-        for (int pos = c0; pos < c1; ++pos)
-            p.fillRect(QRectF(xOf(pos), topStrip.top(), cell + 0.5, kStrip), groupColor(rowAtPos(pos)));
+        p.drawImage(QRectF(xOf(c0), topStrip.top(), (c1 - c0) * cell, kStrip), strip_, QRectF(c0, 0, c1 - c0, 1));
     }
     p.setClipping(false);
     auto markRows = [&](const QVector<int> &rows, const QColor &c) {
@@ -502,7 +793,9 @@ void HeatmapView::paintTo(QPainter &p, const QSizeF &size, const Layout &lay)
     tick(scale_.lo);
     tick((scale_.lo + scale_.hi) / 2);
     tick(scale_.hi);
-    p.drawText(QRectF(bar.left() - 4, bar.top() - fm.height() - 2, kLegendBar + kLegendText, fm.height()),
+    // Above the top tick's label (which is centred on the bar's top edge).
+    p.drawText(QRectF(bar.left() - 4, bar.top() - fm.height() - fm.ascent() / 2.0 - 1, kLegendBar + kLegendText,
+                      fm.height()),
                Qt::AlignLeft | Qt::AlignVCenter, tr("cosine"));
 }
 
@@ -510,6 +803,7 @@ void HeatmapView::resizeEvent(QResizeEvent *e)
 {
     QWidget::resizeEvent(e);
     clampView();
+    ensureDetail();
 }
 
 void HeatmapView::wheelEvent(QWheelEvent *e)
@@ -543,6 +837,7 @@ void HeatmapView::mouseMoveEvent(QMouseEvent *e)
             clampView();
             setCursor(Qt::ClosedHandCursor);
             update();
+            ensureDetail();
             return;
         }
     }
@@ -593,12 +888,33 @@ bool HeatmapView::event(QEvent *e)
     if (e->type() == QEvent::ToolTip) {
         auto *he = static_cast<QHelpEvent *>(e);
         const auto c = cellAt(he->pos());
-        if (c.first < 0 || !sim_) {
+        if (c.first < 0 || (!sim_ && !unit_)) {
             QToolTip::hideText();
             e->ignore();
             return true;
         }
-        const float v = (*sim_)(c.first, c.second);
+        if (!sim_ && !isExactAt(he->pos())) {
+            // An aggregated cell: its two blocks (positions in the current order) and their mean.
+            const int b = overviewCells_, n = count();
+            const int by = posOfRow(c.first) / b, bx = posOfRow(c.second) / b;
+            const Eigen::Index d = unit_->cols();
+            Eigen::VectorXd sa = Eigen::VectorXd::Zero(d), sb = Eigen::VectorXd::Zero(d);
+            for (int p = by * b; p < std::min(n, (by + 1) * b); ++p)
+                sa += unit_->row(rowAtPos(p)).cast<double>().transpose();
+            for (int p = bx * b; p < std::min(n, (bx + 1) * b); ++p)
+                sb += unit_->row(rowAtPos(p)).cast<double>().transpose();
+            const int na = std::min(n, (by + 1) * b) - by * b, nb = std::min(n, (bx + 1) * b) - bx * b;
+            const double mean = sa.dot(sb) / (double(na) * nb);
+            const QString where = order_.isEmpty() ? tr("rows") : tr("positions");
+            QToolTip::showText(he->globalPos(),
+                               tr("<p>Block of %1 %2&ndash;%3 &times; %1 %4&ndash;%5</p>"
+                                  "<p>mean cosine = <b>%6</b> over %L7 pairs</p><p><i>Zoom in for single cells.</i></p>")
+                                   .arg(where).arg(by * b + 1).arg(by * b + na).arg(bx * b + 1).arg(bx * b + nb)
+                                   .arg(QString::number(mean, 'f', 3)).arg(qint64(na) * nb),
+                               this);
+            return true;
+        }
+        const float v = cosineOf(c.first, c.second);
         auto t = [&](int r) { return textOf_ ? elide(textOf_(r)).toHtmlEscaped() : QString(); };
         QToolTip::showText(he->globalPos(),
                            tr("<p><b>%1</b> &nbsp;%2</p><p><b>%3</b> &nbsp;%4</p><p>cosine = <b>%5</b></p>")

@@ -5,6 +5,11 @@
 // (drag). Hover shows both sentences and the cosine; a click selects both rows in the
 // shared selection model. Large matrices are drawn as an aggregated overview (block means)
 // that refines to exact cells once the zoomed-in region is small enough.
+// Beyond what an N x N matrix allows (setVectors), the view works from the unit vectors:
+// the overview holds exact block means, sum(block i) . sum(block j) / (|i| |j|), from one
+// B x D block-sum matrix and one B x B product, and a zoomed-in region of at most
+// exactRegionLimit() rows per side is computed cell by cell on a worker thread.
+#include "jobs/jobrunner.h"
 #include "views/pointview.h"
 #include "util/types.h"
 
@@ -15,6 +20,7 @@
 
 #include <functional>
 #include <memory>
+#include <stop_token>
 
 class QItemSelectionModel;
 
@@ -28,9 +34,25 @@ public:
     explicit HeatmapView(QWidget *parent = nullptr);
 
     // The N x N similarity matrix (shared, never copied); nullptr clears the view.
-    void setMatrix(std::shared_ptr<const Matrix> similarity);
+    // With the vectors too (optional), the overview of a large matrix (block means) is made
+    // from block sums of the vectors instead of summing N x N cells: same values, faster.
+    void setMatrix(std::shared_ptr<const Matrix> similarity, std::shared_ptr<const Matrix> vectors = {});
     std::shared_ptr<const Matrix> matrix() const { return sim_; }
-    int count() const { return sim_ ? int(sim_->rows()) : 0; }
+    // The N x D vectors instead of a matrix (for N too large for N x N); nullptr clears.
+    void setVectors(std::shared_ptr<const Matrix> vectors);
+    bool isVectorMode() const { return bool(vecs_); }
+    int count() const { return sim_ ? int(sim_->rows()) : vecs_ ? int(vecs_->rows()) : 0; }
+    // Blocks per side of the vector-mode overview (default 1024) and the largest zoomed-in
+    // region (rows per side) whose exact cells are computed (default 2000).
+    void setOverviewBlocks(int blocks);
+    void setExactRegionLimit(int rows) { exactLimit_ = std::max(1, rows); }
+    int exactRegionLimit() const { return exactLimit_; }
+    // Rows per overview pixel side (1 = exact cells).
+    int overviewBlockSize() const { return overviewCells_; }
+    // True when the cell under a widget position is drawn exactly (not a block mean).
+    bool isExactAt(const QPointF &pos) const;
+    // Optional: worker jobs run through this runner (progress and cancel in the status bar).
+    void setJobRunner(JobRunner *jobs);
     // Display order: order[position] = row. Empty = input order.
     void setOrder(const QVector<int> &order);
     const QVector<int> &order() const { return order_; }
@@ -49,8 +71,9 @@ public:
     QColor colorFor(float value) const;
     float rangeMin() const { return scale_.lo; }
     float rangeMax() const { return scale_.hi; }
-    // False while the image of a large matrix is being made on a worker thread.
-    bool isReady() const { return !building_; }
+    // False while the image of a large matrix (or the exact cells of a zoomed-in region of
+    // the vector mode) is being made on a worker thread.
+    bool isReady() const { return !building_ && !detailPending_; }
     // Widget-space rectangle of the cell (row a, column b), in data rows.
     QRectF cellRect(int rowA, int rowB) const;
     // Data rows under a widget position, or {-1,-1}.
@@ -93,11 +116,24 @@ private:
         Scale scale;
         QImage image;
         int cells = 0;
+        std::shared_ptr<const Matrix> unit; // vector mode: the unit-length rows
+        QRect range;                        // detail: columns x, rows y (positions)
     };
     static Scale makeScale(const Matrix *sim, ColorMap map);
-    static Built build(std::shared_ptr<const Matrix> sim, QVector<int> order, ColorMap map, bool rescale,
-                       Scale scale);
+    static Built build(std::shared_ptr<const Matrix> sim, std::shared_ptr<const Matrix> vectors, QVector<int> order,
+                       ColorMap map, bool rescale, Scale scale);
+    static Built buildFromVectors(std::shared_ptr<const Matrix> vecs, std::shared_ptr<const Matrix> unit,
+                                  QVector<int> order, ColorMap map, bool rescale, Scale scale, int blocks,
+                                  std::stop_token stop);
+    static Built buildDetail(std::shared_ptr<const Matrix> unit, QVector<int> order, Scale scale, QRect range,
+                             std::stop_token stop);
+    void runWorker(const QString &kind, const QString &title, std::function<Built(std::stop_token)> work,
+                   std::function<void(Built &)> done);
     void rebuild(bool rescale);
+    // Vector mode: the visible position range, and a worker job for its exact cells.
+    QRect visibleRange(const QSizeF &size) const;
+    void ensureDetail();
+    float cosineOf(int rowA, int rowB) const;
     const QImage &detailFor(int p0, int p1, int q0, int q1);
     QRgb rgbFor(float value) const;
     int posOfRow(int row) const { return posOf_.isEmpty() ? row : posOf_.value(row, -1); }
@@ -106,6 +142,14 @@ private:
     void updateSelectionFromModel();
 
     std::shared_ptr<const Matrix> sim_;
+    std::shared_ptr<const Matrix> vecs_, unit_;
+    std::shared_ptr<const Matrix> simVectors_; // matrix mode: the vectors behind it, if given
+    int overviewBlocks_ = 1024;
+    int exactLimit_ = 2000;
+    bool detailPending_ = false;
+    QRect detailWanted_;
+    quint64 detailGeneration_ = 0;
+    QPointer<JobRunner> jobs_;
     QVector<int> order_, posOf_;
     ColorMap map_ = ColorMap::Sequential;
     Scale scale_;
@@ -116,6 +160,10 @@ private:
     int overviewCells_ = 0; // cells per overview pixel side (1 = exact)
     QImage detail_;
     QRect detailRange_;
+    // Label strip colours in display order (n x 1), made when groups or order change, so
+    // a paint draws two scaled images instead of a rectangle per row.
+    void rebuildStrip();
+    QImage strip_;
     QVector<int> group_;
     QList<PointGroup> groups_;
     QVector<int> highlight_;

@@ -1,6 +1,8 @@
 #include "views/legend.h"
 
 #include <QEvent>
+#include <QHBoxLayout>
+#include <QScrollArea>
 #include <QFontMetrics>
 #include <QLocale>
 #include <QMouseEvent>
@@ -208,6 +210,23 @@ void LegendWidget::changeEvent(QEvent *e)
     if (e->type() == QEvent::FontChange)
         updateGeometry();
     QWidget::changeEvent(e);
+}
+
+QScrollArea *LegendWidget::placeBeside(QWidget *owner, QWidget *plot, int maxWidth)
+{
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMaximumWidth(maxWidth + 16);
+    scroll->hide();
+    auto *layout = new QHBoxLayout(owner);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(plot, 1);
+    layout->addWidget(scroll, 0);
+    return scroll;
 }
 
 } // namespace es

@@ -14,6 +14,8 @@
 #include <QList>
 #include <QWidget>
 
+class QScrollArea;
+
 namespace es {
 
 struct LegendEntry {
@@ -39,6 +41,9 @@ public:
     QRect entryRect(int index) const;
 
     // Size the legend needs for these entries (width capped at maxWidth).
+    // Lays out `plot` and this legend (in a scroll area at most maxWidth wide, hidden until
+    // there are entries) side by side as owner's layout; returns the scroll area.
+    QScrollArea *placeBeside(QWidget *owner, QWidget *plot, int maxWidth);
     static QSize measure(const QString &title, const QList<LegendEntry> &entries,
                          const QFont &font, int maxWidth);
     // Paints the legend at area's top-left (entries that do not fit in area are summarised

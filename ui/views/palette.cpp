@@ -1,5 +1,6 @@
 #include "views/palette.h"
 
+#include <QCoreApplication>
 #include <QHash>
 
 #include <algorithm>
@@ -181,6 +182,43 @@ GroupAssignment groupsFromValues(const QStringList &values, int maxGroups, bool 
             ++out.counts[out.group[r]];
     }
     return out;
+}
+
+RowGroups assignRows(int n, const QVector<int> &givenGroup, const QList<PointGroup> &givenGroups, bool dark)
+{
+    RowGroups out;
+    out.groups = givenGroups;
+    out.group.fill(-1, n);
+    for (int i = 0; i < n; ++i) {
+        const int g = givenGroup.value(i, -1);
+        if (g >= 0 && g < givenGroups.size())
+            out.group[i] = g;
+        else
+            out.hasNone = true;
+    }
+    if (out.hasNone) {
+        const int none = int(out.groups.size());
+        out.groups.append(PointGroup{QCoreApplication::translate("es::palette", "(none)"), ungroupedColor(dark), true});
+        for (int &g : out.group)
+            if (g < 0)
+                g = none;
+    }
+    out.counts.fill(0, out.groups.size());
+    for (int g : std::as_const(out.group))
+        ++out.counts[g];
+    return out;
+}
+
+QVector<int> validRows(const QVector<int> &rows, int n)
+{
+    QVector<int> valid;
+    valid.reserve(rows.size());
+    for (int r : rows)
+        if (r >= 0 && r < n)
+            valid.append(r);
+    std::sort(valid.begin(), valid.end());
+    valid.erase(std::unique(valid.begin(), valid.end()), valid.end());
+    return valid;
 }
 
 } // namespace es::palette

@@ -62,4 +62,15 @@ struct GroupAssignment {
 GroupAssignment groupsFromValues(const QStringList &values, int maxGroups = 24,
                                  bool dark = false, GroupOrder order = GroupOrder::Count);
 
+// A point view's grouping of its n current rows from what the caller gave (setColors):
+// rows without a valid group go to a trailing "(none)" group in the ungrouped colour, so
+// every row belongs to exactly one group (one series each in the scatter views).
+struct RowGroups : GroupAssignment {
+    bool hasNone = false; // the last group is "(none)"
+};
+RowGroups assignRows(int n, const QVector<int> &givenGroup, const QList<PointGroup> &givenGroups, bool dark);
+
+// rows within [0, n), sorted, without repeats (selection and highlight of the point views).
+QVector<int> validRows(const QVector<int> &rows, int n);
+
 } // namespace es::palette

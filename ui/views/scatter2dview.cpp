@@ -79,19 +79,7 @@ Scatter2DView::Scatter2DView(QWidget *parent) : QWidget(parent)
     chartView_->setRubberBand(QChartView::NoRubberBand);
 
     legend_ = new LegendWidget;
-    legendScroll_ = new QScrollArea;
-    legendScroll_->setWidget(legend_);
-    legendScroll_->setWidgetResizable(true);
-    legendScroll_->setFrameShape(QFrame::NoFrame);
-    legendScroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    legendScroll_->setMaximumWidth(kLegendMaxWidth + 16);
-    legendScroll_->hide();
-
-    auto *layout = new QHBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(0);
-    layout->addWidget(chartView_, 1);
-    layout->addWidget(legendScroll_, 0);
+    legendScroll_ = legend_->placeBeside(this, chartView_, kLegendMaxWidth);
 
     overlay_ = new OverlayWidget(this);
     overlay_->setPaintCallback([this](QPainter &p) { paintOverlay(p); });
@@ -167,26 +155,12 @@ void Scatter2DView::setColors(const QVector<int> &group, const QList<PointGroup>
 void Scatter2DView::regroup()
 {
     const int n = int(points_.size());
-    groups_ = givenGroups_;
-    hasNoneGroup_ = false;
-    group_.fill(-1, n);
-    for (int i = 0; i < n; ++i) {
-        const int g = givenGroup_.value(i, -1);
-        group_[i] = (g >= 0 && g < groups_.size()) ? g : -1;
-        if (group_[i] < 0)
-            hasNoneGroup_ = true;
-    }
-    if (hasNoneGroup_) {
-        const int none = int(groups_.size());
-        groups_.append(PointGroup{tr("(none)"), palette::ungroupedColor(colors_.dark), true});
-        for (int &g : group_)
-            if (g < 0)
-                g = none;
-    }
+    palette::RowGroups a = palette::assignRows(n, givenGroup_, givenGroups_, colors_.dark);
+    groups_ = std::move(a.groups);
+    group_ = std::move(a.group);
+    counts_ = std::move(a.counts);
+    hasNoneGroup_ = a.hasNone;
     rowsOf_ = QVector<QVector<int>>(groups_.size());
-    counts_.fill(0, groups_.size());
-    for (int i = 0; i < n; ++i)
-        ++counts_[group_[i]];
     for (int g = 0; g < groups_.size(); ++g)
         rowsOf_[g].reserve(counts_[g]);
     for (int i = 0; i < n; ++i)
@@ -196,13 +170,7 @@ void Scatter2DView::regroup()
 void Scatter2DView::setSelection(const QVector<int> &rows)
 {
     const int n = int(points_.size());
-    QVector<int> valid;
-    valid.reserve(rows.size());
-    for (int r : rows)
-        if (r >= 0 && r < n)
-            valid.append(r);
-    std::sort(valid.begin(), valid.end());
-    valid.erase(std::unique(valid.begin(), valid.end()), valid.end());
+    const QVector<int> valid = palette::validRows(rows, n);
     if (valid == selection_)
         return;
     selection_ = valid;
@@ -216,12 +184,7 @@ void Scatter2DView::setSelection(const QVector<int> &rows)
 void Scatter2DView::setHighlight(const QVector<int> &rows)
 {
     const int n = int(points_.size());
-    QVector<int> valid;
-    for (int r : rows)
-        if (r >= 0 && r < n)
-            valid.append(r);
-    std::sort(valid.begin(), valid.end());
-    valid.erase(std::unique(valid.begin(), valid.end()), valid.end());
+    const QVector<int> valid = palette::validRows(rows, n);
     if (valid == highlight_)
         return;
     const bool dimChanged = valid.isEmpty() != highlight_.isEmpty();
@@ -259,6 +222,13 @@ void Scatter2DView::setAxisTitles(const QString &x, const QString &y)
 void Scatter2DView::setPlaceholder(const QString &text)
 {
     placeholder_ = text;
+    overlay_->update();
+}
+
+void Scatter2DView::setCaptions(const QVector<PlotCaption> &captions)
+{
+    captions_ = captions;
+    overlay_->setAboveOpenGL(useGL_ && !captions_.isEmpty());
     overlay_->update();
 }
 
@@ -364,6 +334,7 @@ void Scatter2DView::refreshSeries()
 
 void Scatter2DView::rebuildSeries()
 {
+    overlay_->setAboveOpenGL(useGL_ && !captions_.isEmpty()); // captions above OpenGL points
     // The OpenGL layer multisamples (4x) when the view antialiases: under software OpenGL
     // (Mesa llvmpipe) that alone costs several times the frame. Square GL points do not
     // need it; raster mode keeps antialiased circles.
@@ -419,6 +390,11 @@ void Scatter2DView::rebuildSeries()
 
 void Scatter2DView::fillSeries()
 {
+    if (!isVisible()) {
+        seriesStale_ = true;
+        return;
+    }
+    seriesStale_ = false;
     for (int g = 0; g < base_.size(); ++g) {
         QList<QPointF> pts;
         pts.reserve(rowsOf_[g].size());
@@ -433,6 +409,10 @@ void Scatter2DView::fillEmphasis()
 {
     if (!gap_)
         return;
+    if (!isVisible()) {
+        seriesStale_ = true;
+        return;
+    }
     QList<QPointF> sel, hl, gap;
     QVector<QList<QPointF>> emph(base_.size());
     auto add = [&](int r) {
@@ -714,6 +694,13 @@ void Scatter2DView::resizeEvent(QResizeEvent *e)
     applyRange();
 }
 
+void Scatter2DView::showEvent(QShowEvent *e)
+{
+    QWidget::showEvent(e);
+    if (seriesStale_)
+        fillSeries();
+}
+
 void Scatter2DView::changeEvent(QEvent *e)
 {
     if (e->type() == QEvent::PaletteChange || e->type() == QEvent::FontChange) {
@@ -968,6 +955,8 @@ void Scatter2DView::paintOverlay(QPainter &p)
     p.translate(-off);
     paintLabels(p, plotRect(), font());
     p.restore();
+    paintPlotCaptions(p, captions_, [&](const QPointF &d) { return toPixel(d, plot); }, plot, font(),
+                      colors_.foreground, colors_.background);
     if (gesture_ == Gesture::Rubber) {
         const QRectF r = QRectF(pressPos_ - off, lastPos_ - off).normalized();
         QColor fill = colors_.accent;
@@ -1091,6 +1080,8 @@ void Scatter2DView::renderTo(QPainter &p, const QRectF &rect)
                    placeholder_.isEmpty() ? tr("The 2D map appears here after embedding.") : placeholder_);
     }
     paintLabels(p, plot, font());
+    paintPlotCaptions(p, captions_, [&](const QPointF &d) { return toPixel(d, plot); }, plot, font(),
+                      colors_.foreground, colors_.background);
     if (legendOn)
         LegendWidget::paint(p, QRectF(rect.right() - legendW, rect.top(), legendW, rect.height()),
                             legendTitle_, entries, colors_, font());

@@ -27,6 +27,7 @@
 //   connect(view, &es::Scatter2DView::pointClicked, ...);
 //   connect(view, &es::Scatter2DView::pointsSelected, ...);
 #include "views/legend.h"
+#include "views/overlay.h"
 #include "views/palette.h"
 #include "views/pointview.h"
 #include "views/scatter2d_grid.h"
@@ -77,6 +78,10 @@ public:
     void setPlaceholder(const QString &text);
     // Text labels beside points when at most labelLimit() points are visible.
     void setShowLabels(bool on);
+    // Captions at data positions above the points (the doctor's cluster captions), painted
+    // by the overlay and in exports (es::paintPlotCaptions); empty = none.
+    void setCaptions(const QVector<PlotCaption> &captions);
+    const QVector<PlotCaption> &captions() const { return captions_; }
     bool showLabels() const { return showLabels_; }
     void setLabelLimit(int n);
     int labelLimit() const { return labelLimit_; }
@@ -123,6 +128,7 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
     void resizeEvent(QResizeEvent *) override;
     void changeEvent(QEvent *) override;
+    void showEvent(QShowEvent *) override;
 
 private:
     struct Margins {
@@ -172,6 +178,10 @@ private:
     QStringList texts_;
     mutable PointGrid grid_;
     mutable bool gridDirty_ = true;
+    // The chart series are filled only while the view is visible (a hidden tab, or the
+    // render command, which paints the points itself): raster series make one graphics
+    // item per point, which takes minutes for 100k points.
+    bool seriesStale_ = false;
 
     // View state
     QRectF range_{0, 0, 1, 1};
@@ -185,6 +195,7 @@ private:
     double builtSize_ = 0;
     DragMode dragMode_ = DragMode::Pan;
     QString legendTitle_, xTitle_, yTitle_, placeholder_;
+    QVector<PlotCaption> captions_;
     palette::ViewColors colors_;
     bool legendVisible_ = true;
 

@@ -72,19 +72,7 @@ Scatter3DView::Scatter3DView(QWidget *parent) : QWidget(parent)
     container_->setFocusPolicy(Qt::StrongFocus);
 
     legend_ = new LegendWidget;
-    legendScroll_ = new QScrollArea;
-    legendScroll_->setWidget(legend_);
-    legendScroll_->setWidgetResizable(true);
-    legendScroll_->setFrameShape(QFrame::NoFrame);
-    legendScroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    legendScroll_->setMaximumWidth(kLegendMaxWidth + 16);
-    legendScroll_->hide();
-
-    auto *layout = new QHBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(0);
-    layout->addWidget(container_, 1);
-    layout->addWidget(legendScroll_, 0);
+    legendScroll_ = legend_->placeBeside(this, container_, kLegendMaxWidth);
 
     connect(legend_, &LegendWidget::entryToggled, this, [this](int i, bool visible) {
         setGroupVisible(i, visible);
@@ -184,31 +172,17 @@ void Scatter3DView::setColors(const QVector<int> &group, const QList<PointGroup>
 void Scatter3DView::regroup()
 {
     const int n = int(points_.size());
-    groups_ = givenGroups_;
-    hasNoneGroup_ = false;
-    group_.fill(-1, n);
-    for (int i = 0; i < n; ++i) {
-        const int g = givenGroup_.value(i, -1);
-        group_[i] = (g >= 0 && g < groups_.size()) ? g : -1;
-        if (group_[i] < 0)
-            hasNoneGroup_ = true;
-    }
-    if (hasNoneGroup_) {
-        const int none = int(groups_.size());
-        groups_.append(PointGroup{tr("(none)"), palette::ungroupedColor(colors_.dark), true});
-        for (int &g : group_)
-            if (g < 0)
-                g = none;
-    }
-    counts_.fill(0, groups_.size());
+    palette::RowGroups a = palette::assignRows(n, givenGroup_, givenGroups_, colors_.dark);
+    groups_ = std::move(a.groups);
+    group_ = std::move(a.group);
+    counts_ = std::move(a.counts);
+    hasNoneGroup_ = a.hasNone;
     rowsOf_ = QVector<QVector<int>>(groups_.size());
     sampled_ = n > sampleLimit_;
     const double fraction = sampled_ ? double(sampleLimit_) / n : 1.0;
-    for (int i = 0; i < n; ++i) {
-        ++counts_[group_[i]];
+    for (int i = 0; i < n; ++i)
         if (!sampled_ || keepRow(i, fraction))
             rowsOf_[group_[i]].append(i);
-    }
 }
 
 void Scatter3DView::rebuildSeries()
@@ -351,12 +325,7 @@ void Scatter3DView::clickRow(int row)
 
 void Scatter3DView::setSelection(const QVector<int> &rows)
 {
-    QVector<int> valid;
-    for (int r : rows)
-        if (r >= 0 && r < points_.size())
-            valid.append(r);
-    std::sort(valid.begin(), valid.end());
-    valid.erase(std::unique(valid.begin(), valid.end()), valid.end());
+    const QVector<int> valid = palette::validRows(rows, int(points_.size()));
     if (valid == selection_)
         return;
     selection_ = valid;
@@ -370,12 +339,7 @@ void Scatter3DView::setSelection(const QVector<int> &rows)
 
 void Scatter3DView::setHighlight(const QVector<int> &rows)
 {
-    QVector<int> valid;
-    for (int r : rows)
-        if (r >= 0 && r < points_.size())
-            valid.append(r);
-    std::sort(valid.begin(), valid.end());
-    valid.erase(std::unique(valid.begin(), valid.end()), valid.end());
+    const QVector<int> valid = palette::validRows(rows, int(points_.size()));
     if (valid == highlight_)
         return;
     highlight_ = valid;
@@ -387,8 +351,28 @@ void Scatter3DView::resetView()
     setAutoRotate(false);
     Q3DCamera *cam = graph_->scene()->activeCamera();
     cam->setCameraPreset(Q3DCamera::CameraPresetIsometricRight);
-    cam->setZoomLevel(kDefaultZoom);
+    autoZoom_ = fittingZoom();
+    cam->setZoomLevel(autoZoom_);
     cam->setTarget(QVector3D(0, 0, 0));
+}
+
+float Scatter3DView::fittingZoom() const
+{
+    const QSize s = container_ ? container_->size() : size();
+    if (s.width() <= 0 || s.height() <= 0)
+        return kDefaultZoom;
+    const double tall = double(s.height()) / s.width();
+    return float(kDefaultZoom * std::clamp(1.0 + (tall - 0.8) * 0.5, 1.0, 1.3));
+}
+
+void Scatter3DView::resizeEvent(QResizeEvent *e)
+{
+    QWidget::resizeEvent(e);
+    Q3DCamera *cam = graph_->scene()->activeCamera();
+    if (autoZoom_ == 0 || std::abs(cam->zoomLevel() - autoZoom_) < 0.01f) {
+        autoZoom_ = fittingZoom();
+        cam->setZoomLevel(autoZoom_);
+    }
 }
 
 void Scatter3DView::setTexts(const QStringList &texts)

@@ -92,6 +92,7 @@ signals:
 
 protected:
     void changeEvent(QEvent *) override;
+    void resizeEvent(QResizeEvent *) override;
 
 private:
     void regroup();
@@ -125,6 +126,10 @@ private:
 
     Q3DScatter *graph_ = nullptr;
     QWidget *container_ = nullptr;
+    // The scene fills the width: a tall view zooms in further than a wide one (whose
+    // height clips the axis titles). Followed on resize until the user zooms.
+    float fittingZoom() const;
+    float autoZoom_ = 0;
     LegendWidget *legend_ = nullptr;
     QScrollArea *legendScroll_ = nullptr;
     QTimer *rotateTimer_ = nullptr;

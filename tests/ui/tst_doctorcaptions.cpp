@@ -1,0 +1,284 @@
+// The doctor's cluster captions on the main window's 2D map: with the doctor run, one
+// caption per label group sits at the group's mean position in the shown projection (PCA,
+// then t-SNE); its text pixels appear on screen near that position and follow zoom and pan;
+// the "Cluster captions" switch (View menu action and the doctor panel's box, kept in step)
+// removes them. Also the caption painter alone: boxes inside the plot, never overlapping.
+#include "mainwindow.h"
+#include "views/doctorpanel.h"
+#include "views/overlay.h"
+#include "views/scatter2dview.h"
+
+#include "testdata.h"
+#include "windowtest.h"
+
+#include "jobs/jobrunner.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QDockWidget>
+#include <QPainter>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTest>
+
+#include <map>
+#include <random>
+
+using namespace es;
+
+namespace {
+
+// Widget pixel of a data point on the view's current range (as the view maps it).
+QPointF pixelOf(const Scatter2DView &view, const QPointF &d)
+{
+    const QRectF plot = view.plotRect(), r = view.visibleRange();
+    return {plot.left() + (d.x() - r.left()) / r.width() * plot.width(),
+            plot.bottom() - (d.y() - r.top()) / r.height() * plot.height()};
+}
+
+bool dark(QRgb c) { return qGray(c) < 60; } // caption text; the blue points (gray ~85) are not
+
+// Pixels within radius of c that differ between a and b / that are dark in a but not in b.
+int differing(const QImage &a, const QImage &b, QPoint c, int radius, bool darkOnly)
+{
+    int n = 0;
+    for (int y = c.y() - radius; y <= c.y() + radius; ++y)
+        for (int x = c.x() - radius; x <= c.x() + radius; ++x) {
+            if (!a.valid(x, y) || !b.valid(x, y))
+                continue;
+            const QRgb pa = a.pixel(x, y), pb = b.pixel(x, y);
+            if (darkOnly ? (dark(pa) && !dark(pb)) : pa != pb)
+                ++n;
+        }
+    return n;
+}
+
+QImage grab(Scatter2DView *view)
+{
+    QTest::qWait(150);
+    return view->grabScreen();
+}
+
+// Mean map position of every label's rows.
+std::map<QString, QPointF> labelMeans(const Dataset &ds, const QVector<QVector3D> &coords)
+{
+    std::map<QString, std::pair<QPointF, int>> sum;
+    for (std::size_t i = 0; i < ds.size(); ++i) {
+        auto &[p, n] = sum[QString::fromStdString(ds.columns[0].values[i])];
+        p += QPointF(coords[int(i)].x(), coords[int(i)].y());
+        ++n;
+    }
+    std::map<QString, QPointF> out;
+    for (const auto &[name, pn] : sum)
+        out[name] = pn.first / pn.second;
+    return out;
+}
+
+void checkPositions(MainWindow &w, const Dataset &ds, const QVector<QVector3D> &coords)
+{
+    const auto means = labelMeans(ds, coords);
+    const auto &captions = w.scatter2d()->captions();
+    QCOMPARE(captions.size(), int(means.size()));
+    for (const PlotCaption &c : captions) {
+        const QString name = c.text.section(QStringLiteral(": "), 0, 0);
+        QVERIFY2(means.count(name), qPrintable(c.text));
+        const QPointF want = means.at(name);
+        QVERIFY2(std::abs(c.position.x() - want.x()) < 1e-4 && std::abs(c.position.y() - want.y()) < 1e-4,
+                 qPrintable(QStringLiteral("%1 at %2,%3, mean %4,%5").arg(c.text).arg(c.position.x())
+                                .arg(c.position.y()).arg(want.x()).arg(want.y())));
+        QVERIFY(c.color.isValid()); // the label group's colour
+    }
+}
+
+// Every caption's text shows near its mean: dark pixels there that the map without captions lacks.
+void checkPixels(Scatter2DView *view, const QImage &with, const QImage &without)
+{
+    QVERIFY(!with.isNull() && !without.isNull());
+    for (const PlotCaption &c : view->captions()) {
+        const QPoint at = pixelOf(*view, c.position).toPoint();
+        const int text = differing(with, without, at, 70, true);
+        QVERIFY2(text > 40, qPrintable(QStringLiteral("%1: %2 text pixels near %3,%4").arg(c.text).arg(text)
+                                            .arg(at.x()).arg(at.y())));
+    }
+}
+
+} // namespace
+
+class TestDoctorCaptions : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { windowtest::isolateSettings(); }
+
+    void painterKeepsBoxesApartAndInside()
+    {
+        QImage img(400, 300, QImage::Format_ARGB32_Premultiplied);
+        img.fill(Qt::white);
+        QPainter p(&img);
+        const QRectF plot(20, 20, 360, 260);
+        QVector<PlotCaption> cs;
+        for (int i = 0; i < 5; ++i) // five captions on almost the same spot, one at the edge
+            cs.push_back({QPointF(200 + i, 150), QStringLiteral("group %1: alpha, beta, gamma").arg(i), Qt::red, i});
+        cs.push_back({QPointF(379, 279), QStringLiteral("edge: words"), QColor(), 0});
+        const auto boxes = paintPlotCaptions(p, cs, [](const QPointF &d) { return d; }, plot, QFont(), Qt::black, Qt::white);
+        p.end();
+        QVERIFY(boxes.size() >= 4);
+        for (int i = 0; i < boxes.size(); ++i) {
+            QVERIFY(plot.contains(boxes[i]));
+            for (int j = i + 1; j < boxes.size(); ++j)
+                QVERIFY(!boxes[i].intersects(boxes[j]));
+        }
+        QImage blank(img.size(), img.format());
+        blank.fill(Qt::white);
+        const QPoint c = boxes.front().center().toPoint();
+        QVERIFY(differing(img, blank, c, 8, true) > 5); // text in the first box
+    }
+
+    void captionsOnTheMapFollowProjectionZoomAndSwitch()
+    {
+        const auto b = testdata::doctorSet();
+        MainWindow w;
+        w.resize(1500, 950);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.setData(b.dataset, *b.vectors);
+        QVERIFY(windowtest::waitIdle(w));
+        Scatter2DView *view = w.scatter2d();
+        w.viewTabs()->setCurrentWidget(view);
+        QVERIFY(view->captions().isEmpty()); // the doctor has not run
+
+        // Turning captions on with the doctor never run opens the doctor, which runs.
+        auto *action = w.findChild<QAction *>(QStringLiteral("clusterCaptionsAction"));
+        QVERIFY(action);
+        QVERIFY(action->isChecked());
+        action->setChecked(false);
+        action->setChecked(true);
+        QVERIFY(w.doctorDock()->isVisible());
+        QVERIFY(windowtest::waitIdle(w));
+        QVERIFY(w.doctorPanel()->report());
+        checkPositions(w, b.dataset, w.pcaCoords());
+        const QImage on = grab(view);
+
+        // Off from the panel's box: the action follows and the captions go.
+        w.doctorPanel()->captionsBox()->setChecked(false);
+        QVERIFY(!action->isChecked());
+        QVERIFY(view->captions().isEmpty());
+        const QImage off = grab(view);
+        checkPixels(view, on, off);
+        action->setChecked(true);
+        QVERIFY(w.doctorPanel()->captionsBox()->isChecked());
+        QCOMPARE(view->captions().size(), 4);
+
+        // Zoom in around the first caption, then pan: its text stays at its mean's pixel.
+        const QPointF anchor = pixelOf(*view, view->captions().front().position); // widget coordinates
+        view->zoomBy(1.6, anchor);
+        const QImage zoomOn = grab(view);
+        action->setChecked(false);
+        const QImage zoomOff = grab(view);
+        action->setChecked(true);
+        QVERIFY(view->isZoomed());
+        QVector<PlotCaption> inside;
+        for (const PlotCaption &c : view->captions())
+            if (view->plotRect().adjusted(80, 40, -80, -40).contains(pixelOf(*view, c.position)))
+                inside << c;
+        QVERIFY(!inside.isEmpty());
+        for (const PlotCaption &c : inside) {
+            const QPoint at = pixelOf(*view, c.position).toPoint();
+            QVERIFY2(differing(zoomOn, zoomOff, at, 70, true) > 40, qPrintable(c.text));
+        }
+        view->panBy(QPointF(-60, 35));
+        const QImage panOn = grab(view);
+        action->setChecked(false);
+        const QImage panOff = grab(view);
+        action->setChecked(true);
+        const PlotCaption first = view->captions().front();
+        if (view->plotRect().adjusted(80, 40, -80, -40).contains(pixelOf(*view, first.position)))
+            QVERIFY(differing(panOn, panOff, pixelOf(*view, first.position).toPoint(), 70, true) > 40);
+        view->resetView();
+
+        // t-SNE: the captions move to the groups' means on the t-SNE map.
+        QVERIFY(w.runTsne());
+        QVERIFY(windowtest::waitIdle(w));
+        QVERIFY(w.tsneProjection());
+        QCOMPARE(w.tsneCoords().size(), int(b.dataset.size()));
+        checkPositions(w, b.dataset, w.tsneCoords());
+        const QImage tsneOn = grab(view);
+        action->setChecked(false);
+        const QImage tsneOff = grab(view);
+        checkPixels(view, tsneOn, tsneOff);
+        action->setChecked(true);
+        QCOMPARE(view->captions().size(), 4);
+
+        // The export (QPainter, no OpenGL) carries them too.
+        const QImage exported = view->renderImage(QSize(900, 600));
+        action->setChecked(false);
+        const QImage exportedOff = view->renderImage(QSize(900, 600));
+        QVERIFY(exported != exportedOff);
+    }
+
+    // Above the OpenGL threshold the points are drawn by Qt Charts' OpenGL layer; the
+    // captions must still be read on screen.
+    void captionsAboveOpenGLPoints()
+    {
+        Scatter2DView view;
+        view.setOpenGLThreshold(100);
+        view.resize(900, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVector<QVector3D> pts;
+        std::mt19937 rng(3);
+        std::normal_distribution<float> g(0.f, 1.f);
+        for (int i = 0; i < 4000; ++i)
+            pts << QVector3D((i % 2) * 8 + g(rng), g(rng), 0);
+        view.setPoints(pts);
+        QVector<int> group(pts.size());
+        for (int i = 0; i < pts.size(); ++i)
+            group[i] = i % 2;
+        view.setColors(group, {PointGroup{"left", QColor(0, 114, 178)}, PointGroup{"right", QColor(230, 159, 0)}});
+        if (!view.usesOpenGL())
+            QSKIP("no OpenGL here: the points are raster");
+        const QVector<PlotCaption> captions{{QPointF(0, 0), "left: alpha, beta", QColor(0, 114, 178), 2000},
+                                            {QPointF(8, 0), "right: gamma, delta", QColor(230, 159, 0), 2000}};
+        QTest::qWait(300);
+        const QImage off = grab(&view);
+        view.setCaptions(captions);
+        const QImage on = grab(&view);
+        if (!shot::dir().isEmpty()) {
+            on.save(shot::dir() + "/captions-opengl-on.png");
+            off.save(shot::dir() + "/captions-opengl-off.png");
+        }
+        for (const PlotCaption &c : captions) {
+            const int text = differing(on, off, pixelOf(view, c.position).toPoint(), 40, true);
+            qInfo("%s: %d caption text pixels over the OpenGL points", qPrintable(c.text), text);
+            QVERIFY(text > 40);
+        }
+    }
+
+    // For review: the demo set with captions, PCA and t-SNE ($EMBEDSCOPE_SCREENSHOT_DIR).
+    void screenshot()
+    {
+        QString why;
+        auto demo = shot::demo(&why);
+        if (!demo)
+            QSKIP(qPrintable(why));
+        auto &[ds, sif, vectors] = *demo;
+        MainWindow w;
+        w.resize(1600, 1000);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.setData(ds, *vectors);
+        QVERIFY(windowtest::waitIdle(w));
+        w.doctorDock()->show();
+        QVERIFY(windowtest::waitIdle(w));
+        w.viewTabs()->setCurrentWidget(w.scatter2d());
+        QTest::qWait(300);
+        QVERIFY(w.grab().save(shot::dir() + "/doctor-captions-pca.png"));
+        QVERIFY(w.scatter2d()->grabScreen().save(shot::dir() + "/doctor-captions-pca-map.png"));
+        QVERIFY(w.runTsne());
+        QVERIFY(windowtest::waitIdle(w));
+        QTest::qWait(300);
+        QVERIFY(w.scatter2d()->grabScreen().save(shot::dir() + "/doctor-captions-tsne-map.png"));
+    }
+};
+
+QTEST_MAIN(TestDoctorCaptions)
+#include "tst_doctorcaptions.moc"
