@@ -63,6 +63,7 @@
 #include <QPainter>
 #include <QRegularExpression>
 #include <QSvgGenerator>
+#include <QSet>
 #include <QSettings>
 #include <QSignalBlocker>
 #include <QStatusBar>
@@ -504,6 +505,7 @@ void MainWindow::integrateViews()
     tabs_->addTab(s2, tr("2D map (PCA)"));
     pointViews_.append(qMakePair<QWidget *, PointView *>(s2, s2));
     connect(s2, &Scatter2DView::pointClicked, this, [this](int row) { selectRows({row}, row); });
+    connect(s2, &Scatter2DView::groupVisibilityChanged, this, [this] { updateCaptions(); });
     connect(s2, &Scatter2DView::pointsSelected, this, [this](const QVector<int> &rows) {
         selectRows(rows, rows.isEmpty() ? -1 : rows.front());
     });
@@ -2328,13 +2330,19 @@ void MainWindow::updateCaptions()
         scatter2d_->setCaptions({});
         return;
     }
-    // Label groups' captions carry the group's colour.
+    // Label groups' captions carry the group's colour; a group hidden in the legend loses
+    // its caption with its points.
     QHash<QString, QColor> colorOf;
+    QSet<QString> hidden;
     if (report->clustersFromLabels)
-        for (const PointGroup &g : std::as_const(groups_))
-            colorOf.insert(g.name, g.color);
-    scatter2d_->setCaptions(toPlotCaptions(clusterCaptions(*report, shown),
-                                           [&](const QString &name) { return colorOf.value(name); }));
+        for (int g = 0; g < groups_.size(); ++g) {
+            colorOf.insert(groups_[g].name, groups_[g].color);
+            if (!scatter2d_->isGroupVisible(g))
+                hidden.insert(groups_[g].name);
+        }
+    QVector<ClusterCaption> captions = clusterCaptions(*report, shown);
+    captions.removeIf([&](const ClusterCaption &c) { return hidden.contains(c.name); });
+    scatter2d_->setCaptions(toPlotCaptions(captions, [&](const QString &name) { return colorOf.value(name); }));
 }
 
 void MainWindow::setTsneProjection(bool on)

@@ -5,6 +5,7 @@
 // removes them. Also the caption painter alone: boxes inside the plot, never overlapping.
 #include "mainwindow.h"
 #include "views/doctorpanel.h"
+#include "views/legend.h"
 #include "views/overlay.h"
 #include "views/scatter2dview.h"
 
@@ -166,6 +167,19 @@ private slots:
         checkPixels(view, on, off);
         action->setChecked(true);
         QVERIFY(w.doctorPanel()->captionsBox()->isChecked());
+        QCOMPARE(view->captions().size(), 4);
+
+        // Hiding a group in the legend hides its caption with its points; showing it back
+        // brings the caption back.
+        auto *legend = view->findChild<LegendWidget *>();
+        QVERIFY(legend);
+        const QString hiddenName = w.groups().front().name;
+        emit legend->entryToggled(0, false);
+        QVERIFY(!view->isGroupVisible(0));
+        QCOMPARE(view->captions().size(), 3);
+        for (const PlotCaption &c : view->captions())
+            QVERIFY2(!c.text.startsWith(hiddenName), qPrintable(c.text));
+        emit legend->entryToggled(0, true);
         QCOMPARE(view->captions().size(), 4);
 
         // Zoom in around the first caption, then pan: its text stays at its mean's pixel.
