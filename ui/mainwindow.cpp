@@ -223,6 +223,11 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     });
     connect(model_, &QAbstractItemModel::rowsInserted, this,
             [this](const QModelIndex &, int first, int last) { onRowsInserted(first, last); });
+    connect(model_, &QAbstractItemModel::rowsAboutToBeRemoved, this, [this](const QModelIndex &, int first, int last) {
+        removingTexts_.clear();
+        for (int r = first; r <= last; ++r)
+            removingTexts_.append(model_->text(r));
+    });
     connect(model_, &QAbstractItemModel::rowsRemoved, this,
             [this](const QModelIndex &, int first, int last) { onRowsRemoved(first, last); });
     connect(model_, &QAbstractItemModel::dataChanged, this,
@@ -882,7 +887,10 @@ void MainWindow::onRowsInserted(int first, int last)
 {
     const int count = last - first + 1;
     rowVec_.insert(rowVec_.begin() + first, std::size_t(count), {});
-    doctor_->marks()->insertRows(first, count);
+    QStringList texts;
+    for (int r = first; r <= last; ++r)
+        texts.append(model_->text(r));
+    doctor_->marks()->insertRows(first, count, texts);
     for (int r = first; r <= last; ++r) {
         if (auto it = cache_.constFind(model_->text(r)); it != cache_.constEnd())
             rowVec_[std::size_t(r)] = *it;
@@ -898,7 +906,8 @@ void MainWindow::onRowsInserted(int first, int last)
 void MainWindow::onRowsRemoved(int first, int last)
 {
     const int count = last - first + 1;
-    doctor_->marks()->removeRows(first, count);
+    doctor_->marks()->removeRows(first, count, removingTexts_.size() == count ? removingTexts_ : QStringList());
+    removingTexts_.clear();
     if (std::size_t(last) < rowVec_.size())
         rowVec_.erase(rowVec_.begin() + first, rowVec_.begin() + last + 1);
     if (last < coords_.size())

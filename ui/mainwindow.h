@@ -259,6 +259,7 @@ private:
     int pendingAnalysis_ = 0;
     QVector<int> group_;
     QList<PointGroup> groups_;
+    QStringList removingTexts_; // the rows being removed (rowsAboutToBeRemoved), for their marks' undo
     QVector<int> searchHits_;
     QVector<int> flash_;
     QVector<int> pendingFlash_;

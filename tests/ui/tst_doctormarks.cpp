@@ -155,6 +155,21 @@ private slots:
         QCOMPARE(lines[1 + kFlipped].last(), QString("fix"));
         QCOMPARE(lines[1].last(), QString());
 
+        // Deleting marked rows and undoing brings the rows back with their marks (undo and
+        // redo, twice); deleting an unmarked row keeps the others' marks on their rows.
+        const int before = marks->markedCount();
+        w.sentenceModel()->removeRowsUndoable({kFlipped, kOutlier});
+        QCOMPARE(marks->markedCount(), before - 2);
+        w.sentenceModel()->undoStack()->undo();
+        QCOMPARE(marks->mark(kOutlier), doctor::Mark::Drop);
+        QCOMPARE(marks->mark(kFlipped), doctor::Mark::Fix);
+        QCOMPARE(marks->markedCount(), before);
+        w.sentenceModel()->undoStack()->redo();
+        QCOMPARE(marks->markedCount(), before - 2);
+        w.sentenceModel()->undoStack()->undo();
+        QCOMPARE(marks->mark(kOutlier), doctor::Mark::Drop);
+        QCOMPARE(marks->mark(kFlipped), doctor::Mark::Fix);
+
         w.sentenceModel()->removeRowsUndoable({0});
         QCOMPARE(marks->mark(kOutlier - 1), doctor::Mark::Drop);
         QCOMPARE(marks->mark(kFlipped - 1), doctor::Mark::Fix);

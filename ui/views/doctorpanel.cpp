@@ -89,6 +89,7 @@ void DoctorMarks::setMarks(const QVector<int> &rows, doctor::Mark mark)
 
 void DoctorMarks::setAll(std::vector<doctor::Mark> marks)
 {
+    removed_.clear();
     if (marks == marks_)
         return;
     marks_ = std::move(marks);
@@ -97,6 +98,7 @@ void DoctorMarks::setAll(std::vector<doctor::Mark> marks)
 
 void DoctorMarks::clear()
 {
+    removed_.clear();
     if (markedCount() == 0) {
         std::fill(marks_.begin(), marks_.end(), doctor::Mark::None);
         return;
@@ -110,21 +112,41 @@ int DoctorMarks::markedCount() const
     return int(std::count_if(marks_.begin(), marks_.end(), [](doctor::Mark m) { return m != doctor::Mark::None; }));
 }
 
-void DoctorMarks::insertRows(int first, int count)
+void DoctorMarks::insertRows(int first, int count, const QStringList &texts)
 {
-    if (count <= 0 || first < 0 || first >= size())
+    if (count <= 0 || first < 0)
+        return;
+    // An undo of a removal puts the same rows back where they were: restore their marks.
+    if (!removed_.empty() && removed_.back().first == first && removed_.back().texts.size() == count
+        && removed_.back().texts == texts && first <= size()) {
+        Removed back = std::move(removed_.back());
+        removed_.pop_back();
+        marks_.insert(marks_.begin() + first, back.marks.begin(), back.marks.end());
+        emit marksChanged();
+        return;
+    }
+    if (first >= size())
         return; // rows appended after the last mark change nothing
     marks_.insert(marks_.begin() + first, std::size_t(count), doctor::Mark::None);
     emit marksChanged();
 }
 
-void DoctorMarks::removeRows(int first, int count)
+void DoctorMarks::removeRows(int first, int count, const QStringList &texts)
 {
     if (count <= 0 || first < 0 || first >= size())
         return;
+    const auto begin = marks_.begin() + first;
     const auto end = marks_.begin() + std::min(size(), first + count);
-    const bool hadMarks = std::any_of(marks_.begin() + first, marks_.end(), [](doctor::Mark m) { return m != doctor::Mark::None; });
-    marks_.erase(marks_.begin() + first, end);
+    const bool removedMarks = std::any_of(begin, end, [](doctor::Mark m) { return m != doctor::Mark::None; });
+    if (removedMarks && texts.size() == count) {
+        std::vector<doctor::Mark> kept(begin, end);
+        kept.resize(std::size_t(count), doctor::Mark::None);
+        removed_.push_back({first, texts, std::move(kept)});
+        if (removed_.size() > 1000)
+            removed_.erase(removed_.begin());
+    }
+    const bool hadMarks = std::any_of(begin, marks_.end(), [](doctor::Mark m) { return m != doctor::Mark::None; });
+    marks_.erase(begin, end);
     if (hadMarks)
         emit marksChanged();
 }

@@ -80,8 +80,10 @@ public:
     // Rows carrying a mark other than None.
     int markedCount() const;
     // Keeps marks on their rows when the table gains or loses rows (emits when marks move).
-    void insertRows(int first, int count);
-    void removeRows(int first, int count);
+    // texts are the rows' sentences: marks of removed rows are remembered with them, and
+    // rows inserted again at the same place with the same texts (an undo) get them back.
+    void insertRows(int first, int count, const QStringList &texts = {});
+    void removeRows(int first, int count, const QStringList &texts = {});
     // Project form: one string per row ("", "keep", "fix", "drop"); unknown strings = none.
     QStringList toStrings() const;
     void fromStrings(const QStringList &names);
@@ -90,7 +92,13 @@ signals:
     void marksChanged();
 
 private:
+    struct Removed {
+        int first = 0;
+        QStringList texts;
+        std::vector<doctor::Mark> marks;
+    };
     std::vector<doctor::Mark> marks_;
+    std::vector<Removed> removed_; // most recent last; only removals that held marks
 };
 
 // A cluster caption for the 2D plot: the mean position of the cluster's rows in the given
