@@ -128,9 +128,9 @@ void Scatter2DView::setPoints(const QVector<QVector3D> &points)
         clip(highlight_, isHighlighted_);
         regroup();
         useGL_ = n > glThreshold_ && openGLAvailable();
-        refreshSeries();
+        scheduleRefresh();
         updateLegend();
-    } else {
+    } else if (!refreshPending_) {
         fillSeries();
     }
     if (!userZoomed_)
@@ -145,7 +145,7 @@ void Scatter2DView::setColors(const QVector<int> &group, const QList<PointGroup>
     givenGroups_ = groups;
     regroup();
     useGL_ = int(points_.size()) > glThreshold_ && openGLAvailable();
-    refreshSeries();
+    scheduleRefresh();
     updateLegend();
     overlay_->update();
 }
@@ -315,6 +315,31 @@ bool Scatter2DView::rowActive(int row) const
 
 // ---- series -------------------------------------------------------------------------
 
+// New rows or groups only mark the series out of date; one queued refresh rebuilds them.
+// A result usually arrives as setPoints + setColors + setHighlight: each used to rebuild
+// (and, for raster series, refill item by item), tens of ms each on the GUI thread.
+void Scatter2DView::scheduleRefresh()
+{
+    if (refreshPending_)
+        return;
+    refreshPending_ = true;
+    QMetaObject::invokeMethod(this, [this] { flushSeries(); }, Qt::QueuedConnection);
+}
+
+void Scatter2DView::flushSeries()
+{
+    if (!refreshPending_)
+        return;
+    refreshPending_ = false;
+    // A hidden view (another tab) builds its series when shown: creating the first
+    // OpenGL series alone takes tens of ms under software OpenGL.
+    if (!isVisible()) {
+        seriesStale_ = true;
+        return;
+    }
+    refreshSeries();
+}
+
 // Recreates the series only when their number or OpenGL mode changed; otherwise names,
 // colours, visibility and data are updated in place (setColors during a live run).
 void Scatter2DView::refreshSeries()
@@ -341,6 +366,7 @@ void Scatter2DView::rebuildSeries()
     chartView_->setRenderHint(QPainter::Antialiasing, !useGL_);
     builtGL_ = useGL_;
     builtSize_ = pointSize();
+    refreshPending_ = false;
     chart_->removeAllSeries();
     base_.clear();
     emph_.clear();
@@ -390,8 +416,14 @@ void Scatter2DView::rebuildSeries()
 
 void Scatter2DView::fillSeries()
 {
+    if (refreshPending_)
+        return;
     if (!isVisible()) {
         seriesStale_ = true;
+        return;
+    }
+    if (base_.size() != groupCount()) {
+        refreshSeries();
         return;
     }
     seriesStale_ = false;
@@ -407,10 +439,14 @@ void Scatter2DView::fillSeries()
 
 void Scatter2DView::fillEmphasis()
 {
-    if (!gap_)
+    if (!gap_ || refreshPending_)
         return;
     if (!isVisible()) {
         seriesStale_ = true;
+        return;
+    }
+    if (base_.size() != groupCount()) {
+        refreshSeries();
         return;
     }
     QList<QPointF> sel, hl, gap;
@@ -452,7 +488,7 @@ void Scatter2DView::applyColors()
         a->setTitleBrush(colors_.foreground);
     }
     const bool dim = !highlight_.isEmpty();
-    for (int g = 0; g < base_.size(); ++g) {
+    for (int g = 0; g < std::min(int(base_.size()), groupCount()); ++g) {
         const QColor c = groups_[g].color;
         base_[g]->setColor(dim ? palette::mix(c, colors_.background, 0.75) : c);
         emph_[g]->setColor(c);
@@ -697,8 +733,10 @@ void Scatter2DView::resizeEvent(QResizeEvent *e)
 void Scatter2DView::showEvent(QShowEvent *e)
 {
     QWidget::showEvent(e);
-    if (seriesStale_)
-        fillSeries();
+    if (seriesStale_) {
+        seriesStale_ = false;
+        refreshSeries();
+    }
 }
 
 void Scatter2DView::changeEvent(QEvent *e)

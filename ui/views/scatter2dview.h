@@ -18,6 +18,9 @@
 // Live updates: setPoints() with the same number of rows replaces each series' data in
 // place (QXYSeries::replace) and keeps the user's zoom; until the user zooms or pans, the
 // view follows the data's bounds. About 1 ms for 10,000 points (bench_views).
+// New rows or groups (setPoints with another row count, setColors) rebuild the series once,
+// in a queued call, so a result delivered as setPoints + setColors + setHighlight costs one
+// rebuild; a hidden view rebuilds when shown (bench_gui_heartbeat).
 //
 // Embedding:
 //   auto *view = new es::Scatter2DView;             // a QWidget, also an es::PointView
@@ -140,6 +143,8 @@ private:
     };
 
     void regroup();
+    void scheduleRefresh();
+    void flushSeries();
     void rebuildSeries();
     void refreshSeries();
     void fillSeries();
@@ -182,6 +187,7 @@ private:
     // render command, which paints the points itself): raster series make one graphics
     // item per point, which takes minutes for 100k points.
     bool seriesStale_ = false;
+    bool refreshPending_ = false; // a queued flushSeries() will refresh the series
 
     // View state
     QRectF range_{0, 0, 1, 1};
