@@ -37,37 +37,28 @@ int niceSize(int n)
     }
 }
 
-struct Buffer {
-    double *p = nullptr;
+// An FFTW-aligned array that only grows (with head room: the grid grows in small steps
+// while the embedding expands). T is double or fftw_complex.
+template <typename T>
+struct FftwBuffer {
+    T *p = nullptr;
     std::size_t size = 0;
+    FftwBuffer() = default;
+    FftwBuffer(const FftwBuffer &) = delete;
+    FftwBuffer &operator=(const FftwBuffer &) = delete;
     void ensure(std::size_t n)
     {
         if (n <= size)
             return;
-        // Head room: the grid grows in small steps while the embedding expands.
         n = n + n / 2;
         fftw_free(p);
-        p = fftw_alloc_real(n);
+        p = static_cast<T *>(fftw_malloc(n * sizeof(T)));
         size = n;
     }
-    ~Buffer() { fftw_free(p); }
+    ~FftwBuffer() { fftw_free(p); }
 };
-
-struct CBuffer {
-    fftw_complex *p = nullptr;
-    std::size_t size = 0;
-    void ensure(std::size_t n)
-    {
-        if (n <= size)
-            return;
-        // Head room: the grid grows in small steps while the embedding expands.
-        n = n + n / 2;
-        fftw_free(p);
-        p = fftw_alloc_complex(n);
-        size = n;
-    }
-    ~CBuffer() { fftw_free(p); }
-};
+using Buffer = FftwBuffer<double>;
+using CBuffer = FftwBuffer<fftw_complex>;
 
 struct Plan {
     int rows = 0, cols = 0;
