@@ -364,7 +364,6 @@ void CompareWidget::compare()
     const int limit = heatmapLimit_;
     const EmbedderSpec a = specs[0], b = specs[1];
     start([texts, labels, a, b, k, limit](JobContext &ctx) -> Result<Output> {
-        Output out;
         std::string nameA, nameB;
         auto va = embedWith(a, *texts, ctx, 0.0, 0.4, &nameA);
         if (!va)
@@ -372,29 +371,11 @@ void CompareWidget::compare()
         auto vb = embedWith(b, *texts, ctx, 0.4, 0.8, &nameB);
         if (!vb)
             return vb.error();
-        out.nameA = QString::fromStdString(nameA);
-        out.nameB = QString::fromStdString(nameB);
-        out.dimsA = int(va->cols());
-        out.dimsB = int(vb->cols());
-        doctor::CompareConfig cfg;
-        cfg.k = k;
-        auto cmp = doctor::compareEmbeddings(
-            *va, *vb, *labels, cfg, [&](double f, std::string_view s) { ctx.progress(0.8 + 0.15 * f, s); }, ctx.stop);
-        if (!cmp)
-            return cmp.error();
-        out.compare = std::move(*cmp);
-        if (int(texts->size()) <= limit) {
-            auto sa = analysis::cosineSimilarity(*va, {}, ctx.stop);
-            if (!sa)
-                return sa.error();
-            auto sb = analysis::cosineSimilarity(*vb, {}, ctx.stop);
-            if (!sb)
-                return sb.error();
-            auto diff = std::make_shared<Matrix>(*sb - *sa);
-            out.simA = std::make_shared<const Matrix>(std::move(*sa));
-            out.simB = std::make_shared<const Matrix>(std::move(*sb));
-            out.diff = std::move(diff);
-        }
+        auto out = compareMatrices(*va, *vb, *labels, k, limit, ctx, 0.8, 0.95);
+        if (!out)
+            return out.error();
+        out->nameA = QString::fromStdString(nameA);
+        out->nameB = QString::fromStdString(nameB);
         ctx.progress(1.0, "Done");
         return out;
     });
@@ -411,31 +392,41 @@ void CompareWidget::compareVectors(std::shared_ptr<const Matrix> a, const QStrin
     const int k = std::min(k_->value(), int(a->rows()) - 1);
     const int limit = heatmapLimit_;
     start([a, b, nameA, nameB, labels, k, limit](JobContext &ctx) -> Result<Output> {
-        Output out;
-        out.nameA = nameA;
-        out.nameB = nameB;
-        out.dimsA = int(a->cols());
-        out.dimsB = int(b->cols());
-        doctor::CompareConfig cfg;
-        cfg.k = k;
-        auto cmp = doctor::compareEmbeddings(
-            *a, *b, *labels, cfg, [&](double f, std::string_view s) { ctx.progress(0.9 * f, s); }, ctx.stop);
-        if (!cmp)
-            return cmp.error();
-        out.compare = std::move(*cmp);
-        if (int(a->rows()) <= limit) {
-            auto sa = analysis::cosineSimilarity(*a, {}, ctx.stop);
-            if (!sa)
-                return sa.error();
-            auto sb = analysis::cosineSimilarity(*b, {}, ctx.stop);
-            if (!sb)
-                return sb.error();
-            out.diff = std::make_shared<const Matrix>(*sb - *sa);
-            out.simA = std::make_shared<const Matrix>(std::move(*sa));
-            out.simB = std::make_shared<const Matrix>(std::move(*sb));
-        }
+        auto out = compareMatrices(*a, *b, *labels, k, limit, ctx, 0.0, 0.9);
+        if (!out)
+            return out.error();
+        out->nameA = nameA;
+        out->nameB = nameB;
         return out;
     });
+}
+
+Result<CompareWidget::Output> CompareWidget::compareMatrices(const Matrix &a, const Matrix &b,
+                                                             const std::vector<std::string> &labels, int k, int limit,
+                                                             JobContext &ctx, double from, double to)
+{
+    Output out;
+    out.dimsA = int(a.cols());
+    out.dimsB = int(b.cols());
+    doctor::CompareConfig cfg;
+    cfg.k = k;
+    auto cmp = doctor::compareEmbeddings(
+        a, b, labels, cfg, [&](double f, std::string_view s) { ctx.progress(from + (to - from) * f, s); }, ctx.stop);
+    if (!cmp)
+        return cmp.error();
+    out.compare = std::move(*cmp);
+    if (int(a.rows()) <= limit) {
+        auto sa = analysis::cosineSimilarity(a, {}, ctx.stop);
+        if (!sa)
+            return sa.error();
+        auto sb = analysis::cosineSimilarity(b, {}, ctx.stop);
+        if (!sb)
+            return sb.error();
+        out.diff = std::make_shared<const Matrix>(*sb - *sa);
+        out.simA = std::make_shared<const Matrix>(std::move(*sa));
+        out.simB = std::make_shared<const Matrix>(std::move(*sb));
+    }
+    return out;
 }
 
 void CompareWidget::start(std::function<Result<Output>(JobContext &)> work)

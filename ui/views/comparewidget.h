@@ -118,6 +118,10 @@ private:
         QString nameA, nameB;
         int dimsA = 0, dimsB = 0;
     };
+    // The comparison of two embeddings of the same texts (plus both heatmaps and their
+    // difference up to limit rows); compareEmbeddings' progress mapped into [from, to].
+    static Result<Output> compareMatrices(const Matrix &a, const Matrix &b, const std::vector<std::string> &labels,
+                                          int k, int limit, JobContext &ctx, double from, double to);
     void buildUi();
     void start(std::function<Result<Output>(JobContext &)> work);
     void refresh();
