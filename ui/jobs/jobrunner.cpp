@@ -2,8 +2,10 @@
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QLabel>
 #include <QMetaObject>
 #include <QPointer>
+#include <QProgressBar>
 #include <QThread>
 
 namespace es {
@@ -144,6 +146,43 @@ bool JobRunner::waitForIdle(int timeoutMs)
     }
     QCoreApplication::processEvents();
     return !isBusy();
+}
+
+void watchJobs(JobRunner *runner, QObject *context, const QString &kind, JobWatch watch)
+{
+    auto w = std::make_shared<const JobWatch>(std::move(watch));
+    QObject::connect(runner, &JobRunner::jobStarted, context, [kind, w](const QString &k) {
+        if (k != kind)
+            return;
+        w->progress->setValue(0);
+        w->progress->setVisible(true);
+        if (w->running)
+            w->running(true);
+    });
+    QObject::connect(runner, &JobRunner::jobProgress, context, [kind, w](const QString &k, double f, const QString &stage) {
+        if (k != kind)
+            return;
+        w->progress->setValue(int(f * 1000));
+        if (w->status && !stage.isEmpty())
+            w->status->setText(stage);
+    });
+    auto stopped = [kind, w](const QString &k, const QString &message) {
+        if (k != kind)
+            return false;
+        w->progress->setVisible(false);
+        if (w->running)
+            w->running(false);
+        if (w->status && !message.isNull())
+            w->status->setText(message);
+        return true;
+    };
+    QObject::connect(runner, &JobRunner::jobFinished, context, [stopped](const QString &k) { stopped(k, QString()); });
+    QObject::connect(runner, &JobRunner::jobCancelled, context,
+                     [stopped](const QString &k) { stopped(k, QObject::tr("Cancelled.")); });
+    QObject::connect(runner, &JobRunner::jobFailed, context, [stopped, w](const QString &k, const QString &message) {
+        if (stopped(k, QObject::tr("Failed: %1").arg(message)) && w->failed)
+            w->failed(message);
+    });
 }
 
 } // namespace es

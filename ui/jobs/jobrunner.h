@@ -19,6 +19,9 @@
 #include <mutex>
 #include <stop_token>
 
+class QLabel;
+class QProgressBar;
+
 namespace es {
 
 // Handed to the work function on the worker thread.
@@ -87,5 +90,16 @@ private:
     QHash<QString, Slot> slots_;
     int running_ = 0;
 };
+
+// How a panel follows one kind of job: its progress bar appears at 0 when the job starts
+// and hides when it ends; status (optional) shows the stages, "Cancelled." and
+// "Failed: ..."; running(true / false) at start and end; failed(message) after a failure.
+struct JobWatch {
+    QProgressBar *progress = nullptr;
+    QLabel *status = nullptr;
+    std::function<void(bool running)> running;
+    std::function<void(const QString &message)> failed;
+};
+void watchJobs(JobRunner *runner, QObject *context, const QString &kind, JobWatch watch);
 
 } // namespace es

@@ -82,38 +82,13 @@ void CompareWidget::setJobRunner(JobRunner *runner)
         runner = ownRunner_;
     }
     runner_ = runner;
-    connect(runner, &JobRunner::jobStarted, this, [this](const QString &kind) {
-        if (kind != kJobKind)
-            return;
-        progress_->setValue(0);
-        progress_->setVisible(true);
-        cancelButton_->setEnabled(true);
-        compareButton_->setEnabled(false);
-    });
-    connect(runner, &JobRunner::jobProgress, this, [this](const QString &kind, double f, const QString &stage) {
-        if (kind != kJobKind)
-            return;
-        progress_->setValue(int(f * 1000));
-        if (!stage.isEmpty())
-            status_->setText(stage);
-    });
-    auto stopped = [this](const QString &kind, const QString &message) {
-        if (kind != kJobKind)
-            return;
-        progress_->setVisible(false);
-        cancelButton_->setEnabled(false);
-        compareButton_->setEnabled(true);
-        if (!message.isNull())
-            status_->setText(message);
-    };
-    connect(runner, &JobRunner::jobFinished, this, [stopped](const QString &kind) { stopped(kind, QString()); });
-    connect(runner, &JobRunner::jobCancelled, this,
-            [this, stopped](const QString &kind) { stopped(kind, tr("Cancelled.")); });
-    connect(runner, &JobRunner::jobFailed, this, [this, stopped](const QString &kind, const QString &message) {
-        stopped(kind, tr("Failed: %1").arg(message));
-        if (kind == kJobKind)
-            emit failed(message);
-    });
+    watchJobs(runner, this, kJobKind,
+              {progress_, status_,
+               [this](bool running) {
+                   cancelButton_->setEnabled(running);
+                   compareButton_->setEnabled(!running);
+               },
+               [this](const QString &message) { emit failed(message); }});
 }
 
 void CompareWidget::buildUi()

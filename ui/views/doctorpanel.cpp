@@ -236,37 +236,14 @@ void DoctorPanel::setJobRunner(JobRunner *runner)
         runner = ownRunner_;
     }
     runner_ = runner;
-    connect(runner, &JobRunner::jobStarted, this, [this](const QString &kind, const QString &) {
-        if (kind != kJobKind)
-            return;
-        progress_->setValue(0);
-        progress_->setVisible(true);
-        cancelButton_->setEnabled(true);
-        status_->setText(tr("Examining %n item(s)…", nullptr, int(dataset_.size())));
-    });
-    connect(runner, &JobRunner::jobProgress, this, [this](const QString &kind, double f, const QString &stage) {
-        if (kind != kJobKind)
-            return;
-        progress_->setValue(int(f * 1000));
-        if (!stage.isEmpty())
-            status_->setText(stage);
-    });
-    auto stopped = [this](const QString &kind, const QString &message) {
-        if (kind != kJobKind)
-            return;
-        progress_->setVisible(false);
-        cancelButton_->setEnabled(false);
-        if (!message.isNull())
-            status_->setText(message);
-    };
-    connect(runner, &JobRunner::jobFinished, this, [stopped](const QString &kind) { stopped(kind, QString()); });
-    connect(runner, &JobRunner::jobCancelled, this,
-            [this, stopped](const QString &kind) { stopped(kind, tr("Cancelled.")); });
-    connect(runner, &JobRunner::jobFailed, this, [this, stopped](const QString &kind, const QString &message) {
-        stopped(kind, tr("Failed: %1").arg(message));
-        if (kind == kJobKind)
-            emit runFailed(message);
-    });
+    watchJobs(runner, this, kJobKind,
+              {progress_, status_,
+               [this](bool running) {
+                   cancelButton_->setEnabled(running);
+                   if (running)
+                       status_->setText(tr("Examining %n item(s)…", nullptr, int(dataset_.size())));
+               },
+               [this](const QString &message) { emit runFailed(message); }});
 }
 
 void DoctorPanel::buildUi()

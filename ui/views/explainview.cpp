@@ -98,29 +98,11 @@ void ExplainView::setJobRunner(JobRunner *runner)
         runner = ownRunner_;
     }
     runner_ = runner;
-    connect(runner, &JobRunner::jobStarted, this, [this](const QString &kind) {
-        if (kind == kJobKind) {
-            progress_->setValue(0);
-            progress_->setVisible(true);
-        }
-    });
-    connect(runner, &JobRunner::jobProgress, this, [this](const QString &kind, double f) {
-        if (kind == kJobKind)
-            progress_->setValue(int(f * 1000));
-    });
-    auto done = [this](const QString &kind) {
-        if (kind == kJobKind)
-            progress_->setVisible(false);
-    };
-    connect(runner, &JobRunner::jobFinished, this, done);
-    connect(runner, &JobRunner::jobCancelled, this, done);
-    connect(runner, &JobRunner::jobFailed, this, [this, done](const QString &kind, const QString &message) {
-        done(kind);
-        if (kind != kJobKind)
-            return;
-        note_->setText(tr("Failed: %1").arg(message));
-        emit failed(message);
-    });
+    // No status line: the note shows only a failure.
+    watchJobs(runner, this, kJobKind, {progress_, nullptr, {}, [this](const QString &message) {
+                                           note_->setText(tr("Failed: %1").arg(message));
+                                           emit failed(message);
+                                       }});
 }
 
 void ExplainView::buildUi()
