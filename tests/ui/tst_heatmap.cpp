@@ -6,8 +6,11 @@
 #include <QItemSelectionModel>
 #include <QSignalSpy>
 #include <QStandardItemModel>
+#include <QSemaphore>
 #include <QTest>
+#include <QThreadPool>
 
+#include <algorithm>
 #include <random>
 
 using es::HeatmapView;
@@ -145,6 +148,33 @@ private slots:
         const QRectF r = view.cellRect(1234, 2345);
         QVERIFY(r.width() > 20);
         QCOMPARE(pixelAt(view, r.center()), view.colorFor((*m)(1234, 2345)));
+    }
+
+    // Large overviews are made on EmbedScope's own background pool, never on Qt's global
+    // pool: Qt's raster engine hands large fills to the global pool and waits for them on
+    // the GUI thread, so a build there would stall every paint of the window. With all of
+    // the global pool's threads held busy, the overview must still be made.
+    void overviewIsNotBuiltOnQtsGlobalPool()
+    {
+        QThreadPool *global = QThreadPool::globalInstance();
+        const int held = std::max(1, global->maxThreadCount());
+        QSemaphore release, running;
+        for (int i = 0; i < held; ++i)
+            global->start([&] {
+                running.release();
+                release.acquire();
+            });
+        QVERIFY(running.tryAcquire(held, 10000));
+        const int n = 3000;
+        auto m = std::make_shared<Matrix>(n, n);
+        m->setConstant(0.25f);
+        HeatmapView view;
+        view.resize(400, 300);
+        view.setMatrix(m);
+        QVERIFY(!view.isReady()); // building on a worker
+        QTRY_VERIFY_WITH_TIMEOUT(view.isReady(), 30000);
+        release.release(held);
+        global->waitForDone();
     }
 
     // Beyond the matrix limit the view works from the vectors: the overview pixels have the

@@ -1,6 +1,7 @@
 #include "dialogs/providerdialog.h"
 
 #include "embed/embedder.h"
+#include "jobs/background.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -136,7 +137,8 @@ void ProviderDialog::testConnection()
     result_->setStyleSheet(QString());
     result_->setText(tr("Testing..."));
     const EmbedderSpec s = spec();
-    watcher_.setFuture(QtConcurrent::run([s]() -> QString {
+    watcher_.setFuture(QtConcurrent::run(backgroundPool(), [s]() -> QString {
+        enterBackgroundPriority();
         auto made = makeEmbedder(s);
         if (!made)
             return QString::fromStdString(made.error().message);

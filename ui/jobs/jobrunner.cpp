@@ -1,5 +1,7 @@
 #include "jobs/jobrunner.h"
 
+#include "jobs/background.h"
+
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QLabel>
@@ -42,6 +44,7 @@ quint64 JobRunner::startErased(const QString &kind, const QString &title,
     auto stop = slot.stop;
     pool_.start([this, kind, gen, stop, work = std::move(work), deliver = std::move(deliver)]() mutable {
         // `this` outlives the task: the destructor waits for the pool.
+        enterBackgroundPriority();
         JobContext ctx;
         ctx.stop = stop->get_token();
         auto lastReport = std::make_shared<QElapsedTimer>();

@@ -1,5 +1,7 @@
 #include "views/heatmapview.h"
 
+#include "jobs/background.h"
+
 #include <QHelpEvent>
 #include <QtConcurrent/QtConcurrentRun>
 #include <QItemSelectionModel>
@@ -403,7 +405,10 @@ void HeatmapView::runWorker(const QString &kind, const QString &title, std::func
             done);
         return;
     }
-    QtConcurrent::run([work] { return work(std::stop_token{}); }).then(this, [done](Built b) { done(b); });
+    QtConcurrent::run(backgroundPool(), [work] {
+        enterBackgroundPriority();
+        return work(std::stop_token{});
+    }).then(this, [done](Built b) { done(b); });
 }
 
 QRect HeatmapView::visibleRange(const QSizeF &) const
@@ -538,7 +543,10 @@ void HeatmapView::rebuild(bool rescale)
         overviewCells_ = 0;
     }
     const quint64 gen = buildGeneration_;
-    QtConcurrent::run(&HeatmapView::build, sim_, simVectors_, order_, map_, rescale, scale_)
+    QtConcurrent::run(backgroundPool(), [](auto... args) {
+        enterBackgroundPriority();
+        return HeatmapView::build(args...);
+    }, sim_, simVectors_, order_, map_, rescale, scale_)
         .then(this, [this, gen, n](Built b) {
             if (gen != buildGeneration_)
                 return;
