@@ -252,7 +252,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         cancelButton_->show();
     });
     connect(jobs_, &JobRunner::jobProgress, this, [this](const QString &, double f, const QString &stage) {
-        progress_->setValue(int(f * 1000));
+        setProgressValue(progress_, int(f * 1000));
         if (!stage.isEmpty())
             jobLabel_->setText(stage);
     });
@@ -685,7 +685,8 @@ void MainWindow::showError(const QString &title, const QString &message)
 
 void MainWindow::showStatus(const QString &message, int ms)
 {
-    statusBar()->showMessage(message, ms);
+    // QStatusBar repaints its message area at once; results arrive while jobs run.
+    withoutImmediateRepaint(statusBar(), [&] { statusBar()->showMessage(message, ms); });
 }
 
 QString MainWindow::privacyText() const

@@ -3,12 +3,23 @@
 // errors are reported; progress reaches the GUI thread; busy state follows the jobs.
 #include "jobs/jobrunner.h"
 
+#include "jobs/background.h"
+
 #include <QSignalSpy>
 #include <QTest>
+#include <QProgressBar>
+#include <QSemaphore>
 #include <QThread>
+#include <QThreadPool>
 
 #include <atomic>
 #include <thread>
+
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 using es::Error;
 using es::JobContext;
@@ -134,6 +145,80 @@ private slots:
         QVERIFY(progress.count() >= 2);
         QCOMPARE(progress.last().at(1).toDouble(), 1.0);
         QCOMPARE(snapshots, QList<int>({0, 1, 2}));
+    }
+
+    // Jobs run below the GUI thread's priority (Linux: nice 10), and so do the threads a
+    // job starts (the analysis thread pools): when the GUI thread, or the OpenGL rasteriser
+    // it waits for, wants a CPU it gets one at once. The GUI thread keeps its priority.
+    void jobsRunAtBackgroundPriority()
+    {
+#ifndef Q_OS_LINUX
+        QSKIP("thread priorities are set on Linux only");
+#else
+        const auto niceOf = [] { return getpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid))); };
+        const int guiNice = niceOf();
+        JobRunner jobs;
+        std::atomic<int> jobNice{-100}, childNice{-100};
+        jobs.start<int>("nice", "Nice", [&](JobContext &) -> Result<int> {
+            jobNice = niceOf();
+            std::thread child([&] { childNice = niceOf(); });
+            child.join();
+            return 0;
+        }, [](int &) {});
+        QVERIFY(jobs.waitForIdle(10000));
+        QVERIFY2(jobNice >= 10, qPrintable(QString::number(jobNice)));
+        QCOMPARE(int(childNice), int(jobNice));
+        QCOMPARE(niceOf(), guiNice);
+
+        // The shared background pool is not Qt's global pool, and its tasks lower themselves.
+        QVERIFY(es::backgroundPool() != QThreadPool::globalInstance());
+        std::atomic<int> poolNice{-100};
+        QSemaphore done;
+        es::backgroundPool()->start([&] {
+            es::enterBackgroundPriority();
+            poolNice = niceOf();
+            done.release();
+        });
+        QVERIFY(done.tryAcquire(1, 10000));
+        QVERIFY(poolNice >= 10);
+#endif
+    }
+
+    // Progress reports repaint the bar with an ordinary update: QProgressBar::setValue
+    // alone repaints (and so flushes the whole window) inside the call, once per report.
+    void progressRepaintsWithTheNextUpdate()
+    {
+        QWidget window;
+        auto *bar = new QProgressBar(&window);
+        bar->setRange(0, 1000);
+        bar->setGeometry(10, 10, 200, 24);
+        window.resize(240, 60);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        struct PaintCounter : QObject {
+            int paints = 0;
+            bool eventFilter(QObject *, QEvent *e) override
+            {
+                if (e->type() == QEvent::Paint)
+                    ++paints;
+                return false;
+            }
+        } counter;
+        bar->installEventFilter(&counter);
+        QTest::qWait(50);
+
+        counter.paints = 0;
+        bar->setValue(300); // Qt's own: painted inside the call
+        const int direct = counter.paints;
+
+        counter.paints = 0;
+        es::setProgressValue(bar, 700);
+        QCOMPARE(counter.paints, 0);
+        QCOMPARE(bar->value(), 700);
+        QTRY_VERIFY(counter.paints > 0); // painted with the next update
+        QVERIFY(bar->updatesEnabled());
+        if (direct == 0)
+            qWarning("QProgressBar::setValue no longer repaints at once; setProgressValue may be unneeded");
     }
 
     void independentKindsRunSideBySide()

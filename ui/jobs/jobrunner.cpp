@@ -151,6 +151,23 @@ bool JobRunner::waitForIdle(int timeoutMs)
     return !isBusy();
 }
 
+void withoutImmediateRepaint(QWidget *w, const std::function<void()> &change)
+{
+    if (!w->updatesEnabled() || !w->isVisible()) {
+        change();
+        return;
+    }
+    w->setUpdatesEnabled(false);
+    change();
+    w->setUpdatesEnabled(true); // schedules update()
+}
+
+void setProgressValue(QProgressBar *bar, int value)
+{
+    if (bar->value() != value)
+        withoutImmediateRepaint(bar, [bar, value] { bar->setValue(value); });
+}
+
 void watchJobs(JobRunner *runner, QObject *context, const QString &kind, JobWatch watch)
 {
     auto w = std::make_shared<const JobWatch>(std::move(watch));
@@ -165,7 +182,7 @@ void watchJobs(JobRunner *runner, QObject *context, const QString &kind, JobWatc
     QObject::connect(runner, &JobRunner::jobProgress, context, [kind, w](const QString &k, double f, const QString &stage) {
         if (k != kind)
             return;
-        w->progress->setValue(int(f * 1000));
+        setProgressValue(w->progress, int(f * 1000));
         if (w->status && !stage.isEmpty())
             w->status->setText(stage);
     });

@@ -21,6 +21,7 @@
 
 class QLabel;
 class QProgressBar;
+class QWidget;
 
 namespace es {
 
@@ -90,6 +91,16 @@ private:
     QHash<QString, Slot> slots_;
     int running_ = 0;
 };
+
+// Sets a progress bar's value with an ordinary (coalesced) update instead of the immediate
+// repaint QProgressBar::setValue does whenever the shown value changes: each immediate
+// repaint flushes the window, which under OpenGL composition (a 2D map with OpenGL
+// points) is a whole-window composition, 15-60 ms under software OpenGL, once per report.
+void setProgressValue(QProgressBar *bar, int value);
+
+// Runs change() on w (a QStatusBar message, say) with updates disabled, so the widget's
+// own immediate repaint is skipped; enabling updates again schedules an ordinary update.
+void withoutImmediateRepaint(QWidget *w, const std::function<void()> &change);
 
 // How a panel follows one kind of job: its progress bar appears at 0 when the job starts
 // and hides when it ends; status (optional) shows the stages, "Cancelled." and
