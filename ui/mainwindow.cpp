@@ -1330,6 +1330,8 @@ void MainWindow::applyProjection()
         v->setColors(group_, groups_);
         v->setHighlight(searchHits_ + flash_);
     }
+    if (scatter2d_)
+        scatter2d_->flushPending();
     if (!pendingFlash_.isEmpty()) {
         flashRows(pendingFlash_);
         pendingFlash_.clear();

@@ -1,11 +1,14 @@
 // Scatter2DView under a real X display (Xvfb + Mesa): checks what is DRAWN (pixels grabbed
 // from the window system, OpenGL layer included), and what the mouse does.
+#include "views/glcheck.h"
 #include "views/legend.h"
 #include "views/palette.h"
 #include "views/scatter2dview.h"
 
 #include <QChart>
 #include <QChartView>
+#include <QOpenGLWidget>
+#include <QPointer>
 #include <QRandomGenerator>
 #include <QScatterSeries>
 #include <QSignalSpy>
@@ -95,6 +98,7 @@ private slots:
     void liveUpdatesKeepZoom();
     void renderImageAndSvg();
     void darkTheme();
+    void openGLLayerMadeAtFirstShow();
 };
 
 void TestScatter2DView::initTestCase()
@@ -505,6 +509,46 @@ void TestScatter2DView::darkTheme()
     QVERIFY2(near(img.pixel(mid), QColor(28, 29, 32)), qPrintable(rgb(img.pixel(mid))));
     const QImage exported = view.renderImage(QSize(600, 400));
     QVERIFY(near(exported.pixel(5, 5), QColor(28, 29, 32)));
+}
+
+
+// The window switches to OpenGL composition when Qt Charts makes its OpenGL layer (a
+// QOpenGLWidget in the chart view), a full repaint of the window. The view makes that
+// layer when it is first shown, with few points, so that the first large result does not
+// pay for it in the middle of the analysis jobs; the layer must then be the one the large
+// series use (Qt Charts replaces it when the antialiasing hint differs), and the small
+// data set must still be drawn with raster series.
+void TestScatter2DView::openGLLayerMadeAtFirstShow()
+{
+    if (!openGLAvailable())
+        QSKIP("no OpenGL here");
+    Scatter2DView view;
+    view.resize(800, 500);
+    const Grid small = makeGrid(3, 2);
+    view.setPoints(small.points);
+    view.setColors(small.group, small.groups);
+    QVERIFY(view.findChildren<QOpenGLWidget *>().isEmpty()); // nothing before the first show
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const QList<QOpenGLWidget *> layers = view.findChildren<QOpenGLWidget *>();
+    QCOMPARE(layers.size(), 1);
+    QPointer<QOpenGLWidget> layer = layers.first();
+    QVERIFY(!view.usesOpenGL());
+    QVERIFY(view.chartView()->chart()->series().size() > 0);
+    for (QAbstractSeries *s : view.chartView()->chart()->series())
+        QVERIFY(!s->useOpenGL());
+
+    const Grid large = makeGrid(400, 5); // 2,000 points: above the default threshold
+    QVERIFY(large.points.size() > view.openGLThreshold());
+    view.setPoints(large.points);
+    view.setColors(large.group, large.groups);
+    QVERIFY(view.usesOpenGL());
+    const QColor want = large.groups[3].color;
+    const int row = 3 * 400 + 200;
+    const QImage img = grabWhen(view, [&](const QImage &im) { return near(im.pixel(view.positionOf(row).toPoint()), want); });
+    QVERIFY2(near(img.pixel(view.positionOf(row).toPoint()), want), qPrintable(rgb(img.pixel(view.positionOf(row).toPoint()))));
+    QVERIFY2(layer, "Qt Charts replaced the OpenGL layer made at the first show");
+    QCOMPARE(view.findChildren<QOpenGLWidget *>().size(), 1);
 }
 
 QTEST_MAIN(TestScatter2DView)

@@ -97,6 +97,33 @@ Scatter2DView::Scatter2DView(QWidget *parent) : QWidget(parent)
     applyRange();
 }
 
+// Qt Charts draws OpenGL series on one QOpenGLWidget child of the chart view, created
+// when the first OpenGL series is added and kept for the view's life. Its arrival switches
+// the whole window to OpenGL composition with a full repaint (the window's surface is
+// recreated): 110-140 ms on the GUI thread under software OpenGL. Created on the way, by
+// the first large projection's result, that repaint lands in the middle of the analysis
+// jobs. So the layer is made when the view is first shown, a user's click on the tab,
+// before any data needs it. The price: from then on every repaint of the window is an
+// OpenGL composition, which software OpenGL (Xvfb, virtual machines) makes slower than a
+// raster flush (20-40 ms against a few ms); with a GPU it is negligible.
+// Qt Charts recreates the layer when the view's antialiasing hint differs from the one it
+// was made with, so it is made with the hint OpenGL mode uses (off, see rebuildSeries).
+void Scatter2DView::prepareOpenGLLayer()
+{
+    if (glLayerPrepared_ || !isVisible() || !openGLAvailable())
+        return;
+    glLayerPrepared_ = true;
+    const bool antialias = chartView_->renderHints().testFlag(QPainter::Antialiasing);
+    chartView_->setRenderHint(QPainter::Antialiasing, false);
+    auto *probe = new QScatterSeries;
+    probe->setUseOpenGL(true);
+    probe->append(0, 0);
+    chart_->addSeries(probe);
+    chart_->removeSeries(probe);
+    delete probe;
+    chartView_->setRenderHint(QPainter::Antialiasing, antialias);
+}
+
 Scatter2DView::~Scatter2DView() = default;
 
 QWidget *Scatter2DView::overlay() const
@@ -260,7 +287,7 @@ double Scatter2DView::autoPointSize() const
     const int n = int(points_.size());
     if (n <= 500)
         return 10;
-    if (n <= glThreshold_)
+    if (n <= 2000)
         return 7;
     if (n <= 20000)
         return 5;
@@ -324,6 +351,11 @@ void Scatter2DView::scheduleRefresh()
         return;
     refreshPending_ = true;
     QMetaObject::invokeMethod(this, [this] { flushSeries(); }, Qt::QueuedConnection);
+}
+
+void Scatter2DView::flushPending()
+{
+    flushSeries();
 }
 
 void Scatter2DView::flushSeries()
@@ -733,6 +765,7 @@ void Scatter2DView::resizeEvent(QResizeEvent *e)
 void Scatter2DView::showEvent(QShowEvent *e)
 {
     QWidget::showEvent(e);
+    prepareOpenGLLayer();
     if (seriesStale_) {
         seriesStale_ = false;
         refreshSeries();

@@ -2,8 +2,13 @@
 // Scatter2DView: the 2D PCA / t-SNE map on Qt Charts (DESIGN.md s.2, s.7).
 //
 // One QScatterSeries per colour group (an OpenGL series draws a single colour); above
-// openGLThreshold() points (default 2,000) the series use OpenGL, which keeps 100k points
-// interactive (where OpenGL is missing, e.g. the offscreen platform, they stay raster). The selection and search hits are series of their own stacked above the
+// openGLThreshold() points (default 1,000) the series use OpenGL, which keeps 100k points
+// interactive (where OpenGL is missing, e.g. the offscreen platform, they stay raster).
+// 1,000 rather than a few thousand because the window composites through OpenGL from the
+// view's first show (see prepareOpenGLLayer): raster series then pay both their one
+// graphics item per point and the OpenGL composition; measured with bench_gui_heartbeat
+// under Xvfb, 2,000 raster points stalled the GUI thread 103-117 ms per result, 2,000
+// OpenGL points 58-72 ms, 1,000 raster points 81-90 ms. The selection and search hits are series of their own stacked above the
 // groups (ring, gap, point in the group colour), never chart items, because OpenGL series
 // are drawn on a layer above every chart item. The rubber band, lasso and text labels are
 // drawn by a transparent OverlayWidget stacked on the chart, which also takes the mouse:
@@ -94,6 +99,12 @@ public:
     void setPointSize(double px);
     double pointSize() const;
     void setOpenGLThreshold(int n);
+    // Builds the series now if a change is waiting for the queued rebuild (and the view is
+    // shown). A caller that changes points, colours and highlight together calls this
+    // last: the chart then changes once, and Qt Graphics View repaints the window once,
+    // instead of once for the axes and again for the series (each a full window
+    // composition when the window composites through OpenGL).
+    void flushPending();
     int openGLThreshold() const { return glThreshold_; }
     bool usesOpenGL() const { return useGL_; }
     void setLegendVisible(bool on);
@@ -145,6 +156,7 @@ private:
     void regroup();
     void scheduleRefresh();
     void flushSeries();
+    void prepareOpenGLLayer();
     void rebuildSeries();
     void refreshSeries();
     void fillSeries();
@@ -187,6 +199,7 @@ private:
     // render command, which paints the points itself): raster series make one graphics
     // item per point, which takes minutes for 100k points.
     bool seriesStale_ = false;
+    bool glLayerPrepared_ = false;
     bool refreshPending_ = false; // a queued flushSeries() will refresh the series
 
     // View state
@@ -195,7 +208,7 @@ private:
     bool showLabels_ = false;
     int labelLimit_ = 300;
     double pointSize_ = 0;
-    int glThreshold_ = 2000;
+    int glThreshold_ = 1000;
     bool useGL_ = false;
     bool builtGL_ = false;
     double builtSize_ = 0;
