@@ -16,6 +16,7 @@ struct PointGroup {
     QString name;   // legend entry, e.g. the label value
     QColor color;
     bool visible = true;
+    friend bool operator==(const PointGroup &, const PointGroup &) = default;
 };
 
 class PointView {

@@ -21,7 +21,7 @@ namespace es {
 
 namespace {
 
-constexpr int kLargeN = 5000;         // above: MeshPoint + OptimizationStatic
+constexpr int kLargeN = 1000;         // above: MeshPoint + OptimizationStatic
 constexpr int kLegendMaxWidth = 260;
 constexpr float kDefaultZoom = 85.0f;  // 100 clips the axis titles at the bottom
 
@@ -162,6 +162,10 @@ void Scatter3DView::setPoints(const QVector<QVector3D> &points)
 
 void Scatter3DView::setColors(const QVector<int> &group, const QList<PointGroup> &groups)
 {
+    // The window hands the colours over with every new map (each live t-SNE frame); the
+    // same colours keep the series, whose rebuild (new meshes) costs a slow frame.
+    if (!base_.isEmpty() && group == givenGroup_ && groups == givenGroups_)
+        return;
     givenGroup_ = group;
     givenGroups_ = groups;
     regroup();

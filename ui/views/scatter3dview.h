@@ -3,8 +3,11 @@
 // window container), with the same groups, colours, legend and selection API as the 2D
 // view (es::PointView).
 //
-// - One QScatter3DSeries per group; small sets use smooth spheres, above 5,000 points
-//   the series switch to MeshPoint with OptimizationStatic (one draw call per series).
+// - One QScatter3DSeries per group; small sets use smooth spheres, above 1,000 points
+//   the series switch to MeshPoint with OptimizationStatic (one draw call per series):
+//   under software OpenGL 2,000 spheres took 200-390 ms a frame during live t-SNE
+//   (bench_gui_heartbeat), 2,000 points 40-70 ms. setColors() with the colours already
+//   shown keeps the series (the window hands them over with every live frame).
 // - Rotate (right drag), zoom (wheel) and click-to-select come from Q3DScatter's input
 //   handler; a click on an item emits pointClicked(row). The selection and search hits
 //   are series of their own (larger markers in the foreground / accent colour), so any
