@@ -83,6 +83,11 @@
 
 namespace es {
 
+struct MainWindow::RowVectors {
+    std::vector<std::vector<float>> rows;
+    QHash<QString, std::vector<float>> byText;
+};
+
 namespace {
 
 int kMaxHeatmap = 20000; // above this no N x N matrix is allocated (tests lower it)
@@ -100,6 +105,7 @@ struct Loaded {
     std::optional<Matrix> vectors;
     Warnings warnings;
     std::optional<formats::Project> project;
+    std::optional<MainWindow::RowVectors> rowVectors; // with vectors, made on the job's thread
 };
 
 Result<Loaded> loadAnything(const std::string &path, const std::string &format)
@@ -744,6 +750,8 @@ bool MainWindow::openFile(const QString &path)
             auto r = loadAnything(p, {});
             if (ctx.stop.stop_requested())
                 return Error::cancel();
+            if (r && r->vectors)
+                r->rowVectors = rowVectorsFor(r->dataset, *r->vectors);
             return r;
         },
         [this, path = fi.absoluteFilePath()](Loaded &l) {
@@ -753,7 +761,7 @@ bool MainWindow::openFile(const QString &path)
             if (l.project)
                 pendingParameters_ = QString::fromStdString(l.project->parameters.dump());
             if (l.vectors)
-                setData(l.dataset, *l.vectors);
+                setData(l.dataset, l.rowVectors ? std::move(*l.rowVectors) : rowVectorsFor(l.dataset, *l.vectors));
             else
                 setTexts(l.dataset);
             if (l.project) {
@@ -865,21 +873,37 @@ void MainWindow::setTexts(const Dataset &dataset)
 
 void MainWindow::setData(const Dataset &dataset, const Matrix &vectors)
 {
+    setData(dataset, rowVectorsFor(dataset, vectors));
+}
+
+MainWindow::RowVectors MainWindow::rowVectorsFor(const Dataset &dataset, const Matrix &vectors)
+{
+    RowVectors out;
+    const std::size_t n = dataset.size();
+    out.rows.resize(n);
+    out.byText.reserve(qsizetype(n));
+    for (std::size_t r = 0; r < n && Eigen::Index(r) < vectors.rows(); ++r) {
+        const Eigen::Index i = Eigen::Index(r);
+        out.rows[r].assign(vectors.row(i).data(), vectors.row(i).data() + vectors.cols());
+        // The key is the model's text of the row (SentenceModel::setDataset converts the same way).
+        out.byText.insert(QString::fromStdString(dataset.texts[r]), out.rows[r]);
+    }
+    return out;
+}
+
+void MainWindow::setData(const Dataset &dataset, RowVectors prepared)
+{
     cancelJobs();
     doctor_->marks()->fromStrings({}); // a new document: no marks
     marksModified_ = false;
     model_->setDataset(dataset);
-    const int n = model_->rowCount();
     vectorsFromFile_ = true;
-    rowVec_.assign(std::size_t(n), {});
     // The cache now belongs to the file, so undoing a deletion gets the row's vector back;
     // embedding with a model replaces it (another id).
-    cache_.clear();
+    rowVec_ = std::move(prepared.rows);
+    rowVec_.resize(std::size_t(model_->rowCount()));
+    cache_ = std::move(prepared.byText);
     cacheId_ = QStringLiteral("file:") + qs(dataset.source);
-    for (int r = 0; r < n && r < vectors.rows(); ++r) {
-        rowVec_[std::size_t(r)].assign(vectors.row(r).data(), vectors.row(r).data() + vectors.cols());
-        cache_.insert(model_->text(r), rowVec_[std::size_t(r)]);
-    }
     refreshTimer_->stop();
     refresh();
 }
