@@ -5,13 +5,17 @@
 // long block points at its cause (a job result handler, a paint of the window, ...).
 #include "mainwindow.h"
 
+#include "formats/vectors.h"
 #include "models/sentencemodel.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QComboBox>
+#include <QFile>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -245,6 +249,112 @@ private slots:
                     second ? "second " : "", n, tab == 0 ? "heatmap" : "2D map", total.elapsed() / 1000.0, hb.maxGap, hb.maxGapCpu, hb.maxGapWait, hb.maxCpu,
                     setDataCpu, TimingApp::worst, TimingApp::worstWhat.constData(), TimingApp::worstWall,
                     TimingApp::worstWallWhat.constData(), tabSwitchWall);
+        TimingApp::printEventsIn(hb.maxGapStart, hb.maxGapStart + hb.maxGap);
+        TimingApp::clock = nullptr;
+        std::fflush(stdout);
+    }
+
+    // Live t-SNE: the maps animate from the job's snapshots while it runs.
+    void liveTsne_data()
+    {
+        QTest::addColumn<int>("n");
+        QTest::addColumn<int>("dims");
+        QTest::addColumn<int>("tab");
+        QTest::newRow("2000 2D on the 2D map") << 2000 << 2 << 1;
+        QTest::newRow("10000 2D on the 2D map") << 10000 << 2 << 1;
+        QTest::newRow("1000 3D on the 3D map") << 1000 << 3 << 2; // the most spheres drawn
+        QTest::newRow("2000 3D on the 3D map") << 2000 << 3 << 2;
+    }
+
+    void liveTsne()
+    {
+        QFETCH(int, n);
+        QFETCH(int, dims);
+        QFETCH(int, tab);
+        MainWindow w;
+        w.resize(1400, 860);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.waitForJobs(60000));
+        w.viewTabs()->setCurrentIndex(tab);
+        QTest::qWait(300);
+        Dataset ds;
+        Matrix v;
+        randomData(n, 100, ds, v);
+        w.setData(ds, v);
+        QVERIFY(w.waitForJobs(300000));
+        QTest::qWait(300);
+        w.tsneDimsBox()->setCurrentIndex(w.tsneDimsBox()->findData(dims));
+        QCOMPARE(w.tsneDimsBox()->currentData().toInt(), dims);
+        Heartbeat hb;
+        QElapsedTimer total;
+        total.start();
+        hb.start();
+        TimingApp::worst = 0;
+        TimingApp::worstWall = 0;
+        TimingApp::log.clear();
+        TimingApp::clock = &hb.clock;
+        QVERIFY(w.runTsne());
+        QVERIFY(w.waitForJobs(600000));
+        QTest::qWait(100);
+        hb.stop();
+        const double secs = total.elapsed() / 1000.0;
+        std::printf("heartbeat: live t-SNE %dD, N=%d (%s tab): %.2f s, %d frames shown (%.1f per s), max GUI stall %lld ms "
+                    "wall (GUI-thread CPU in it %.0f ms, waiting for a CPU %.0f ms); longest event %.0f ms CPU: %s; "
+                    "%.0f ms wall: %s\n",
+                    dims, n, tab == 1 ? "2D map" : "3D map", secs, w.tsneSnapshotsShown(), w.tsneSnapshotsShown() / secs,
+                    hb.maxGap, hb.maxGapCpu, hb.maxGapWait, TimingApp::worst, TimingApp::worstWhat.constData(),
+                    TimingApp::worstWall, TimingApp::worstWallWhat.constData());
+        TimingApp::printEventsIn(hb.maxGapStart, hb.maxGapStart + hb.maxGap);
+        TimingApp::clock = nullptr;
+        std::fflush(stdout);
+    }
+
+    // Loading: a 100,000 x 64 .npy with its texts (the pair skips embedding), then the
+    // neighbour lists and PCA, on the 2D map tab.
+    void openLargeVectors()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const int n = 100000, d = 64;
+        Dataset ds;
+        Matrix v;
+        randomData(n, d, ds, v);
+        const QString npy = dir.filePath(QStringLiteral("synthetic.npy"));
+        QVERIFY(es::formats::writeNpy(npy.toStdString(), v).ok());
+        QFile csv(dir.filePath(QStringLiteral("synthetic.csv")));
+        QVERIFY(csv.open(QIODevice::WriteOnly));
+        csv.write("text,label\n");
+        for (int i = 0; i < n; ++i)
+            csv.write(QByteArray::fromStdString(ds.texts[i] + "," + ds.columns[0].values[i] + "\n"));
+        csv.close();
+
+        MainWindow w;
+        w.resize(1400, 860);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.waitForJobs(60000));
+        w.viewTabs()->setCurrentIndex(1);
+        QTest::qWait(300);
+        Heartbeat hb;
+        QElapsedTimer total;
+        total.start();
+        hb.start();
+        TimingApp::worst = 0;
+        TimingApp::worstWall = 0;
+        TimingApp::log.clear();
+        TimingApp::clock = &hb.clock;
+        QSignalSpy opened(&w, &MainWindow::fileOpened);
+        QVERIFY(w.openFile(npy));
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 120000);
+        QVERIFY(w.waitForJobs(600000));
+        QTest::qWait(100);
+        hb.stop();
+        QCOMPARE(w.sentenceModel()->rowCount(), n);
+        std::printf("heartbeat: open %d x %d .npy + texts, neighbours + PCA (2D map tab): %.2f s, max GUI stall %lld ms wall "
+                    "(GUI-thread CPU in it %.0f ms, waiting for a CPU %.0f ms); longest event %.0f ms CPU: %s; %.0f ms wall: %s\n",
+                    n, d, total.elapsed() / 1000.0, hb.maxGap, hb.maxGapCpu, hb.maxGapWait, TimingApp::worst,
+                    TimingApp::worstWhat.constData(), TimingApp::worstWall, TimingApp::worstWallWhat.constData());
         TimingApp::printEventsIn(hb.maxGapStart, hb.maxGapStart + hb.maxGap);
         TimingApp::clock = nullptr;
         std::fflush(stdout);
