@@ -133,19 +133,27 @@ public:
         const double dt = threadCpuMs() - c0;
         const double dw = wall.nsecsElapsed() / 1e6;
         --depth_;
+        const auto what = [&] { return cls + "/" + name.toUtf8() + " event " + QByteArray::number(type); };
         if (clock && clock->isValid() && dw >= 3)
-            log.push_back({clock->elapsed() - qint64(dw), dw, dt,
-                           cls + "/" + name.toUtf8() + " event " + QByteArray::number(type)});
+            log.push_back({clock->elapsed() - qint64(dw), dw, dt, what()});
         if (dt > worst) {
             worst = dt;
-            worstWhat = cls + "/" + name.toUtf8() + " event " + QByteArray::number(type);
+            worstWhat = what();
         }
         if (dw > worstWall) {
             worstWall = dw;
-            worstWallWhat = cls + "/" + name.toUtf8() + " event " + QByteArray::number(type)
-                + QByteArray(" (CPU ") + QByteArray::number(dt, 'f', 0) + " ms)";
+            worstWallWhat = what() + " (CPU " + QByteArray::number(dt, 'f', 0) + " ms)";
         }
         return r;
+    }
+    // Starts a new record; events are logged while `logClock` is set (nullptr: not logged).
+    static void reset(const QElapsedTimer *logClock)
+    {
+        worst = worstWall = 0;
+        worstWhat.clear();
+        worstWallWhat.clear();
+        log.clear();
+        clock = logClock;
     }
     static inline double worst = 0;
     static inline QByteArray worstWhat;
@@ -170,6 +178,51 @@ public:
 private:
     int depth_ = 0;
 };
+
+// One measured stretch: the heartbeat, the wall clock and TimingApp's record start together;
+// report() prints one "heartbeat:" line with the longest stall and the longest events, then
+// the events that filled the longest gap.
+struct Measurement {
+    Heartbeat hb;
+    QElapsedTimer total;
+    void start()
+    {
+        total.start();
+        hb.start();
+        TimingApp::reset(&hb.clock);
+    }
+    double seconds() const { return total.elapsed() / 1000.0; }
+    void report(const QByteArray &what, const QByteArray &extra = {})
+    {
+        hb.stop();
+        std::printf("heartbeat: %s: %.2f s, max GUI stall %lld ms wall (GUI-thread CPU in it %.0f ms, waiting for a "
+                    "CPU %.0f ms); longest GUI-thread CPU between ticks %.0f ms; longest event %.0f ms CPU: %s; "
+                    "%.0f ms wall: %s%s\n",
+                    what.constData(), seconds(), hb.maxGap, hb.maxGapCpu, hb.maxGapWait, hb.maxCpu, TimingApp::worst,
+                    TimingApp::worstWhat.constData(), TimingApp::worstWall, TimingApp::worstWallWhat.constData(),
+                    extra.constData());
+        TimingApp::printEventsIn(hb.maxGapStart, hb.maxGapStart + hb.maxGap);
+        TimingApp::reset(nullptr);
+        std::fflush(stdout);
+    }
+};
+
+// The window as a user has it: 1400 x 860, shown, its start-up jobs done, on view tab `tab`.
+// Showing a tab is the user's action, not a job: the longest event it took (for the 2D map,
+// the OpenGL layer's set-up) goes to *tabShowWall, measured apart from the heartbeat.
+bool showWindow(MainWindow &w, int tab, double *tabShowWall = nullptr)
+{
+    w.resize(1400, 860);
+    w.show();
+    if (!QTest::qWaitForWindowExposed(&w) || !w.waitForJobs(60000))
+        return false;
+    TimingApp::reset(nullptr);
+    w.viewTabs()->setCurrentIndex(tab);
+    QTest::qWait(300);
+    if (tabShowWall)
+        *tabShowWall = TimingApp::worstWall;
+    return true;
+}
 
 } // namespace
 
@@ -207,16 +260,8 @@ private slots:
         QFETCH(int, tab);
         QFETCH(bool, second);
         MainWindow w;
-        w.resize(1400, 860);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.waitForJobs(60000));
-        // Showing a tab is the user's action, not a job: its first paint (for the 2D map,
-        // the OpenGL layer's set-up) is measured on its own, before the heartbeat starts.
-        TimingApp::worstWall = 0;
-        w.viewTabs()->setCurrentIndex(tab);
-        QTest::qWait(300);
-        const double tabSwitchWall = TimingApp::worstWall;
+        double tabShowWall = 0;
+        QVERIFY(showWindow(w, tab, &tabShowWall));
         if (second) {
             Dataset first;
             Matrix fv;
@@ -228,30 +273,17 @@ private slots:
         Dataset ds;
         Matrix v;
         randomData(n, 100, ds, v);
-        Heartbeat hb;
-        QElapsedTimer total;
-        total.start();
-        hb.start();
-        TimingApp::worst = 0;
-        TimingApp::worstWall = 0;
-        TimingApp::log.clear();
-        TimingApp::clock = &hb.clock;
+        Measurement m;
+        m.start();
         const double cpu0 = threadCpuMs();
         w.setData(ds, v);
         const double setDataCpu = threadCpuMs() - cpu0;
         QVERIFY(w.waitForJobs(300000));
         QTest::qWait(100); // the first paint after the results
-        hb.stop();
-        std::printf("heartbeat: set %sdata + similarity + knn + PCA, N=%d (%s tab): %.2f s, max GUI stall %lld ms "
-                    "wall (GUI-thread CPU in it %.0f ms, waiting for a CPU %.0f ms); longest GUI-thread CPU between ticks %.0f ms "
-                    "(setData call itself %.0f ms CPU; longest event %.0f ms CPU: %s; %.0f ms wall: %s); "
-                    "showing the tab before: longest event %.0f ms wall\n",
-                    second ? "second " : "", n, tab == 0 ? "heatmap" : "2D map", total.elapsed() / 1000.0, hb.maxGap, hb.maxGapCpu, hb.maxGapWait, hb.maxCpu,
-                    setDataCpu, TimingApp::worst, TimingApp::worstWhat.constData(), TimingApp::worstWall,
-                    TimingApp::worstWallWhat.constData(), tabSwitchWall);
-        TimingApp::printEventsIn(hb.maxGapStart, hb.maxGapStart + hb.maxGap);
-        TimingApp::clock = nullptr;
-        std::fflush(stdout);
+        m.report(QStringLiteral("set %1data + similarity + knn + PCA, N=%2 (%3 tab)")
+                     .arg(second ? "second " : "").arg(n).arg(tab == 0 ? "heatmap" : "2D map").toUtf8(),
+                 QStringLiteral("; setData call itself %1 ms CPU; showing the tab before: longest event %2 ms wall")
+                     .arg(setDataCpu, 0, 'f', 0).arg(tabShowWall, 0, 'f', 0).toUtf8());
     }
 
     // Live t-SNE: the maps animate from the job's snapshots while it runs.
@@ -272,12 +304,7 @@ private slots:
         QFETCH(int, dims);
         QFETCH(int, tab);
         MainWindow w;
-        w.resize(1400, 860);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.waitForJobs(60000));
-        w.viewTabs()->setCurrentIndex(tab);
-        QTest::qWait(300);
+        QVERIFY(showWindow(w, tab));
         Dataset ds;
         Matrix v;
         randomData(n, 100, ds, v);
@@ -286,28 +313,15 @@ private slots:
         QTest::qWait(300);
         w.tsneDimsBox()->setCurrentIndex(w.tsneDimsBox()->findData(dims));
         QCOMPARE(w.tsneDimsBox()->currentData().toInt(), dims);
-        Heartbeat hb;
-        QElapsedTimer total;
-        total.start();
-        hb.start();
-        TimingApp::worst = 0;
-        TimingApp::worstWall = 0;
-        TimingApp::log.clear();
-        TimingApp::clock = &hb.clock;
+        Measurement m;
+        m.start();
         QVERIFY(w.runTsne());
         QVERIFY(w.waitForJobs(600000));
         QTest::qWait(100);
-        hb.stop();
-        const double secs = total.elapsed() / 1000.0;
-        std::printf("heartbeat: live t-SNE %dD, N=%d (%s tab): %.2f s, %d frames shown (%.1f per s), max GUI stall %lld ms "
-                    "wall (GUI-thread CPU in it %.0f ms, waiting for a CPU %.0f ms); longest event %.0f ms CPU: %s; "
-                    "%.0f ms wall: %s\n",
-                    dims, n, tab == 1 ? "2D map" : "3D map", secs, w.tsneSnapshotsShown(), w.tsneSnapshotsShown() / secs,
-                    hb.maxGap, hb.maxGapCpu, hb.maxGapWait, TimingApp::worst, TimingApp::worstWhat.constData(),
-                    TimingApp::worstWall, TimingApp::worstWallWhat.constData());
-        TimingApp::printEventsIn(hb.maxGapStart, hb.maxGapStart + hb.maxGap);
-        TimingApp::clock = nullptr;
-        std::fflush(stdout);
+        const int frames = w.tsneSnapshotsShown();
+        m.report(QStringLiteral("live t-SNE %1D, N=%2 (%3 tab), %4 frames shown (%5 per s)")
+                     .arg(dims).arg(n).arg(tab == 1 ? "2D map" : "3D map").arg(frames)
+                     .arg(frames / m.seconds(), 0, 'f', 1).toUtf8());
     }
 
     // Loading: a 100,000 x 64 .npy with its texts (the pair skips embedding), then the
@@ -330,34 +344,16 @@ private slots:
         csv.close();
 
         MainWindow w;
-        w.resize(1400, 860);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.waitForJobs(60000));
-        w.viewTabs()->setCurrentIndex(1);
-        QTest::qWait(300);
-        Heartbeat hb;
-        QElapsedTimer total;
-        total.start();
-        hb.start();
-        TimingApp::worst = 0;
-        TimingApp::worstWall = 0;
-        TimingApp::log.clear();
-        TimingApp::clock = &hb.clock;
+        QVERIFY(showWindow(w, 1));
+        Measurement m;
+        m.start();
         QSignalSpy opened(&w, &MainWindow::fileOpened);
         QVERIFY(w.openFile(npy));
         QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 120000);
         QVERIFY(w.waitForJobs(600000));
         QTest::qWait(100);
-        hb.stop();
+        m.report(QStringLiteral("open %1 x %2 .npy + texts, neighbours + PCA (2D map tab)").arg(n).arg(d).toUtf8());
         QCOMPARE(w.sentenceModel()->rowCount(), n);
-        std::printf("heartbeat: open %d x %d .npy + texts, neighbours + PCA (2D map tab): %.2f s, max GUI stall %lld ms wall "
-                    "(GUI-thread CPU in it %.0f ms, waiting for a CPU %.0f ms); longest event %.0f ms CPU: %s; %.0f ms wall: %s\n",
-                    n, d, total.elapsed() / 1000.0, hb.maxGap, hb.maxGapCpu, hb.maxGapWait, TimingApp::worst,
-                    TimingApp::worstWhat.constData(), TimingApp::worstWall, TimingApp::worstWallWhat.constData());
-        TimingApp::printEventsIn(hb.maxGapStart, hb.maxGapStart + hb.maxGap);
-        TimingApp::clock = nullptr;
-        std::fflush(stdout);
     }
 
     void embedDemoSet()
@@ -372,19 +368,13 @@ private slots:
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         QVERIFY(w.waitForJobs(60000));
-        Heartbeat hb;
-        QElapsedTimer total;
-        total.start();
-        hb.start();
+        Measurement m;
+        m.start();
         QSignalSpy opened(&w, &MainWindow::fileOpened);
         QVERIFY(w.openFile(QStringLiteral(EMBEDSCOPE_SOURCE_DIR "/resources/datasets/topics300.csv")));
         QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 60000);
         QVERIFY(w.waitForJobs(300000));
-        hb.stop();
-        std::printf("heartbeat: open + embed + analyse topics300.csv (%d rows): %.2f s, max GUI stall %lld ms wall "
-                    "(GUI-thread CPU in it %.0f ms); longest GUI-thread CPU between ticks %.0f ms\n",
-                    w.sentenceModel()->rowCount(), total.elapsed() / 1000.0, hb.maxGap, hb.maxGapCpu, hb.maxCpu);
-        std::fflush(stdout);
+        m.report(QStringLiteral("open + embed + analyse topics300.csv (%1 rows)").arg(w.sentenceModel()->rowCount()).toUtf8());
     }
 };
 
