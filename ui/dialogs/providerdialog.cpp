@@ -12,7 +12,6 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace es {
 
@@ -137,8 +136,7 @@ void ProviderDialog::testConnection()
     result_->setStyleSheet(QString());
     result_->setText(tr("Testing..."));
     const EmbedderSpec s = spec();
-    watcher_.setFuture(QtConcurrent::run(backgroundPool(), [s]() -> QString {
-        enterBackgroundPriority();
+    watcher_.setFuture(runInBackground([s]() -> QString {
         auto made = makeEmbedder(s);
         if (!made)
             return QString::fromStdString(made.error().message);

@@ -5,6 +5,10 @@
 // into tasks on the global pool and waits for them on the GUI thread (QSemaphore in
 // qdrawhelper), so one long task there stalls every paint of the window until it ends
 // (measured: 80-95 ms UpdateRequest events while a heatmap image was being built).
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <utility>
+
 class QThreadPool;
 
 namespace es {
@@ -17,7 +21,17 @@ namespace es {
 void enterBackgroundPriority();
 
 // A process-wide pool for short background tasks that have no job runner (a heatmap
-// image, a provider's connection test). Its tasks should call enterBackgroundPriority().
+// image, a provider's connection test). Submit them with runInBackground().
 QThreadPool *backgroundPool();
+
+// QtConcurrent::run(fn, args...) on backgroundPool(), at background priority.
+template <typename Fn, typename... Args>
+auto runInBackground(Fn &&fn, Args &&...args)
+{
+    return QtConcurrent::run(backgroundPool(), [fn = std::forward<Fn>(fn)](auto &&...a) mutable {
+        enterBackgroundPriority();
+        return fn(std::forward<decltype(a)>(a)...);
+    }, std::forward<Args>(args)...);
+}
 
 } // namespace es

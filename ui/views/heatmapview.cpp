@@ -3,7 +3,6 @@
 #include "jobs/background.h"
 
 #include <QHelpEvent>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QItemSelectionModel>
 #include <QMouseEvent>
 #include <QPainter>
@@ -405,10 +404,7 @@ void HeatmapView::runWorker(const QString &kind, const QString &title, std::func
             done);
         return;
     }
-    QtConcurrent::run(backgroundPool(), [work] {
-        enterBackgroundPriority();
-        return work(std::stop_token{});
-    }).then(this, [done](Built b) { done(b); });
+    runInBackground([work] { return work(std::stop_token{}); }).then(this, [done](Built b) { done(b); });
 }
 
 QRect HeatmapView::visibleRange(const QSizeF &) const
@@ -543,10 +539,7 @@ void HeatmapView::rebuild(bool rescale)
         overviewCells_ = 0;
     }
     const quint64 gen = buildGeneration_;
-    QtConcurrent::run(backgroundPool(), [](auto... args) {
-        enterBackgroundPriority();
-        return HeatmapView::build(args...);
-    }, sim_, simVectors_, order_, map_, rescale, scale_)
+    runInBackground(&HeatmapView::build, sim_, simVectors_, order_, map_, rescale, scale_)
         .then(this, [this, gen, n](Built b) {
             if (gen != buildGeneration_)
                 return;
