@@ -760,8 +760,8 @@ bool MainWindow::openFile(const QString &path)
             pendingParameters_.clear();
             if (l.project)
                 pendingParameters_ = QString::fromStdString(l.project->parameters.dump());
-            if (l.vectors)
-                setData(l.dataset, l.rowVectors ? std::move(*l.rowVectors) : rowVectorsFor(l.dataset, *l.vectors));
+            if (l.rowVectors) // made with the vectors
+                setData(l.dataset, std::move(*l.rowVectors));
             else
                 setTexts(l.dataset);
             if (l.project) {
@@ -1355,7 +1355,7 @@ void MainWindow::applyProjection()
         v->setHighlight(searchHits_ + flash_);
     }
     if (scatter2d_)
-        scatter2d_->flushPending();
+        scatter2d_->flushSeries();
     if (!pendingFlash_.isEmpty()) {
         flashRows(pendingFlash_);
         pendingFlash_.clear();

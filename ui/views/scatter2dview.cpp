@@ -353,11 +353,6 @@ void Scatter2DView::scheduleRefresh()
     QMetaObject::invokeMethod(this, [this] { flushSeries(); }, Qt::QueuedConnection);
 }
 
-void Scatter2DView::flushPending()
-{
-    flushSeries();
-}
-
 void Scatter2DView::flushSeries()
 {
     if (!refreshPending_)

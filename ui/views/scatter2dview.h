@@ -100,11 +100,11 @@ public:
     double pointSize() const;
     void setOpenGLThreshold(int n);
     // Builds the series now if a change is waiting for the queued rebuild (and the view is
-    // shown). A caller that changes points, colours and highlight together calls this
+    // shown; the queued call then does nothing). A caller that changes points, colours and highlight together calls this
     // last: the chart then changes once, and Qt Graphics View repaints the window once,
     // instead of once for the axes and again for the series (each a full window
     // composition when the window composites through OpenGL).
-    void flushPending();
+    void flushSeries();
     int openGLThreshold() const { return glThreshold_; }
     bool usesOpenGL() const { return useGL_; }
     void setLegendVisible(bool on);
@@ -155,7 +155,6 @@ private:
 
     void regroup();
     void scheduleRefresh();
-    void flushSeries();
     void prepareOpenGLLayer();
     void rebuildSeries();
     void refreshSeries();
