@@ -86,6 +86,7 @@ namespace es {
 struct MainWindow::RowVectors {
     std::vector<std::vector<float>> rows;
     QHash<QString, std::vector<float>> byText;
+    std::shared_ptr<const Matrix> matrix; // the same vectors, one row each
 };
 
 namespace {
@@ -751,7 +752,7 @@ bool MainWindow::openFile(const QString &path)
             if (ctx.stop.stop_requested())
                 return Error::cancel();
             if (r && r->vectors)
-                r->rowVectors = rowVectorsFor(r->dataset, *r->vectors);
+                r->rowVectors = rowVectorsFor(r->dataset, std::move(*r->vectors));
             return r;
         },
         [this, path = fi.absoluteFilePath()](Loaded &l) {
@@ -873,10 +874,10 @@ void MainWindow::setTexts(const Dataset &dataset)
 
 void MainWindow::setData(const Dataset &dataset, const Matrix &vectors)
 {
-    setData(dataset, rowVectorsFor(dataset, vectors));
+    setData(dataset, rowVectorsFor(dataset, Matrix(vectors)));
 }
 
-MainWindow::RowVectors MainWindow::rowVectorsFor(const Dataset &dataset, const Matrix &vectors)
+MainWindow::RowVectors MainWindow::rowVectorsFor(const Dataset &dataset, Matrix vectors)
 {
     RowVectors out;
     const std::size_t n = dataset.size();
@@ -888,6 +889,7 @@ MainWindow::RowVectors MainWindow::rowVectorsFor(const Dataset &dataset, const M
         // The key is the model's text of the row (SentenceModel::setDataset converts the same way).
         out.byText.insert(QString::fromStdString(dataset.texts[r]), out.rows[r]);
     }
+    out.matrix = std::make_shared<const Matrix>(std::move(vectors));
     return out;
 }
 
@@ -904,8 +906,10 @@ void MainWindow::setData(const Dataset &dataset, RowVectors prepared)
     rowVec_.resize(std::size_t(model_->rowCount()));
     cache_ = std::move(prepared.byText);
     cacheId_ = QStringLiteral("file:") + qs(dataset.source);
+    fileVectors_ = std::move(prepared.matrix);
     refreshTimer_->stop();
     refresh();
+    fileVectors_.reset(); // only for the analysis started just now
 }
 
 void MainWindow::onRowsInserted(int first, int last)
@@ -1197,12 +1201,15 @@ void MainWindow::startAnalysis()
             return;
         }
     }
-    auto m = std::make_shared<Matrix>(n, Eigen::Index(d));
-    for (int r = 0; r < n; ++r)
-        std::copy(rowVec_[std::size_t(r)].begin(), rowVec_[std::size_t(r)].end(), m->row(r).data());
-    vectors_ = m;
+    std::shared_ptr<const Matrix> vecs = std::exchange(fileVectors_, nullptr);
+    if (!vecs || vecs->rows() != n || std::size_t(vecs->cols()) != d) {
+        auto m = std::make_shared<Matrix>(n, Eigen::Index(d));
+        for (int r = 0; r < n; ++r)
+            std::copy(rowVec_[std::size_t(r)].begin(), rowVec_[std::size_t(r)].end(), m->row(r).data());
+        vecs = m;
+    }
+    vectors_ = vecs;
     const quint64 version = dataVersion_;
-    std::shared_ptr<const Matrix> vecs = m;
     doctorStale_ = true;
     updateDoctorData();
     explain_->setTexts(model_->texts());

@@ -216,7 +216,7 @@ private:
     void refresh();
     // Each row's vector and the text -> vector cache of a file's vectors (RowVectors): made
     // on the load job's thread (100,000 rows take about 70 ms), moved into place on the GUI thread.
-    static RowVectors rowVectorsFor(const Dataset &dataset, const Matrix &vectors);
+    static RowVectors rowVectorsFor(const Dataset &dataset, Matrix vectors);
     void setData(const Dataset &dataset, RowVectors prepared);
     void startEmbedding(const QVector<int> &rows);
     void startAnalysis();
@@ -255,6 +255,9 @@ private:
     QHash<QString, std::vector<float>> cache_;    // text -> vector of the current embedder
     QString cacheId_;                             // embedder id the cache belongs to
     std::shared_ptr<const Matrix> vectors_;
+    // A file's vectors as loaded, for the analysis that setData starts at once (saves
+    // copying them back out of rowVec_); consumed by that startAnalysis().
+    std::shared_ptr<const Matrix> fileVectors_;
     std::shared_ptr<const Matrix> similarity_;
     std::shared_ptr<const analysis::Neighbors> knn_;
     std::shared_ptr<const analysis::PcaResult> pcaFit_;
