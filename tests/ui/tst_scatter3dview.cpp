@@ -89,6 +89,9 @@ void TestScatter3DView::renderShowsGroups()
     view.setLegendTitle(QStringLiteral("topic"));
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
+    // 800 points: the low-poly sphere from the resources (drawn, or the hues below fail).
+    QCOMPARE(view.graph()->seriesList().first()->mesh(), QAbstract3DSeries::MeshUserDefined);
+    QCOMPARE(view.graph()->seriesList().first()->userDefinedMesh(), QStringLiteral(":/meshes/icosphere1.obj"));
     const QImage img = view.renderImage(QSize(900, 600));
     QCOMPARE(img.size(), QSize(900, 600));
     // The graph (left of the legend) holds every group's hue; orange (0) and vermillion (5)
@@ -223,6 +226,7 @@ void TestScatter3DView::autoRotate()
     const Clusters c = makeClusters(20, 2);
     view.setPoints(c.points);
     view.setColors(c.group, c.groups);
+    QCOMPARE(view.graph()->seriesList().first()->mesh(), QAbstract3DSeries::MeshSphere); // few: Qt's smooth sphere
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     const float x0 = view.graph()->scene()->activeCamera()->xRotation();

@@ -3,7 +3,8 @@
 // window container), with the same groups, colours, legend and selection API as the 2D
 // view (es::PointView).
 //
-// - One QScatter3DSeries per group; small sets use smooth spheres, above 1,000 points
+// - One QScatter3DSeries per group; up to 100 points Qt's smooth spheres, up to 1,000 an
+//   80-triangle icosphere (:/meshes/icosphere1.obj, a third of the frame time), above 1,000 points
 //   the series switch to MeshPoint with OptimizationStatic (one draw call per series):
 //   under software OpenGL 2,000 spheres took 200-390 ms a frame during live t-SNE
 //   (bench_gui_heartbeat), 2,000 points 40-70 ms. setColors() with the colours already
