@@ -2454,6 +2454,10 @@ bool MainWindow::runTsne()
             QElapsedTimer clock;
             clock.start();
             qint64 lastShown = -1000;
+            // Set again once the GUI thread has painted the last frame posted: a frame is
+            // posted only then, so frames never queue up behind a slow paint (software
+            // OpenGL) and timers and input get their turn between two frames.
+            auto frameDone = std::make_shared<std::atomic<bool>>(true);
             double kl = std::numeric_limits<double>::quiet_NaN();
             analysis::TsneStatus status;
             analysis::TsneCallbacks cb;
@@ -2466,11 +2470,14 @@ bool MainWindow::runTsne()
             };
             auto post = [&](const Matrix &c) {
                 lastShown = clock.elapsed();
+                frameDone->store(false);
                 auto points = std::make_shared<QVector<QVector3D>>(toPoints(c));
                 const analysis::TsneStatus st = status;
                 const double k = kl;
                 const int dims = cfg.dims;
-                ctx.post([this, points, st, k, dims, version] {
+                ctx.post([this, points, st, k, dims, version, frameDone] {
+                    // A zero timer runs after the posted paint events of this frame.
+                    QTimer::singleShot(0, this, [frameDone] { frameDone->store(true); });
                     if (version != dataVersion_ || points->size() != model_->rowCount())
                         return;
                     tsneCoords_ = *points;
@@ -2484,10 +2491,11 @@ bool MainWindow::runTsne()
                     applyProjection();
                 });
             };
-            // Every iteration: posts the coordinates when 50 ms have passed or a pause starts
-            // (so the paused map is the current one), then waits while paused.
+            // Every iteration: posts the coordinates when 50 ms have passed and the last frame
+            // is painted, or when a pause starts (so the paused map is the current one), then
+            // waits while paused.
             cb.snapshot = [&](int, const Matrix &c) {
-                if (clock.elapsed() - lastShown >= 50 || paused->load())
+                if ((clock.elapsed() - lastShown >= 50 && frameDone->load()) || paused->load())
                     post(c);
                 while (paused->load() && !ctx.stop.stop_requested())
                     std::this_thread::sleep_for(std::chrono::milliseconds(20));
