@@ -69,6 +69,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QScopeGuard>
 #include <QTimer>
 #include <QToolBar>
 #include <QUndoStack>
@@ -2454,9 +2455,10 @@ bool MainWindow::runTsne()
             QElapsedTimer clock;
             clock.start();
             qint64 lastShown = -1000;
-            // Set again once the GUI thread has painted the last frame posted: a frame is
-            // posted only then, so frames never queue up behind a slow paint (software
-            // OpenGL) and timers and input get their turn between two frames.
+            // Set again once the GUI thread has applied the last frame posted and handled
+            // the paint requests it made: a frame is posted only then, so frames never queue
+            // up behind a slow paint (software OpenGL) and timers and input get their turn
+            // between two frames.
             auto frameDone = std::make_shared<std::atomic<bool>>(true);
             double kl = std::numeric_limits<double>::quiet_NaN();
             analysis::TsneStatus status;
@@ -2476,8 +2478,11 @@ bool MainWindow::runTsne()
                 const double k = kl;
                 const int dims = cfg.dims;
                 ctx.post([this, points, st, k, dims, version, frameDone] {
-                    // A zero timer runs after the posted paint events of this frame.
-                    QTimer::singleShot(0, this, [frameDone] { frameDone->store(true); });
+                    // Queued on the way out, after the update requests this frame posts, so
+                    // it runs once they are handled (a zero single shot is a queued call).
+                    const auto markDone = qScopeGuard([this, frameDone] {
+                        QTimer::singleShot(0, this, [frameDone] { frameDone->store(true); });
+                    });
                     if (version != dataVersion_ || points->size() != model_->rowCount())
                         return;
                     tsneCoords_ = *points;
