@@ -4,9 +4,28 @@
 #include <QObject>
 #include <QOffscreenSurface>
 #include <QOpenGLContext>
+#include <QOpenGLFunctions>
 #include <QSurfaceFormat>
 
 namespace es {
+
+namespace {
+QString g_renderer; // GL_RENDERER of the probe context
+}
+
+bool isSoftwareRenderer(const QString &glRenderer)
+{
+    for (const char *name : {"llvmpipe", "softpipe", "swrast", "software rasterizer", "lavapipe", "swr"}) {
+        if (glRenderer.contains(QLatin1String(name), Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
+}
+
+bool openGLIsSoftware()
+{
+    return openGLAvailable() && isSoftwareRenderer(g_renderer);
+}
 
 bool openGLAvailable(QString *why)
 {
@@ -32,6 +51,8 @@ bool openGLAvailable(QString *why)
                 cached = 0;
             } else {
                 const QSurfaceFormat f = ctx.format();
+                if (const GLubyte *r = ctx.functions()->glGetString(GL_RENDERER))
+                    g_renderer = QString::fromLatin1(reinterpret_cast<const char *>(r));
                 const bool ok = ctx.isOpenGLES() ? f.majorVersion() >= 2
                                                  : (f.majorVersion() > 2 || (f.majorVersion() == 2 && f.minorVersion() >= 1));
                 if (!ok)

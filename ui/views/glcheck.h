@@ -9,4 +9,12 @@ namespace es {
 
 bool openGLAvailable(QString *why = nullptr);
 
+// Whether that OpenGL is a software rasteriser (Mesa's llvmpipe or softpipe, as under Xvfb
+// or in a VM without a GPU); false when OpenGL is not available. Views use it to skip
+// costs a GPU does not notice, such as multisampling.
+bool openGLIsSoftware();
+
+// A software rasteriser's name in a GL_RENDERER string.
+bool isSoftwareRenderer(const QString &glRenderer);
+
 } // namespace es
