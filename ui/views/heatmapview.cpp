@@ -20,7 +20,7 @@ namespace {
 constexpr int kExactMax = 2048;   // up to this N the image holds every cell
 constexpr int kOverviewBlocks = 1024; // blocks per side of an overview made from vectors
 constexpr int kDetailMax = 1024;  // a zoomed-in region this small is drawn cell by cell
-constexpr int kSyncMax = 1200;    // up to this N the image is made at once, above on a worker
+constexpr int kSyncMax = 400;     // up to this N the image is made at once, above on a worker
 constexpr int kLut = 255;        // colour map entries
 constexpr double kStrip = 9;      // label strip width
 constexpr double kGap = 3;
