@@ -42,6 +42,13 @@ Grid makeGrid(int perGroup, int groups)
     return g;
 }
 
+// The pixel that holds a point's position (pixel i covers [i, i + 1)).
+QPoint pixelOf(const Scatter2DView &view, int row)
+{
+    const QPointF p = view.positionOf(row);
+    return QPoint(int(std::floor(p.x())), int(std::floor(p.y())));
+}
+
 bool near(QRgb a, const QColor &b, int tol = 40)
 {
     return std::abs(qRed(a) - b.red()) + std::abs(qGreen(a) - b.green()) + std::abs(qBlue(a) - b.blue()) <= tol;
@@ -78,6 +85,26 @@ QPoint overlayPos(Scatter2DView &view, int row)
     return (view.positionOf(row) - view.chartView()->pos()).toPoint();
 }
 
+// How the view draws: "raster" (series below the threshold), "opengl" or "painted" (above
+// it, forced). False when the mode cannot be had here (no OpenGL).
+bool useMode(Scatter2DView &view, const QString &mode)
+{
+    if (mode == QLatin1String("opengl")) {
+        if (!openGLAvailable())
+            return false;
+        view.setLargeRenderer(Scatter2DView::LargeRenderer::OpenGL);
+    } else if (mode == QLatin1String("painted")) {
+        view.setLargeRenderer(Scatter2DView::LargeRenderer::Painted);
+    }
+    return true;
+}
+
+void checkMode(Scatter2DView &view, const QString &mode)
+{
+    QCOMPARE(view.usesOpenGL(), mode == QLatin1String("opengl"));
+    QCOMPARE(view.usesPaintedPoints(), mode == QLatin1String("painted"));
+}
+
 } // namespace
 
 class TestScatter2DView : public QObject {
@@ -99,6 +126,7 @@ private slots:
     void renderImageAndSvg();
     void darkTheme();
     void openGLLayerMadeAtFirstShow();
+    void paintedPointsWithoutOpenGLLayer();
 };
 
 void TestScatter2DView::initTestCase()
@@ -134,25 +162,29 @@ void TestScatter2DView::drawsGroupColours_data()
 {
     QTest::addColumn<int>("perGroup");
     QTest::addColumn<int>("groups");
-    QTest::addColumn<bool>("opengl");
-    QTest::newRow("raster, 40 points") << 8 << 5 << false;
-    QTest::newRow("opengl, 6000 points") << 600 << 10 << true;
+    QTest::addColumn<QString>("mode");
+    QTest::newRow("raster, 40 points") << 8 << 5 << QStringLiteral("raster");
+    QTest::newRow("opengl, 6000 points") << 600 << 10 << QStringLiteral("opengl");
+    QTest::newRow("painted, 6000 points") << 600 << 10 << QStringLiteral("painted");
 }
 
 void TestScatter2DView::drawsGroupColours()
 {
     QFETCH(int, perGroup);
     QFETCH(int, groups);
-    QFETCH(bool, opengl);
+    QFETCH(QString, mode);
+    const bool large = mode != QLatin1String("raster");
     Scatter2DView view;
+    if (!useMode(view, mode))
+        QSKIP("no OpenGL here");
     // Wide enough that 600 columns keep markers apart.
-    view.resize(opengl ? 1800 : 800, opengl ? 900 : 500);
+    view.resize(large ? 1800 : 800, large ? 900 : 500);
     const Grid g = makeGrid(perGroup, groups);
     view.setPoints(g.points);
     view.setColors(g.group, g.groups);
-    if (opengl)
+    if (large)
         view.setPointSize(3);
-    QCOMPARE(view.usesOpenGL(), opengl);
+    checkMode(view, mode);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     QRandomGenerator rng(42);
@@ -160,14 +192,14 @@ void TestScatter2DView::drawsGroupColours()
     for (int i = 0; i < 60; ++i)
         probe.append(int(rng.bounded(int(g.points.size()))));
     const QImage img = grabWhen(view, [&](const QImage &im) {
-        const QPoint p = view.positionOf(probe[0]).toPoint();
+        const QPoint p = pixelOf(view, probe[0]);
         return near(im.pixel(p), g.groups[g.group[probe[0]]].color);
     });
     QVERIFY(!img.isNull());
     int ok = 0;
     QString bad;
     for (int row : probe) {
-        const QPoint p = view.positionOf(row).toPoint();
+        const QPoint p = pixelOf(view, row);
         const QColor want = g.groups[g.group[row]].color;
         if (near(img.pixel(p), want))
             ++ok;
@@ -176,7 +208,7 @@ void TestScatter2DView::drawsGroupColours()
                        .arg(row).arg(p.x()).arg(p.y()).arg(rgb(img.pixel(p)), want.name());
     }
     if (!qEnvironmentVariableIsEmpty("ES_SAVE_GRABS"))
-        img.save(qEnvironmentVariable("ES_SAVE_GRABS") + QStringLiteral("/grab-%1.png").arg(opengl));
+        img.save(qEnvironmentVariable("ES_SAVE_GRABS") + QStringLiteral("/grab-%1.png").arg(mode));
     QVERIFY2(ok == probe.size(), qPrintable(bad));
     // Between points (off the grid lines): background.
     const QPoint mid = between(view, 0, perGroup + 1);
@@ -189,6 +221,8 @@ void TestScatter2DView::drawsGroupColours()
 void TestScatter2DView::widgetGrabVersusScreen()
 {
     Scatter2DView view;
+    if (!useMode(view, QStringLiteral("opengl")))
+        QSKIP("no OpenGL here");
     view.resize(1800, 900);
     const Grid g = makeGrid(600, 10);
     view.setPoints(g.points);
@@ -368,15 +402,17 @@ void TestScatter2DView::legendHidesGroup()
 
 void TestScatter2DView::selectionAndHighlightDrawn()
 {
-    for (bool opengl : {false, true}) {
+    for (const QString mode : {QStringLiteral("raster"), QStringLiteral("opengl"), QStringLiteral("painted")}) {
         Scatter2DView view;
         view.resize(800, 500);
         const Grid g = makeGrid(8, 5);
-        if (opengl)
+        if (!useMode(view, mode))
+            continue;
+        if (mode != QLatin1String("raster"))
             view.setOpenGLThreshold(10);
         view.setPoints(g.points);
         view.setColors(g.group, g.groups);
-        QCOMPARE(view.usesOpenGL(), opengl);
+        checkMode(view, mode);
         const palette::ViewColors colors = palette::ViewColors::fromPalette(view.palette());
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
@@ -386,7 +422,7 @@ void TestScatter2DView::selectionAndHighlightDrawn()
         const QImage img = grabWhen(view, [&](const QImage &im) {
             return near(im.pixel((view.positionOf(10) + QPointF(ring, 0)).toPoint()), colors.foreground, 60);
         });
-        const QString tag = opengl ? QStringLiteral("opengl: ") : QStringLiteral("raster: ");
+        const QString tag = mode + QStringLiteral(": ");
         auto at = [&](int row, double dx) { return img.pixel((view.positionOf(row) + QPointF(dx, 0)).toPoint()); };
         QVERIFY2(near(at(10, 0), g.groups[1].color), qPrintable(tag + rgb(at(10, 0))));
         QVERIFY2(near(at(10, ring), colors.foreground, 60), qPrintable(tag + rgb(at(10, ring))));
@@ -466,7 +502,7 @@ void TestScatter2DView::renderImageAndSvg()
     view.setColors(g.group, g.groups);
     view.setAxisTitles(QStringLiteral("PC 1"), QStringLiteral("PC 2"));
     view.setLegendTitle(QStringLiteral("label"));
-    QVERIFY(view.usesOpenGL());
+    QVERIFY(view.usesOpenGL() || view.usesPaintedPoints()); // on screen; the image is QPainter's
     const QImage img = view.renderImage(QSize(1200, 800));
     QCOMPARE(img.size(), QSize(1200, 800));
     QVector<int> counts(10);
@@ -523,6 +559,7 @@ void TestScatter2DView::openGLLayerMadeAtFirstShow()
     if (!openGLAvailable())
         QSKIP("no OpenGL here");
     Scatter2DView view;
+    QVERIFY(useMode(view, QStringLiteral("opengl")));
     view.resize(800, 500);
     const Grid small = makeGrid(3, 2);
     view.setPoints(small.points);
@@ -549,6 +586,63 @@ void TestScatter2DView::openGLLayerMadeAtFirstShow()
     QVERIFY2(near(img.pixel(view.positionOf(row).toPoint()), want), qPrintable(rgb(img.pixel(view.positionOf(row).toPoint()))));
     QVERIFY2(layer, "Qt Charts replaced the OpenGL layer made at the first show");
     QCOMPARE(view.findChildren<QOpenGLWidget *>().size(), 1);
+}
+
+// Without a GPU (software OpenGL, as under Xvfb, or none) large maps are painted: no
+// OpenGL layer is made, so the window keeps raster composition. The painted dots follow
+// live updates, zoom and group visibility.
+void TestScatter2DView::paintedPointsWithoutOpenGLLayer()
+{
+    Scatter2DView view;
+    view.resize(1800, 900);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    Grid g = makeGrid(600, 10);
+    view.setPoints(g.points);
+    view.setColors(g.group, g.groups);
+    view.setPointSize(3);
+    const bool software = !openGLAvailable() || openGLIsSoftware();
+    QCOMPARE(view.usesPaintedPoints(), software); // Auto
+    QCOMPARE(view.usesOpenGL(), !software);
+    if (!software)
+        QVERIFY(useMode(view, QStringLiteral("painted")));
+    QVERIFY(view.usesPaintedPoints());
+    if (software) // Auto never made the OpenGL layer
+        QVERIFY(view.findChildren<QOpenGLWidget *>().isEmpty());
+    QVERIFY(view.chartView()->chart()->series().isEmpty());
+
+    const int row = 4 * 600 + 321;
+    const QColor want = g.groups[4].color;
+    auto at = [&](const QImage &im, int r) { return im.pixel(pixelOf(view, r)); };
+    QImage img = grabWhen(view, [&](const QImage &im) { return near(at(im, row), want); });
+    QVERIFY2(near(at(img, row), want), qPrintable(rgb(at(img, row))));
+
+    // Zoom: the dot is drawn where positionOf puts it.
+    view.zoomBy(3, view.positionOf(row));
+    img = grabWhen(view, [&](const QImage &im) { return near(at(im, row + 5), want); });
+    QVERIFY2(near(at(img, row + 5), want), qPrintable(rgb(at(img, row + 5))));
+
+    // A live update (same rows, one moved half-way to the next group) moves its dot; the
+    // old place is background (the zoomed range stays).
+    const QPoint old = pixelOf(view, row);
+    g.points[row].setY(g.points[row].y() + 0.5f);
+    view.setPoints(g.points);
+    QVERIFY(view.isZoomed());
+    img = grabWhen(view, [&](const QImage &im) { return near(at(im, row), want) && !near(im.pixel(old), want); });
+    QVERIFY2(near(at(img, row), want), qPrintable(rgb(at(img, row))));
+    QVERIFY2(!near(img.pixel(old), want), qPrintable(rgb(img.pixel(old))));
+
+    // Hiding the group clears its dots; selecting a row draws its ring.
+    view.setGroupVisible(4, false);
+    img = grabWhen(view, [&](const QImage &im) { return !near(at(im, row), want); });
+    QVERIFY2(!near(at(img, row), want), qPrintable(rgb(at(img, row))));
+    view.setGroupVisible(4, true);
+    const palette::ViewColors colors = palette::ViewColors::fromPalette(view.palette());
+    view.setSelection({row});
+    const QPoint ring = (view.positionOf(row) + QPointF(view.pointSize() / 2 + 3.5, 0)).toPoint();
+    img = grabWhen(view, [&](const QImage &im) { return near(im.pixel(ring), colors.foreground, 60); });
+    QVERIFY2(near(img.pixel(ring), colors.foreground, 60), qPrintable(rgb(img.pixel(ring))));
+    QVERIFY2(near(at(img, row), want), qPrintable(rgb(at(img, row))));
 }
 
 QTEST_MAIN(TestScatter2DView)

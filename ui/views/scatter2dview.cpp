@@ -2,11 +2,13 @@
 
 #include "views/glcheck.h"
 #include "views/overlay.h"
+#include "views/scatter2d_points.h"
 
 #include <QApplication>
 #include <QChart>
 #include <QChartView>
 #include <QFileInfo>
+#include <QGraphicsItem>
 #include <QGraphicsLayout>
 #include <QHBoxLayout>
 #include <QKeyEvent>
@@ -51,6 +53,64 @@ QString elided(const QString &s, int n)
 
 } // namespace
 
+// The painted points: one item in the chart, above the grid and axes (Qt Charts draws
+// scatter series at z 9), covering the plot area. It keeps an image of the points at the
+// device's pixel ratio and asks the view to draw a new one when invalidated or resized.
+class PointLayer : public QGraphicsItem {
+public:
+    using Render = std::function<void(QImage &, const QRectF &)>;
+    PointLayer(Render render, QGraphicsItem *parent) : QGraphicsItem(parent), render_(std::move(render))
+    {
+        setZValue(9);
+        setAcceptedMouseButtons(Qt::NoButton);
+        setAcceptHoverEvents(false);
+    }
+    void setPlot(const QRectF &plot)
+    {
+        if (plot != plot_) {
+            prepareGeometryChange();
+            plot_ = plot;
+        }
+        invalidate();
+    }
+    void invalidate()
+    {
+        dirty_ = true;
+        update();
+    }
+    QRectF boundingRect() const override { return plot_.adjusted(-1, -1, 1, 1); }
+    void paint(QPainter *p, const QStyleOptionGraphicsItem *, QWidget *) override
+    {
+        if (plot_.isEmpty())
+            return;
+        // The image sits on whole pixels (a fractional offset would resample it); it
+        // covers the plot area plus the fraction cut off at the left and top.
+        const QPointF origin(std::floor(plot_.left()), std::floor(plot_.top()));
+        const QRectF area(origin, plot_.bottomRight());
+        const qreal dpr = p->device() ? p->device()->devicePixelRatioF() : 1.0;
+        const QSize px(int(std::ceil(area.width() * dpr)), int(std::ceil(area.height() * dpr)));
+        if (dirty_ || image_.size() != px || image_.devicePixelRatio() != dpr) {
+            if (image_.size() != px)
+                image_ = QImage(px, QImage::Format_ARGB32_Premultiplied);
+            image_.setDevicePixelRatio(dpr);
+            image_.fill(Qt::transparent);
+            render_(image_, plot_.translated(-origin));
+            dirty_ = false;
+        }
+        p->save();
+        p->setClipRect(plot_.adjusted(-1, -1, 1, 1));
+        p->drawImage(origin, image_);
+        p->restore();
+    }
+    const QImage &image() const { return image_; }
+
+private:
+    Render render_;
+    QRectF plot_;
+    QImage image_;
+    bool dirty_ = true;
+};
+
 Scatter2DView::Scatter2DView(QWidget *parent) : QWidget(parent)
 {
     colors_ = palette::ViewColors::fromPalette(palette());
@@ -71,6 +131,14 @@ Scatter2DView::Scatter2DView(QWidget *parent) : QWidget(parent)
     }
     chart_->addAxis(axisX_, Qt::AlignBottom);
     chart_->addAxis(axisY_, Qt::AlignLeft);
+
+    layer_ = new PointLayer([this](QImage &img, const QRectF &plot) { paintLayer(img, plot); }, chart_);
+    layer_->setVisible(false);
+    const QByteArray forced = qgetenv("EMBEDSCOPE_2D_POINTS").trimmed().toLower();
+    if (forced == "opengl")
+        largeRenderer_ = LargeRenderer::OpenGL;
+    else if (forced == "painted")
+        largeRenderer_ = LargeRenderer::Painted;
 
     chartView_ = new QChartView(chart_);
     chartView_->setFrameShape(QFrame::NoFrame);
@@ -110,7 +178,7 @@ Scatter2DView::Scatter2DView(QWidget *parent) : QWidget(parent)
 // was made with, so it is made with the hint OpenGL mode uses (off, see rebuildSeries).
 void Scatter2DView::prepareOpenGLLayer()
 {
-    if (glLayerPrepared_ || !isVisible() || !openGLAvailable())
+    if (glLayerPrepared_ || !isVisible() || !largeUsesOpenGL())
         return;
     glLayerPrepared_ = true;
     const bool antialias = chartView_->renderHints().testFlag(QPainter::Antialiasing);
@@ -122,6 +190,36 @@ void Scatter2DView::prepareOpenGLLayer()
     chart_->removeSeries(probe);
     delete probe;
     chartView_->setRenderHint(QPainter::Antialiasing, antialias);
+}
+
+bool Scatter2DView::largeUsesOpenGL() const
+{
+    switch (largeRenderer_) {
+    case LargeRenderer::OpenGL:
+        return openGLAvailable();
+    case LargeRenderer::Painted:
+        return false;
+    case LargeRenderer::Auto:
+        break;
+    }
+    return openGLAvailable() && !openGLIsSoftware();
+}
+
+void Scatter2DView::chooseMode()
+{
+    const bool large = int(points_.size()) > glThreshold_;
+    useGL_ = large && largeUsesOpenGL();
+    usePainted_ = large && !useGL_;
+}
+
+void Scatter2DView::setLargeRenderer(LargeRenderer r)
+{
+    largeRenderer_ = r;
+    prepareOpenGLLayer();
+    const bool gl = useGL_, painted = usePainted_;
+    chooseMode();
+    if (gl != useGL_ || painted != usePainted_)
+        rebuildSeries();
 }
 
 Scatter2DView::~Scatter2DView() = default;
@@ -154,7 +252,7 @@ void Scatter2DView::setPoints(const QVector<QVector3D> &points)
         clip(selection_, isSelected_);
         clip(highlight_, isHighlighted_);
         regroup();
-        useGL_ = n > glThreshold_ && openGLAvailable();
+        chooseMode();
         scheduleRefresh();
         updateLegend();
     } else if (!refreshPending_) {
@@ -171,7 +269,7 @@ void Scatter2DView::setColors(const QVector<int> &group, const QList<PointGroup>
     givenGroup_ = group;
     givenGroups_ = groups;
     regroup();
-    useGL_ = int(points_.size()) > glThreshold_ && openGLAvailable();
+    chooseMode();
     scheduleRefresh();
     updateLegend();
     overlay_->update();
@@ -297,11 +395,10 @@ double Scatter2DView::autoPointSize() const
 void Scatter2DView::setOpenGLThreshold(int n)
 {
     glThreshold_ = std::max(0, n);
-    const bool gl = int(points_.size()) > glThreshold_ && openGLAvailable();
-    if (gl != useGL_) {
-        useGL_ = gl;
+    const bool gl = useGL_, painted = usePainted_;
+    chooseMode();
+    if (gl != useGL_ || painted != usePainted_)
         rebuildSeries();
-    }
 }
 
 void Scatter2DView::setLegendVisible(bool on)
@@ -371,7 +468,8 @@ void Scatter2DView::flushSeries()
 // colours, visibility and data are updated in place (setColors during a live run).
 void Scatter2DView::refreshSeries()
 {
-    if (base_.size() != groupCount() || builtGL_ != useGL_ || builtSize_ != pointSize()) {
+    if (base_.size() != (usePainted_ ? 0 : groupCount()) || builtGL_ != useGL_ || builtPainted_ != usePainted_
+        || builtSize_ != pointSize()) {
         rebuildSeries();
         return;
     }
@@ -392,11 +490,20 @@ void Scatter2DView::rebuildSeries()
     // need it; raster mode keeps antialiased circles.
     chartView_->setRenderHint(QPainter::Antialiasing, !useGL_);
     builtGL_ = useGL_;
+    builtPainted_ = usePainted_;
     builtSize_ = pointSize();
     refreshPending_ = false;
     chart_->removeAllSeries();
     base_.clear();
     emph_.clear();
+    selRing_ = hlRing_ = gap_ = nullptr;
+    layer_->setVisible(usePainted_);
+    if (usePainted_) { // the layer draws every point itself
+        applyColors();
+        seriesStale_ = false;
+        invalidateLayer();
+        return;
+    }
     const int k = groupCount();
     // Qt Charts draws OpenGL series in the order of their addresses (a QMap keyed by the
     // series pointer), not in the order they were added. Allocating all series first and
@@ -449,7 +556,7 @@ void Scatter2DView::fillSeries()
         seriesStale_ = true;
         return;
     }
-    if (base_.size() != groupCount()) {
+    if (builtPainted_ != usePainted_ || base_.size() != (usePainted_ ? 0 : groupCount())) {
         refreshSeries();
         return;
     }
@@ -466,13 +573,17 @@ void Scatter2DView::fillSeries()
 
 void Scatter2DView::fillEmphasis()
 {
+    if (builtPainted_ && usePainted_) {
+        invalidateLayer();
+        return;
+    }
     if (!gap_ || refreshPending_)
         return;
     if (!isVisible()) {
         seriesStale_ = true;
         return;
     }
-    if (base_.size() != groupCount()) {
+    if (builtPainted_ != usePainted_ || base_.size() != groupCount()) {
         refreshSeries();
         return;
     }
@@ -525,6 +636,7 @@ void Scatter2DView::applyColors()
         hlRing_->setColor(colors_.accent);
         gap_->setColor(colors_.background);
     }
+    invalidateLayer();
     legend_->setColors(colors_);
     QPalette lp = legendScroll_->palette();
     lp.setColor(QPalette::Window, colors_.background);
@@ -667,7 +779,49 @@ void Scatter2DView::applyRange()
     axisX_->setRange(range_.left(), range_.right());
     axisY_->setRange(range_.top(), range_.bottom());
     chart_->setPlotArea(plot);
+    layer_->setPlot(plot);
     overlay_->update();
+}
+
+void Scatter2DView::invalidateLayer()
+{
+    if (layer_ && layer_->isVisible())
+        layer_->invalidate();
+}
+
+template <class Pass>
+void Scatter2DView::pointPasses(Pass &&pass) const
+{
+    const double s = pointSize();
+    const bool dim = !highlight_.isEmpty();
+    for (int g = 0; g < groups_.size(); ++g)
+        if (groups_[g].visible)
+            pass(rowsOf_[g], dim ? palette::mix(groups_[g].color, colors_.background, 0.75) : groups_[g].color, s);
+    QVector<int> hlRows, selRows;
+    for (int r : highlight_)
+        if (rowActive(r) && !isSelected_.value(r))
+            hlRows.append(r);
+    for (int r : selection_)
+        if (rowActive(r))
+            selRows.append(r);
+    if (hlRows.isEmpty() && selRows.isEmpty())
+        return;
+    pass(hlRows, colors_.accent, s + 10);
+    pass(selRows, colors_.foreground, s + 10);
+    const QVector<int> marked = hlRows + selRows;
+    pass(marked, colors_.background, s + 4);
+    for (int r : marked)
+        pass(QVector<int>{r}, groups_[group_[r]].color, s);
+}
+
+// The painted layer's image: `plot` is the plot area in the image's coordinates.
+void Scatter2DView::paintLayer(QImage &image, const QRectF &plot) const
+{
+    DotRaster dots(image);
+    pointPasses([&](const QVector<int> &rows, const QColor &c, double size) {
+        for (int r : rows)
+            dots.draw(toPixel(points_[r], plot), c, size);
+    });
 }
 
 QPointF Scatter2DView::toPixel(const QPointF &d, const QRectF &plot) const
@@ -1105,13 +1259,13 @@ void Scatter2DView::renderTo(QPainter &p, const QRectF &rect)
     }
     p.setFont(font());
 
-    // Points: round caps on zero-length lines are the fastest antialiased dots in QPainter.
+    // Points: round caps on zero-length lines are the fastest antialiased dots in QPainter
+    // (and stay vector shapes in SVG).
     p.save();
     p.setClipRect(plot.adjusted(-1, -1, 1, 1));
     const double s = pointSize();
-    const bool dim = !highlight_.isEmpty();
-    const QRectF cull = plot.adjusted(-s, -s, s, s);
-    auto drawRows = [&](const QVector<int> &rows, const QColor &c, double size) {
+    const QRectF cull = plot.adjusted(-s - 10, -s - 10, s + 10, s + 10);
+    pointPasses([&](const QVector<int> &rows, const QColor &c, double size) {
         QPolygonF pts;
         pts.reserve(rows.size());
         for (int r : rows) {
@@ -1121,23 +1275,7 @@ void Scatter2DView::renderTo(QPainter &p, const QRectF &rect)
         }
         p.setPen(QPen(c, size, Qt::SolidLine, Qt::RoundCap));
         p.drawPoints(pts);
-    };
-    for (int g = 0; g < groups_.size(); ++g)
-        if (groups_[g].visible)
-            drawRows(rowsOf_[g], dim ? palette::mix(groups_[g].color, colors_.background, 0.75)
-                                     : groups_[g].color, s);
-    QVector<int> hlRows, selRows;
-    for (int r : highlight_)
-        if (rowActive(r) && !isSelected_.value(r))
-            hlRows.append(r);
-    for (int r : selection_)
-        if (rowActive(r))
-            selRows.append(r);
-    drawRows(hlRows, colors_.accent, s + 10);
-    drawRows(selRows, colors_.foreground, s + 10);
-    drawRows(hlRows + selRows, colors_.background, s + 4);
-    for (int r : hlRows + selRows)
-        drawRows({r}, groups_[group_[r]].color, s);
+    });
     p.restore();
 
     if (points_.isEmpty()) {

@@ -1,16 +1,29 @@
 #pragma once
 // Scatter2DView: the 2D PCA / t-SNE map on Qt Charts (DESIGN.md s.2, s.7).
 //
-// One QScatterSeries per colour group (an OpenGL series draws a single colour); above
-// openGLThreshold() points (default 1,000) the series use OpenGL, which keeps 100k points
-// interactive (where OpenGL is missing, e.g. the offscreen platform, they stay raster).
-// 1,000 rather than a few thousand because the window composites through OpenGL from the
-// view's first show (see prepareOpenGLLayer): raster series then pay both their one
-// graphics item per point and the OpenGL composition; measured with bench_gui_heartbeat
-// under Xvfb, 2,000 raster points stalled the GUI thread 103-117 ms per result, 2,000
-// OpenGL points 58-72 ms, 1,000 raster points 81-90 ms. The selection and search hits are series of their own stacked above the
+// Up to openGLThreshold() points (default 1,000) each colour group is a raster
+// QScatterSeries (one graphics item per point, round antialiased markers). Above it the
+// points are drawn in one of two ways (largeRenderer()):
+//  - OpenGL: one OpenGL QScatterSeries per colour group (an OpenGL series draws a single
+//    colour), on Qt Charts' OpenGL layer. With a GPU this keeps 100k points interactive.
+//  - Painted: a single graphics item in the chart (PointLayer) holding an image of all the
+//    points, drawn with antialiased dot sprites (DotRaster: 100k points in a few ms) and
+//    redrawn when the points, colours, selection or visible range change.
+// Auto (the default) paints when the OpenGL is a software rasteriser (Mesa llvmpipe under
+// Xvfb, a virtual machine, a remote desktop) or missing. There Qt Charts' OpenGL layer is
+// the slow path: it switches the whole window to OpenGL composition, and under llvmpipe
+// every repaint of the window then costs 40-60 ms of rasterising and copying, even a
+// progress bar's (bench_views and bench_gui_heartbeat, issue 6). Painted points stay in
+// the window's raster backing store and are round at every size. The environment
+// variable EMBEDSCOPE_2D_POINTS=opengl|painted overrides Auto.
+// When OpenGL is used, the window composites through OpenGL from the view's first show
+// (see prepareOpenGLLayer), which is why the threshold is 1,000 rather than a few
+// thousand: measured with bench_gui_heartbeat under Xvfb, 2,000 raster points stalled the
+// GUI thread 103-117 ms per result, 2,000 OpenGL points 58-72 ms, 1,000 raster points
+// 81-90 ms. The selection and search hits are series of their own stacked above the
 // groups (ring, gap, point in the group colour), never chart items, because OpenGL series
-// are drawn on a layer above every chart item. The rubber band, lasso and text labels are
+// are drawn on a layer above every chart item (the painted layer draws them itself, in
+// the same order). The rubber band, lasso and text labels are
 // drawn by a transparent OverlayWidget stacked on the chart, which also takes the mouse:
 //   wheel = zoom around the cursor, drag = pan (or the drag mode), Shift+drag = rubber
 //   band, Ctrl+drag = lasso, click = select the nearest point within a few pixels
@@ -57,11 +70,14 @@ QT_END_NAMESPACE
 namespace es {
 
 class OverlayWidget;
+class PointLayer;
 
 class Scatter2DView : public QWidget, public PointView {
     Q_OBJECT
 public:
     enum class DragMode { Pan, RubberBand, Lasso };
+    // How more than openGLThreshold() points are drawn (see the top of this file).
+    enum class LargeRenderer { Auto, OpenGL, Painted };
 
     explicit Scatter2DView(QWidget *parent = nullptr);
     ~Scatter2DView() override;
@@ -106,7 +122,10 @@ public:
     // composition when the window composites through OpenGL).
     void flushSeries();
     int openGLThreshold() const { return glThreshold_; }
+    void setLargeRenderer(LargeRenderer r);
+    LargeRenderer largeRenderer() const { return largeRenderer_; }
     bool usesOpenGL() const { return useGL_; }
+    bool usesPaintedPoints() const { return usePainted_; }
     void setLegendVisible(bool on);
 
     void setGroupVisible(int group, bool visible);
@@ -156,6 +175,15 @@ private:
     void regroup();
     void scheduleRefresh();
     void prepareOpenGLLayer();
+    bool largeUsesOpenGL() const;
+    void chooseMode();
+    void invalidateLayer();
+    void paintLayer(QImage &image, const QRectF &plot) const;
+    // Calls pass(rows, colour, diameter) for each set of dots, bottom to top: the visible
+    // groups (dimmed while search hits show), then the rings, gap and points of the search
+    // hits and the selection. Shared by the painted layer and renderTo.
+    template <class Pass>
+    void pointPasses(Pass &&pass) const;
     void rebuildSeries();
     void refreshSeries();
     void fillSeries();
@@ -210,6 +238,9 @@ private:
     int glThreshold_ = 1000;
     bool useGL_ = false;
     bool builtGL_ = false;
+    bool usePainted_ = false;
+    bool builtPainted_ = false;
+    LargeRenderer largeRenderer_ = LargeRenderer::Auto;
     double builtSize_ = 0;
     DragMode dragMode_ = DragMode::Pan;
     QString legendTitle_, xTitle_, yTitle_, placeholder_;
@@ -235,6 +266,7 @@ private:
     QScrollArea *legendScroll_ = nullptr;
     QVector<QScatterSeries *> base_, emph_;
     QScatterSeries *selRing_ = nullptr, *hlRing_ = nullptr, *gap_ = nullptr;
+    PointLayer *layer_ = nullptr;
 };
 
 } // namespace es
