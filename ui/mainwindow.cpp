@@ -205,6 +205,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     refreshTimer_->setSingleShot(true);
     refreshTimer_->setInterval(150);
     connect(refreshTimer_, &QTimer::timeout, this, &MainWindow::refresh);
+    startTimer_ = new QTimer(this);
+    startTimer_->setSingleShot(true);
+    startTimer_->setInterval(0);
+    connect(startTimer_, &QTimer::timeout, this, &MainWindow::refresh);
     flashTimer_ = new QTimer(this);
     flashTimer_->setSingleShot(true);
     flashTimer_->setInterval(1800);
@@ -909,8 +913,7 @@ void MainWindow::setData(const Dataset &dataset, RowVectors prepared)
     cacheId_ = QStringLiteral("file:") + qs(dataset.source);
     fileVectors_ = std::move(prepared.matrix);
     refreshTimer_->stop();
-    refresh();
-    fileVectors_.reset(); // only for the analysis started just now
+    startTimer_->start();
 }
 
 void MainWindow::onRowsInserted(int first, int last)
@@ -1026,7 +1029,10 @@ void MainWindow::scheduleRefresh()
 
 void MainWindow::refresh()
 {
+    // A file's matrix (setData) is for the analysis started now, if any; never a later one.
+    const auto dropFileVectors = qScopeGuard([this] { fileVectors_.reset(); });
     refreshTimer_->stop();
+    startTimer_->stop();
     const int n = model_->rowCount();
     if (n == 0) {
         clearAnalysis();
@@ -1379,7 +1385,8 @@ void MainWindow::setHeatmapMatrixLimit(int rows)
 
 bool MainWindow::analysisReady() const
 {
-    return vectors_ && !jobs_->isBusy() && !refreshTimer_->isActive() && heatmap_->isReady();
+    return vectors_ && !jobs_->isBusy() && !refreshTimer_->isActive() && !startTimer_->isActive()
+           && heatmap_->isReady();
 }
 
 void MainWindow::cancelJobs()
@@ -1393,7 +1400,9 @@ bool MainWindow::waitForJobs(int timeoutMs)
     QElapsedTimer t;
     t.start();
     while (t.elapsed() < timeoutMs) {
-        auto idle = [this] { return !jobs_->isBusy() && !refreshTimer_->isActive() && heatmap_->isReady(); };
+        auto idle = [this] {
+            return !jobs_->isBusy() && !refreshTimer_->isActive() && !startTimer_->isActive() && heatmap_->isReady();
+        };
         if (idle()) {
             QCoreApplication::processEvents();
             if (idle())

@@ -300,6 +300,10 @@ private:
     QProgressBar *progress_ = nullptr;
     QPushButton *cancelButton_ = nullptr;
     QTimer *refreshTimer_ = nullptr;
+    // New vectors (setData): the analysis starts on the next turn of the event loop, so the
+    // table and views show the new rows (and timers run) between the model reset and the
+    // jobs' start (bench_gui_heartbeat, 100k rows: 49 + 29 ms of GUI time otherwise in one).
+    QTimer *startTimer_ = nullptr;
     QTimer *flashTimer_ = nullptr;
     QMenu *recentMenu_ = nullptr;
     QAction *openAction_ = nullptr;

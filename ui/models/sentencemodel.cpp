@@ -119,7 +119,6 @@ void SentenceModel::setDataset(const Dataset &ds)
     endResetModel();
     undo_.clear();
     emit textsChanged();
-    emit labelsChanged();
 }
 
 void SentenceModel::clear()
@@ -280,8 +279,6 @@ void SentenceModel::insertDirect(int row, const QVector<Row> &rows)
         moved.insert(h >= row ? h + int(rows.size()) : h);
     highlighted_ = moved;
     emit textsChanged();
-    if (std::any_of(rows.begin(), rows.end(), [](const Row &r) { return !r.label.isEmpty(); }))
-        emit labelsChanged();
 }
 
 void SentenceModel::removeDirect(int row, int count)
@@ -298,7 +295,6 @@ void SentenceModel::removeDirect(int row, int count)
     }
     highlighted_ = moved;
     emit textsChanged();
-    emit labelsChanged();
 }
 
 int SentenceModel::rowCount(const QModelIndex &parent) const

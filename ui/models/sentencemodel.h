@@ -68,8 +68,9 @@ public:
     bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
 
 signals:
-    // Emitted after every change of texts (edits, inserts, removals, resets); label and
-    // metadata edits emit labelsChanged instead, since they need no re-embedding.
+    // textsChanged: after every change of texts or rows (edits, inserts, removals, resets),
+    // which may change labels too (one signal, so a listener does its work once);
+    // labelsChanged: after label and metadata edits only, which need no re-embedding.
     void textsChanged();
     void labelsChanged();
 
