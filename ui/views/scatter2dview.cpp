@@ -102,8 +102,6 @@ public:
         p->drawImage(origin, image_);
         p->restore();
     }
-    const QImage &image() const { return image_; }
-
 private:
     Render render_;
     QRectF plot_;
