@@ -229,11 +229,21 @@ private slots:
         QVERIFY(exported != exportedOff);
     }
 
-    // Above the OpenGL threshold the points are drawn by Qt Charts' OpenGL layer; the
-    // captions must still be read on screen.
+    // Above the OpenGL threshold the points are drawn by Qt Charts' OpenGL layer (on top
+    // of every chart item) or painted into the chart; either way the captions must still
+    // be read on screen.
+    void captionsAboveOpenGLPoints_data()
+    {
+        QTest::addColumn<bool>("opengl");
+        QTest::newRow("opengl series") << true;
+        QTest::newRow("painted points") << false;
+    }
+
     void captionsAboveOpenGLPoints()
     {
+        QFETCH(bool, opengl);
         Scatter2DView view;
+        view.setLargeRenderer(opengl ? Scatter2DView::LargeRenderer::OpenGL : Scatter2DView::LargeRenderer::Painted);
         view.setOpenGLThreshold(100);
         view.resize(900, 600);
         view.show();
@@ -248,8 +258,9 @@ private slots:
         for (int i = 0; i < pts.size(); ++i)
             group[i] = i % 2;
         view.setColors(group, {PointGroup{"left", QColor(0, 114, 178)}, PointGroup{"right", QColor(230, 159, 0)}});
-        if (!view.usesOpenGL())
-            QSKIP("no OpenGL here: the points are raster");
+        if (opengl && !view.usesOpenGL())
+            QSKIP("no OpenGL here");
+        QVERIFY(view.usesOpenGL() == opengl && view.usesPaintedPoints() == !opengl);
         const QVector<PlotCaption> captions{{QPointF(0, 0), "left: alpha, beta", QColor(0, 114, 178), 2000},
                                             {QPointF(8, 0), "right: gamma, delta", QColor(230, 159, 0), 2000}};
         QTest::qWait(300);
@@ -257,12 +268,13 @@ private slots:
         view.setCaptions(captions);
         const QImage on = grab(&view);
         if (!shot::dir().isEmpty()) {
-            on.save(shot::dir() + "/captions-opengl-on.png");
-            off.save(shot::dir() + "/captions-opengl-off.png");
+            const QString tag = opengl ? QStringLiteral("opengl") : QStringLiteral("painted");
+            on.save(shot::dir() + "/captions-" + tag + "-on.png");
+            off.save(shot::dir() + "/captions-" + tag + "-off.png");
         }
         for (const PlotCaption &c : captions) {
             const int text = differing(on, off, pixelOf(view, c.position).toPoint(), 40, true);
-            qInfo("%s: %d caption text pixels over the OpenGL points", qPrintable(c.text), text);
+            qInfo("%s: %d caption text pixels over the %s points", qPrintable(c.text), text, opengl ? "OpenGL" : "painted");
             QVERIFY(text > 40);
         }
     }
