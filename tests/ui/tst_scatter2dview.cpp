@@ -643,6 +643,19 @@ void TestScatter2DView::paintedPointsWithoutOpenGLLayer()
     img = grabWhen(view, [&](const QImage &im) { return near(im.pixel(ring), colors.foreground, 60); });
     QVERIFY2(near(img.pixel(ring), colors.foreground, 60), qPrintable(rgb(img.pixel(ring))));
     QVERIFY2(near(at(img, row), want), qPrintable(rgb(at(img, row))));
+
+    // A small data set afterwards goes back to raster series; no painted dot stays behind.
+    const Grid small = makeGrid(8, 5);
+    view.setPoints(small.points);
+    view.setColors(small.group, small.groups);
+    view.resetView();
+    QVERIFY(!view.usesPaintedPoints());
+    QTRY_VERIFY(!view.chartView()->chart()->series().isEmpty());
+    const QColor want3 = small.groups[3].color;
+    img = grabWhen(view, [&](const QImage &im) { return near(at(im, 3 * 8 + 4), want3); });
+    QVERIFY2(near(at(img, 3 * 8 + 4), want3), qPrintable(rgb(at(img, 3 * 8 + 4))));
+    const QPoint gap = between(view, 0, 8 + 1);
+    QVERIFY2(near(img.pixel(gap), colors.background), qPrintable(rgb(img.pixel(gap))));
 }
 
 QTEST_MAIN(TestScatter2DView)
