@@ -248,9 +248,9 @@ private slots:
         QTest::newRow("2000 map2d") << 2000 << 1 << false;
         QTest::newRow("10000 heatmap") << 10000 << 0 << false;
         QTest::newRow("10000 map2d") << 10000 << 1 << false;
-        // A second data set in the same window: one-time costs (the window switching to
-        // OpenGL composition for the first OpenGL chart series, with its shader
-        // compilation under software OpenGL) are paid by the first one only.
+        // A second data set in the same window: one-time costs (with OpenGL chart series,
+        // the window switching to OpenGL composition and compiling shaders; on software
+        // OpenGL the map paints its points instead) are paid by the first one only.
         QTest::newRow("10000 map2d second") << 10000 << 1 << true;
     }
 
