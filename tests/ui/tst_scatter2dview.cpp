@@ -402,7 +402,7 @@ void TestScatter2DView::legendHidesGroup()
 
 void TestScatter2DView::selectionAndHighlightDrawn()
 {
-    for (const QString mode : {QStringLiteral("raster"), QStringLiteral("opengl"), QStringLiteral("painted")}) {
+    for (const QString &mode : {QStringLiteral("raster"), QStringLiteral("opengl"), QStringLiteral("painted")}) {
         Scatter2DView view;
         view.resize(800, 500);
         const Grid g = makeGrid(8, 5);

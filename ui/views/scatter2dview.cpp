@@ -203,21 +203,33 @@ bool Scatter2DView::largeUsesOpenGL() const
     return openGLAvailable() && !openGLIsSoftware();
 }
 
-void Scatter2DView::chooseMode()
+Scatter2DView::DrawMode Scatter2DView::modeFor(int n) const
 {
-    const bool large = int(points_.size()) > glThreshold_;
-    useGL_ = large && largeUsesOpenGL();
-    usePainted_ = large && !useGL_;
+    if (n <= glThreshold_)
+        return DrawMode::Raster;
+    return largeUsesOpenGL() ? DrawMode::OpenGL : DrawMode::Painted;
+}
+
+void Scatter2DView::updateMode()
+{
+    const DrawMode mode = modeFor(int(points_.size()));
+    if (mode == mode_)
+        return;
+    mode_ = mode;
+    rebuildSeries();
+}
+
+// The series built (none in painted mode) are those of the current groups and mode.
+bool Scatter2DView::builtForGroups() const
+{
+    return builtMode_ == mode_ && base_.size() == (mode_ == DrawMode::Painted ? 0 : groupCount());
 }
 
 void Scatter2DView::setLargeRenderer(LargeRenderer r)
 {
     largeRenderer_ = r;
     prepareOpenGLLayer();
-    const bool gl = useGL_, painted = usePainted_;
-    chooseMode();
-    if (gl != useGL_ || painted != usePainted_)
-        rebuildSeries();
+    updateMode();
 }
 
 Scatter2DView::~Scatter2DView() = default;
@@ -250,7 +262,7 @@ void Scatter2DView::setPoints(const QVector<QVector3D> &points)
         clip(selection_, isSelected_);
         clip(highlight_, isHighlighted_);
         regroup();
-        chooseMode();
+        mode_ = modeFor(n);
         scheduleRefresh();
         updateLegend();
     } else if (!refreshPending_) {
@@ -267,7 +279,7 @@ void Scatter2DView::setColors(const QVector<int> &group, const QList<PointGroup>
     givenGroup_ = group;
     givenGroups_ = groups;
     regroup();
-    chooseMode();
+    mode_ = modeFor(int(points_.size()));
     scheduleRefresh();
     updateLegend();
     overlay_->update();
@@ -351,7 +363,7 @@ void Scatter2DView::setPlaceholder(const QString &text)
 void Scatter2DView::setCaptions(const QVector<PlotCaption> &captions)
 {
     captions_ = captions;
-    overlay_->setAboveOpenGL(useGL_ && !captions_.isEmpty());
+    overlay_->setAboveOpenGL(usesOpenGL() && !captions_.isEmpty());
     overlay_->update();
 }
 
@@ -393,10 +405,7 @@ double Scatter2DView::autoPointSize() const
 void Scatter2DView::setOpenGLThreshold(int n)
 {
     glThreshold_ = std::max(0, n);
-    const bool gl = useGL_, painted = usePainted_;
-    chooseMode();
-    if (gl != useGL_ || painted != usePainted_)
-        rebuildSeries();
+    updateMode();
 }
 
 void Scatter2DView::setLegendVisible(bool on)
@@ -466,8 +475,7 @@ void Scatter2DView::flushSeries()
 // colours, visibility and data are updated in place (setColors during a live run).
 void Scatter2DView::refreshSeries()
 {
-    if (base_.size() != (usePainted_ ? 0 : groupCount()) || builtGL_ != useGL_ || builtPainted_ != usePainted_
-        || builtSize_ != pointSize()) {
+    if (!builtForGroups() || builtSize_ != pointSize()) {
         rebuildSeries();
         return;
     }
@@ -482,21 +490,21 @@ void Scatter2DView::refreshSeries()
 
 void Scatter2DView::rebuildSeries()
 {
-    overlay_->setAboveOpenGL(useGL_ && !captions_.isEmpty()); // captions above OpenGL points
+    const bool gl = usesOpenGL();
+    overlay_->setAboveOpenGL(gl && !captions_.isEmpty()); // captions above OpenGL points
     // The OpenGL layer multisamples (4x) when the view antialiases: under software OpenGL
     // (Mesa llvmpipe) that alone costs several times the frame. Square GL points do not
     // need it; raster mode keeps antialiased circles.
-    chartView_->setRenderHint(QPainter::Antialiasing, !useGL_);
-    builtGL_ = useGL_;
-    builtPainted_ = usePainted_;
+    chartView_->setRenderHint(QPainter::Antialiasing, !gl);
+    builtMode_ = mode_;
     builtSize_ = pointSize();
     refreshPending_ = false;
     chart_->removeAllSeries();
     base_.clear();
     emph_.clear();
     selRing_ = hlRing_ = gap_ = nullptr;
-    layer_->setVisible(usePainted_);
-    if (usePainted_) { // the layer draws every point itself
+    layer_->setVisible(usesPaintedPoints());
+    if (usesPaintedPoints()) { // the layer draws every point itself
         applyColors();
         seriesStale_ = false;
         invalidateLayer();
@@ -510,7 +518,7 @@ void Scatter2DView::rebuildSeries()
     QVector<QScatterSeries *> pool;
     for (int i = 0; i < 2 * k + 3; ++i)
         pool.append(new QScatterSeries);
-    if (useGL_)
+    if (gl)
         std::sort(pool.begin(), pool.end(), std::less<QScatterSeries *>());
     int next = 0;
     for (int g = 0; g < k; ++g)
@@ -523,7 +531,7 @@ void Scatter2DView::rebuildSeries()
 
     const double s = pointSize();
     for (QScatterSeries *series : pool) {
-        series->setUseOpenGL(useGL_);
+        series->setUseOpenGL(gl);
         series->setMarkerShape(QScatterSeries::MarkerShapeCircle);
         series->setPen(Qt::NoPen);
         series->setMarkerSize(s);
@@ -554,7 +562,7 @@ void Scatter2DView::fillSeries()
         seriesStale_ = true;
         return;
     }
-    if (builtPainted_ != usePainted_ || base_.size() != (usePainted_ ? 0 : groupCount())) {
+    if (!builtForGroups()) {
         refreshSeries();
         return;
     }
@@ -571,7 +579,7 @@ void Scatter2DView::fillSeries()
 
 void Scatter2DView::fillEmphasis()
 {
-    if (builtPainted_ && usePainted_) {
+    if (builtMode_ == DrawMode::Painted && usesPaintedPoints()) {
         invalidateLayer();
         return;
     }
@@ -581,7 +589,7 @@ void Scatter2DView::fillEmphasis()
         seriesStale_ = true;
         return;
     }
-    if (builtPainted_ != usePainted_ || base_.size() != groupCount()) {
+    if (!builtForGroups()) {
         refreshSeries();
         return;
     }

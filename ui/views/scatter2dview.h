@@ -20,11 +20,12 @@
 // (see prepareOpenGLLayer), which is why the threshold is 1,000 rather than a few
 // thousand: measured with bench_gui_heartbeat under Xvfb, 2,000 raster points stalled the
 // GUI thread 103-117 ms per result, 2,000 OpenGL points 58-72 ms, 1,000 raster points
-// 81-90 ms. The selection and search hits are series of their own stacked above the
-// groups (ring, gap, point in the group colour), never chart items, because OpenGL series
-// are drawn on a layer above every chart item (the painted layer draws them itself, in
-// the same order). The rubber band, lasso and text labels are
-// drawn by a transparent OverlayWidget stacked on the chart, which also takes the mouse:
+// 81-90 ms.
+// The selection and search hits are series of their own stacked above the groups (ring,
+// gap, point in the group colour), never chart items, because OpenGL series are drawn on
+// a layer above every chart item (the painted layer draws them itself, in the same
+// order). The rubber band, lasso and text labels are drawn by a transparent
+// OverlayWidget stacked on the chart, which also takes the mouse:
 //   wheel = zoom around the cursor, drag = pan (or the drag mode), Shift+drag = rubber
 //   band, Ctrl+drag = lasso, click = select the nearest point within a few pixels
 //   (PointGrid, screen-space distance), Ctrl+click = toggle, double click / Home = reset,
@@ -116,16 +117,16 @@ public:
     double pointSize() const;
     void setOpenGLThreshold(int n);
     // Builds the series now if a change is waiting for the queued rebuild (and the view is
-    // shown; the queued call then does nothing). A caller that changes points, colours and highlight together calls this
-    // last: the chart then changes once, and Qt Graphics View repaints the window once,
-    // instead of once for the axes and again for the series (each a full window
-    // composition when the window composites through OpenGL).
+    // shown; the queued call then does nothing). A caller that changes points, colours and
+    // highlight together calls this last: the chart then changes once, and Qt Graphics
+    // View repaints the window once, instead of once for the axes and again for the series
+    // (each a full window composition when the window composites through OpenGL).
     void flushSeries();
     int openGLThreshold() const { return glThreshold_; }
     void setLargeRenderer(LargeRenderer r);
     LargeRenderer largeRenderer() const { return largeRenderer_; }
-    bool usesOpenGL() const { return useGL_; }
-    bool usesPaintedPoints() const { return usePainted_; }
+    bool usesOpenGL() const { return mode_ == DrawMode::OpenGL; }
+    bool usesPaintedPoints() const { return mode_ == DrawMode::Painted; }
     void setLegendVisible(bool on);
 
     void setGroupVisible(int group, bool visible);
@@ -175,8 +176,11 @@ private:
     void regroup();
     void scheduleRefresh();
     void prepareOpenGLLayer();
+    enum class DrawMode { Raster, OpenGL, Painted };
     bool largeUsesOpenGL() const;
-    void chooseMode();
+    DrawMode modeFor(int n) const;
+    void updateMode(); // rebuilds when the mode changes
+    bool builtForGroups() const;
     void invalidateLayer();
     void paintLayer(QImage &image, const QRectF &plot) const;
     // Calls pass(rows, colour, diameter) for each set of dots, bottom to top: the visible
@@ -236,10 +240,8 @@ private:
     int labelLimit_ = 300;
     double pointSize_ = 0;
     int glThreshold_ = 1000;
-    bool useGL_ = false;
-    bool builtGL_ = false;
-    bool usePainted_ = false;
-    bool builtPainted_ = false;
+    DrawMode mode_ = DrawMode::Raster;      // for the current points
+    DrawMode builtMode_ = DrawMode::Raster; // of the series (or layer) built
     LargeRenderer largeRenderer_ = LargeRenderer::Auto;
     double builtSize_ = 0;
     DragMode dragMode_ = DragMode::Pan;

@@ -1,7 +1,6 @@
 #include "views/scatter3dview.h"
 
 #include "views/glcheck.h"
-#include <QtDataVisualization/qutils.h>
 
 #include <QFile>
 #include <QHBoxLayout>
@@ -15,6 +14,7 @@
 #include <QtDataVisualization/QScatter3DSeries>
 #include <QtDataVisualization/QScatterDataProxy>
 #include <QtDataVisualization/QValue3DAxis>
+#include <QtDataVisualization/qutils.h>
 
 #include <algorithm>
 #include <cmath>
