@@ -1385,8 +1385,12 @@ void MainWindow::setHeatmapMatrixLimit(int rows)
 
 bool MainWindow::analysisReady() const
 {
-    return vectors_ && !jobs_->isBusy() && !refreshTimer_->isActive() && !startTimer_->isActive()
-           && heatmap_->isReady();
+    return vectors_ && idle();
+}
+
+bool MainWindow::idle() const
+{
+    return !jobs_->isBusy() && !refreshTimer_->isActive() && !startTimer_->isActive() && heatmap_->isReady();
 }
 
 void MainWindow::cancelJobs()
@@ -1400,9 +1404,6 @@ bool MainWindow::waitForJobs(int timeoutMs)
     QElapsedTimer t;
     t.start();
     while (t.elapsed() < timeoutMs) {
-        auto idle = [this] {
-            return !jobs_->isBusy() && !refreshTimer_->isActive() && !startTimer_->isActive() && heatmap_->isReady();
-        };
         if (idle()) {
             QCoreApplication::processEvents();
             if (idle())

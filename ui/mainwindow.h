@@ -75,7 +75,7 @@ public:
     // vectors are read by a job, so success means "started".
     bool openFile(const QString &path);
     // Replaces the document with a data set and its vectors (one row each), skipping
-    // embedding; the analysis starts at once.
+    // embedding; the analysis starts on the next turn of the event loop.
     void setData(const Dataset &dataset, const Matrix &vectors);
     struct RowVectors; // see rowVectorsFor
     // Replaces the document with texts only (embedded automatically with the local model
@@ -214,6 +214,8 @@ private:
     void onTextEdited(int row);
     void scheduleRefresh();
     void refresh();
+    // No job running, no analysis waiting to start, the heatmap image built.
+    bool idle() const;
     // Each row's vector and the text -> vector cache of a file's vectors (RowVectors): made
     // on the load job's thread (100,000 rows take about 70 ms), moved into place on the GUI thread.
     static RowVectors rowVectorsFor(const Dataset &dataset, Matrix vectors);
@@ -255,8 +257,8 @@ private:
     QHash<QString, std::vector<float>> cache_;    // text -> vector of the current embedder
     QString cacheId_;                             // embedder id the cache belongs to
     std::shared_ptr<const Matrix> vectors_;
-    // A file's vectors as loaded, for the analysis that setData starts at once (saves
-    // copying them back out of rowVec_); consumed by that startAnalysis().
+    // A file's vectors as loaded, for the analysis that setData starts (saves copying them
+    // back out of rowVec_); taken by that startAnalysis(), dropped by refresh() otherwise.
     std::shared_ptr<const Matrix> fileVectors_;
     std::shared_ptr<const Matrix> similarity_;
     std::shared_ptr<const analysis::Neighbors> knn_;
