@@ -963,10 +963,12 @@ void MainWindow::onTextEdited(int row)
     auto it = cache_.constFind(model_->text(row));
     rowVec_[std::size_t(row)] = it != cache_.constEnd() ? *it : std::vector<float>{};
     pendingFlash_.append(row);
-    if (row < tsneCoords_.size()) { // placed again with the old points held fixed
-        const float nan = std::numeric_limits<float>::quiet_NaN();
+    // Placed again with the existing PCA fit and the old t-SNE points held fixed.
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    if (row < coords_.size())
+        coords_[row] = QVector3D(nan, nan, nan);
+    if (row < tsneCoords_.size())
         tsneCoords_[row] = QVector3D(nan, nan, nan);
-    }
 }
 
 void MainWindow::onTextsChanged()
@@ -1284,18 +1286,26 @@ void MainWindow::startAnalysis()
                 inspector_->setNeighbors(r);
             });
 
-        // New sentences are placed with the existing fit (the others stay where they are);
-        // a re-run or a new data set fits again.
+        // New sentences are placed with the existing fit: only the rows without coordinates
+        // (added or edited, marked NaN) are transformed, the others keep theirs exactly. A
+        // re-run or a new data set fits again.
         auto fit = pcaFit_;
-        const bool refit = refitProjection_ || !fit || fit->mean.size() != Eigen::Index(d);
+        const bool refit = refitProjection_ || !fit || fit->mean.size() != Eigen::Index(d)
+                           || coords_.size() != int(n);
         refitProjection_ = false;
+        std::vector<Eigen::Index> placeRows;
+        if (!refit)
+            for (int i = 0; i < coords_.size(); ++i)
+                if (!std::isfinite(coords_[i].x()))
+                    placeRows.push_back(i);
         struct PcaOut {
             std::shared_ptr<const analysis::PcaResult> fit;
-            Matrix coords;
+            Matrix coords;                  // every row after a fit, else the rows below
+            std::vector<Eigen::Index> rows; // the rows placed with the existing fit
         };
         jobs_->start<PcaOut>(
             QStringLiteral("pca"), tr("PCA"),
-            [vecs, fit, refit, d](JobContext &ctx) -> Result<PcaOut> {
+            [vecs, fit, refit, d, placeRows](JobContext &ctx) -> Result<PcaOut> {
                 PcaOut out;
                 if (refit) {
                     analysis::PcaConfig c;
@@ -1307,18 +1317,27 @@ void MainWindow::startAnalysis()
                     out.coords = out.fit->coords;
                 } else {
                     out.fit = fit;
-                    out.coords = analysis::pcaTransform(*fit, *vecs);
+                    out.rows = placeRows;
+                    out.coords = analysis::pcaTransform(*fit, (*vecs)(placeRows, Eigen::indexing::all));
                 }
                 return out;
             },
-            [this, version](PcaOut &out) {
+            [this, version, refit](PcaOut &out) {
                 if (version != dataVersion_)
                     return;
                 pcaFit_ = out.fit;
                 const Matrix &c = out.coords;
-                coords_.resize(c.rows());
-                for (Eigen::Index i = 0; i < c.rows(); ++i)
-                    coords_[int(i)] = QVector3D(c(i, 0), c.cols() > 1 ? c(i, 1) : 0.f, c.cols() > 2 ? c(i, 2) : 0.f);
+                const auto point = [&c](Eigen::Index i) {
+                    return QVector3D(c(i, 0), c.cols() > 1 ? c(i, 1) : 0.f, c.cols() > 2 ? c(i, 2) : 0.f);
+                };
+                if (refit) {
+                    coords_.resize(c.rows());
+                    for (Eigen::Index i = 0; i < c.rows(); ++i)
+                        coords_[int(i)] = point(i);
+                } else {
+                    for (std::size_t r = 0; r < out.rows.size(); ++r)
+                        coords_[int(out.rows[r])] = point(Eigen::Index(r));
+                }
                 applyProjection();
                 if (tsneProjection()) {
                     if (tsneCoords_.size() != model_->rowCount())

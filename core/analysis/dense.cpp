@@ -6,8 +6,10 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <cstdlib>
 #include <mutex>
 #include <new>
+#include <string>
 #include <strings.h>
 #include <thread>
 #include <vector>
@@ -32,11 +34,81 @@ char *openblas_get_corename(void) __attribute__((weak));
 
 namespace es::analysis::dense {
 
+namespace {
+
+// The portable path: plain loops, float sums in index order. C's rows are updated a
+// source row at a time (an axpy the compiler may vectorise without reordering any sum).
+void gemmPortable(bool transA, bool transB, int m, int n, int k, float alpha, const float *a, int lda,
+                  const float *b, int ldb, float beta, float *c, int ldc)
+{
+    std::vector<float> acc(static_cast<std::size_t>(n));
+    std::vector<float> brow(static_cast<std::size_t>(n));
+    for (int i = 0; i < m; ++i) {
+        std::fill(acc.begin(), acc.end(), 0.0f);
+        for (int q = 0; q < k; ++q) {
+            const float aiq = transA ? a[std::size_t(q) * lda + i] : a[std::size_t(i) * lda + q];
+            const float *bq;
+            if (transB) {
+                for (int j = 0; j < n; ++j)
+                    brow[std::size_t(j)] = b[std::size_t(j) * ldb + q];
+                bq = brow.data();
+            } else {
+                bq = b + std::size_t(q) * ldb;
+            }
+            for (int j = 0; j < n; ++j)
+                acc[std::size_t(j)] += aiq * bq[j];
+        }
+        float *ci = c + std::size_t(i) * ldc;
+        for (int j = 0; j < n; ++j)
+            ci[j] = alpha * acc[std::size_t(j)] + (beta == 0.0f ? 0.0f : beta * ci[j]);
+    }
+}
+
+// C (ni x nj) = A B^T, rows of A and B dot-multiplied in index order, four columns at a
+// time; with upperOnly only the entries with column >= row.
+void tilePortable(const float *a, int lda, int ni, const float *b, int ldb, int nj, int k, float *c, int ldc,
+                  bool upperOnly)
+{
+    for (int i = 0; i < ni; ++i) {
+        const float *ai = a + std::size_t(i) * lda;
+        float *ci = c + std::size_t(i) * ldc;
+        int j = upperOnly ? i : 0;
+        for (; j + 4 <= nj; j += 4) {
+            const float *b0 = b + std::size_t(j) * ldb, *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (int q = 0; q < k; ++q) {
+                const float x = ai[q];
+                s0 += x * b0[q];
+                s1 += x * b1[q];
+                s2 += x * b2[q];
+                s3 += x * b3[q];
+            }
+            ci[j] = s0;
+            ci[j + 1] = s1;
+            ci[j + 2] = s2;
+            ci[j + 3] = s3;
+        }
+        for (; j < nj; ++j) {
+            const float *bj = b + std::size_t(j) * ldb;
+            float s = 0;
+            for (int q = 0; q < k; ++q)
+                s += ai[q] * bj[q];
+            ci[j] = s;
+        }
+    }
+}
+
+} // namespace
+
 void gemm(bool transA, bool transB, int m, int n, int k, float alpha, const float *a, int lda,
           const float *b, int ldb, float beta, float *c, int ldc)
 {
     if (m <= 0 || n <= 0)
         return;
+    if (kernel() == Kernel::Portable) {
+        gemmPortable(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
     // Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T, and a row-major
     // matrix is its column-major transpose: swap the operands, keep the flags.
     const char ta = transA ? 'T' : 'N', tb = transB ? 'T' : 'N';
@@ -47,6 +119,10 @@ void syrkRowsUpper(int n, int k, const float *a, int lda, float *c, int ldc)
 {
     if (n <= 0)
         return;
+    if (kernel() == Kernel::Portable) {
+        tilePortable(a, lda, n, a, lda, n, k, c, ldc, true);
+        return;
+    }
     // Column-major view: A is k x n, C = A^T A; its lower triangle is the row-major upper.
     const char uplo = 'L', trans = 'T';
     const float one = 1.0f, zero = 0.0f;
@@ -247,37 +323,102 @@ bool blasHasAvx512()
     return false;
 }
 
-// The CPU has AVX-512 and the BLAS is an OpenBLAS that does not use it (another BLAS is
-// trusted as it is).
-bool detectOwnKernel()
+bool cpuHasAvx512()
 {
 #if defined(ES_AVX512_KERNEL)
-    return __builtin_cpu_supports("avx512f") && openblas_get_corename && !blasHasAvx512();
+    return __builtin_cpu_supports("avx512f");
 #else
     return false;
 #endif
 }
 
-std::atomic<int> ownKernelState{-1}; // -1: not decided yet
+// What $EMBEDSCOPE_KERNEL asked for that could not be had (see kernelNote).
+std::string &choiceNote()
+{
+    static std::string note;
+    return note;
+}
+
+Kernel chooseKernel()
+{
+    const char *env = std::getenv("EMBEDSCOPE_KERNEL");
+    if (!env || !*env || strcasecmp(env, "auto") == 0)
+        return automaticKernel();
+    for (Kernel k : {Kernel::Blas, Kernel::Avx512, Kernel::Portable}) {
+        if (strcasecmp(env, kernelName(k)) != 0)
+            continue;
+        if (kernelAvailable(k))
+            return k;
+        choiceNote() = std::string("EMBEDSCOPE_KERNEL=") + env + ": this CPU has no AVX-512; using "
+                       + kernelName(automaticKernel());
+        return automaticKernel();
+    }
+    choiceNote() = std::string("EMBEDSCOPE_KERNEL=") + env
+                   + " is not a kernel (auto, blas, avx512 or portable); using " + kernelName(automaticKernel());
+    return automaticKernel();
+}
+
+std::atomic<int> kernelState{-1}; // -1: not decided yet, else a Kernel
+std::once_flag kernelOnce;
 
 std::mutex scopeMutex;
 int scopeDepth = 0;
 int savedThreads = 0;
 } // namespace
 
-bool ownKernel()
+Kernel automaticKernel()
 {
-    int s = ownKernelState.load(std::memory_order_relaxed);
-    if (s < 0) {
-        s = detectOwnKernel() ? 1 : 0;
-        ownKernelState.store(s, std::memory_order_relaxed);
-    }
-    return s == 1;
+    // The CPU has AVX-512 and the BLAS is an OpenBLAS that does not use it (another BLAS is
+    // trusted as it is).
+    return cpuHasAvx512() && openblas_get_corename && !blasHasAvx512() ? Kernel::Avx512 : Kernel::Blas;
 }
 
-void setOwnKernel(bool on)
+bool kernelAvailable(Kernel k)
 {
-    ownKernelState.store(on && detectOwnKernel() ? 1 : 0, std::memory_order_relaxed);
+    return k != Kernel::Avx512 || cpuHasAvx512();
+}
+
+const char *kernelName(Kernel k)
+{
+    switch (k) {
+    case Kernel::Blas:
+        return "blas";
+    case Kernel::Avx512:
+        return "avx512";
+    case Kernel::Portable:
+        return "portable";
+    }
+    return "?";
+}
+
+Kernel kernel()
+{
+    std::call_once(kernelOnce, [] {
+        int expected = -1;
+        kernelState.compare_exchange_strong(expected, int(chooseKernel()));
+    });
+    return Kernel(kernelState.load(std::memory_order_relaxed));
+}
+
+bool setKernel(Kernel k)
+{
+    kernel(); // the environment's choice is made first, so it cannot overwrite this one
+    if (!kernelAvailable(k))
+        return false;
+    kernelState.store(int(k), std::memory_order_relaxed);
+    return true;
+}
+
+std::string kernelNote()
+{
+    kernel();
+    return choiceNote();
+}
+
+std::string blasCoreName()
+{
+    const char *name = openblas_get_corename ? openblas_get_corename() : nullptr;
+    return name ? name : "";
 }
 
 TileOperand::TileOperand(const float *x, int rows, int k, int ld, bool left, bool right)
@@ -314,7 +455,9 @@ void tileProduct(const TileOperand &a, int i0, int ni, const TileOperand &b, int
     }
 #endif
     const float *pa = a.x_ + std::size_t(i0) * a.ld_, *pb = b.x_ + std::size_t(j0) * b.ld_;
-    if (upperOnly && ni == nj && pa == pb)
+    if (kernel() == Kernel::Portable)
+        tilePortable(pa, a.ld_, ni, pb, b.ld_, nj, k, c, ldc, upperOnly && pa == pb);
+    else if (upperOnly && ni == nj && pa == pb)
         syrkRowsUpper(ni, k, pa, a.ld_, c, ldc);
     else
         gemm(false, true, ni, nj, k, 1.0f, pa, a.ld_, pb, b.ld_, 0.0f, c, ldc);

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <functional>
 #include <stop_token>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -86,11 +87,30 @@ void tileProduct(const TileOperand &a, int i0, int ni, const TileOperand &b, int
 // pass over X with the AVX-512 kernel; false (nothing done) when that kernel is not in use.
 bool covarianceProduct16(const float *x, int rows, int d, const float *v, float *z);
 
-// Which kernel tileProduct uses: true for the AVX-512 one. setOwnKernel(false) forces
-// BLAS (tests compare the two); setOwnKernel(true) is ignored without AVX-512. Change it
-// only while no TileOperand exists.
-bool ownKernel();
-void setOwnKernel(bool on);
+// The dense-kernel paths. Blas: OpenBLAS (its own CPU dispatch; OPENBLAS_CORETYPE picks
+// its kernel). Avx512: our AVX-512 tile kernel (where OpenBLAS has none for the CPU).
+// Portable: plain C++ loops, no BLAS and no CPU-specific code (the reference the others
+// are checked against). Every path gives the same results within float rounding.
+enum class Kernel { Blas, Avx512, Portable };
+
+// The path in use. Chosen once: $EMBEDSCOPE_KERNEL (auto, blas, avx512, portable) where it
+// names a path that can run here, otherwise the automatic choice (Avx512 on a CPU with
+// AVX-512 whose OpenBLAS has no AVX-512 kernel, else Blas).
+Kernel kernel();
+// Forces a path; false (nothing changed) where it cannot run here. Change it only while no
+// TileOperand exists.
+bool setKernel(Kernel k);
+bool kernelAvailable(Kernel k);
+// The automatic choice for this CPU and BLAS.
+Kernel automaticKernel();
+const char *kernelName(Kernel k);
+// Non-empty when $EMBEDSCOPE_KERNEL asked for something that cannot be used (unknown name,
+// or AVX-512 on a CPU without it): what was asked and what runs instead. Core never prints:
+// the command line shows it as a warning.
+std::string kernelNote();
+// OpenBLAS's kernel name ("Haswell", "SkylakeX", ...), or "" for another BLAS.
+std::string blasCoreName();
+inline bool ownKernel() { return kernel() == Kernel::Avx512; }
 
 // dst (m x n) = src (n x m) transposed; both row-major with row stride ld.
 void transpose(const float *src, float *dst, int n, int m, long ld);

@@ -200,7 +200,8 @@ Result<Neighbors> search(const Matrix &queries, const Matrix &base, const KnnCon
     const dense::TileOperand &rightOp = self ? left : right;
 
 #if defined(ES_SCAN_AVX512)
-    const bool avx512 = __builtin_cpu_supports("avx512f");
+    // (the row scan only filters candidates; the portable path keeps to plain C++ anyway)
+    const bool avx512 = __builtin_cpu_supports("avx512f") && dense::kernel() != dense::Kernel::Portable;
 #endif
     auto runTile = [&](const dense::Tile &t) {
         const Eigen::Index i0 = t.i * block, j0 = t.j * block;

@@ -31,6 +31,45 @@ void fixSigns(MatrixD &componentsColumns)
     }
 }
 
+// Row i's coordinates from row i and the fit alone: sum over the dimensions, in index
+// order and in double, of (x_ij - mean_j) * component_cj, rounded once to float. No BLAS
+// and no vector reduction: their kernels are picked by the CPU at run time and round
+// differently from one machine to the next, and a product over many rows may block them
+// differently for another N. So the same row gets bit-identical coordinates from pca()
+// and pcaTransform(), on every CPU, for any N and any thread count.
+void projectRows(const PcaResult &fit, const Matrix &x, Matrix &out, int threads)
+{
+    const Eigen::Index n = x.rows(), d = x.cols(), c = fit.components.rows();
+    out.resize(n, c);
+    const std::vector<double> mean(fit.mean.data(), fit.mean.data() + d);
+    std::vector<double> comp(std::size_t(c * d));
+    for (Eigen::Index k = 0; k < c; ++k)
+        for (Eigen::Index j = 0; j < d; ++j)
+            comp[std::size_t(k * d + j)] = double(fit.components(k, j));
+    auto rows = [&](std::size_t lo, std::size_t hi, std::size_t) {
+        std::vector<double> centred(std::size_t(d), 0.0);
+        for (std::size_t i = lo; i < hi; ++i) {
+            const float *row = x.row(Eigen::Index(i)).data();
+            for (Eigen::Index j = 0; j < d; ++j)
+                centred[std::size_t(j)] = double(row[j]) - mean[std::size_t(j)];
+            for (Eigen::Index k = 0; k < c; ++k) {
+                const double *w = comp.data() + k * d;
+                double s = 0.0;
+                for (Eigen::Index j = 0; j < d; ++j)
+                    s += centred[std::size_t(j)] * w[j];
+                out(Eigen::Index(i), k) = float(s);
+            }
+        }
+    };
+    constexpr std::size_t grain = 4096;
+    if (std::size_t(n) <= grain) {
+        rows(0, std::size_t(n), 0);
+        return;
+    }
+    ThreadPool pool(threads);
+    pool.forRange(std::size_t(n), grain, rows);
+}
+
 // Products with the centred data Xc = X - mean without a centred copy of X: rows go in
 // fixed chunks, each centred into a small buffer that stays in cache for the products.
 // The chunks fall into a fixed number of groups, each group summed into its own slot,
@@ -76,19 +115,6 @@ public:
                 *sumSquares += squares[g];
         }
         return z;
-    }
-
-    // Xc W^T (N x c) for W (c x D).
-    Result<Matrix> project(const Matrix &w, std::stop_token stop)
-    {
-        const int d = int(x_.cols()), c = int(w.rows());
-        Matrix out(x_.rows(), c);
-        const bool ok = forGroups(stop, [&](Eigen::Index, Eigen::Index r0, int rows, const float *xc) {
-            dense::gemmRows(rows, c, d, xc, d, w.data(), d, out.row(r0).data(), c);
-        });
-        if (!ok)
-            return Error::cancel();
-        return out;
     }
 
 private:
@@ -232,34 +258,25 @@ Result<PcaResult> pca(const Matrix &vectors, const PcaConfig &config, const Prog
                 comp /= norm;
             v.col(c) = comp;
         }
-        fixSigns(v);
-        out.components = v.transpose().cast<float>();
-        if (stop.stop_requested())
-            return Error::cancel();
-        auto coords = pass.project(out.components, stop);
-        if (!coords)
-            return coords.error();
-        out.coords = std::move(*coords);
     }
-    if (!randomized) {
-        fixSigns(v);
-        out.components = v.transpose().cast<float>();
-    }
+    fixSigns(v);
+    out.components = v.transpose().cast<float>();
     for (int c = 0; c < k; ++c) {
         out.explainedVariance.push_back(ev[c]);
         out.explainedVarianceRatio.push_back(total > 0 ? ev[c] / total : 0.0);
     }
     if (stop.stop_requested())
         return Error::cancel();
-    if (!randomized)
-        out.coords = ((vectors.cast<double>().rowwise() - mean) * v).cast<float>();
+    projectRows(out, vectors, out.coords, config.threads);
     report(progress, 1.0, "PCA");
     return out;
 }
 
-Matrix pcaTransform(const PcaResult &fit, const Matrix &vectors)
+Matrix pcaTransform(const PcaResult &fit, const Matrix &vectors, int threads)
 {
-    return (vectors.rowwise() - fit.mean) * fit.components.transpose();
+    Matrix out;
+    projectRows(fit, vectors, out, threads);
+    return out;
 }
 
 } // namespace es::analysis

@@ -23,7 +23,7 @@ struct PcaConfig {
     int powerIterations = 5;            // randomized only
     int oversampling = 10;              // randomized only
     std::uint64_t seed = 0;             // randomized only
-    int threads = 0;                    // randomized only; 0: one per hardware thread
+    int threads = 0;                    // 0: one per hardware thread
 };
 
 struct PcaResult {
@@ -38,7 +38,10 @@ struct PcaResult {
 Result<PcaResult> pca(const Matrix &vectors, const PcaConfig &config = {},
                       const Progress &progress = {}, std::stop_token stop = {});
 
-// Project new rows with an existing PCA (adding a sentence does not move the others).
-Matrix pcaTransform(const PcaResult &fit, const Matrix &vectors);
+// Project rows with an existing PCA (adding a sentence does not move the others). Row i's
+// coordinates depend only on row i and the fit, and are bit-identical to the ones pca()
+// gave that row: the same routine serves both, in a fixed order, without BLAS, so the
+// result is the same on every CPU, for any number of rows and any thread count.
+Matrix pcaTransform(const PcaResult &fit, const Matrix &vectors, int threads = 0);
 
 } // namespace es::analysis

@@ -10,8 +10,8 @@
 // WORK: tsne2d, tsne3d, pca, similarity, knn10, gemm (the GEMM limit: one plain BLAS
 // sgemm of the rows against themselves, N x N x D, on BLAS's own threads). Times are of
 // the computation only (the file is loaded before the clock starts). "kernel" says which
-// tile kernel the dense works used (dense::tileProduct: "avx512" or "blas";
-// $EMBEDSCOPE_DENSE_KERNEL=blas forces BLAS).
+// dense path the works used (dense::kernel(): "avx512", "blas" or "portable";
+// $EMBEDSCOPE_KERNEL forces one).
 #include "analysis/dense.h"
 #include "analysis/neighbors.h"
 #include "analysis/pca.h"
@@ -115,7 +115,7 @@ int runWork(const std::string &work, const Matrix &x, const std::string &source,
         std::printf("{\"work\":\"similarity\",\"data\":\"%s\",\"n\":%lld,\"d\":%lld,\"seconds\":%.4f,\"gflops\":%.1f,"
                     "\"kernel\":\"%s\"}\n",
                     source.c_str(), (long long)x.rows(), (long long)x.cols(), s, gflop / s,
-                    dense::ownKernel() ? "avx512" : "blas");
+                    dense::kernelName(dense::kernel()));
     } else if (work == "knn10") {
         KnnConfig c;
         c.k = 10;
@@ -129,7 +129,7 @@ int runWork(const std::string &work, const Matrix &x, const std::string &source,
         std::printf("{\"work\":\"knn10\",\"data\":\"%s\",\"n\":%lld,\"d\":%lld,\"seconds\":%.4f,\"gflops\":%.1f,"
                     "\"kernel\":\"%s\"}\n",
                     source.c_str(), (long long)x.rows(), (long long)x.cols(), s, gflop / s,
-                    dense::ownKernel() ? "avx512" : "blas");
+                    dense::kernelName(dense::kernel()));
     } else if (work == "gemm") {
         const int n = int(x.rows()), d = int(x.cols());
         Matrix c(n, n);
@@ -151,10 +151,9 @@ int runWork(const std::string &work, const Matrix &x, const std::string &source,
 
 int main(int argc, char **argv)
 {
-    // $EMBEDSCOPE_DENSE_KERNEL=blas: the dense works through BLAS even where the AVX-512
-    // tile kernel would be chosen (to measure the fallback).
-    if (const char *k = std::getenv("EMBEDSCOPE_DENSE_KERNEL"); k && std::string(k) == "blas")
-        dense::setOwnKernel(false);
+    // $EMBEDSCOPE_KERNEL (blas, avx512, portable) picks the dense path (core/analysis/dense.h).
+    if (const std::string note = dense::kernelNote(); !note.empty())
+        std::fprintf(stderr, "warning: %s\n", note.c_str());
     int threads = 0;
     bool trust = false;
     std::vector<std::string> pos;
