@@ -1,5 +1,7 @@
 #include "cli/cli.h"
 
+#include "analysis/dense.h"
+
 #include <algorithm>
 #include <cmath>
 #include <atomic>
@@ -266,6 +268,8 @@ std::optional<int> run(int argc, char **argv)
     }
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
+    if (const std::string note = analysis::dense::kernelNote(); !note.empty())
+        std::cerr << "warning: " << note << "\n";
     try {
         Args args = parse(*cmd, argc, argv);
         int rc = cmd->run(args);

@@ -8,6 +8,7 @@
 
 #include <QTemporaryDir>
 #include <QTest>
+#include "tools/testmain.h"
 
 #include <chrono>
 #include <ctime>
@@ -121,5 +122,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(BenchHttp)
+ES_TEST_GUILESS_MAIN(BenchHttp)
 #include "bench_http.moc"

@@ -21,6 +21,7 @@
 #include <QOpenGLWidget>
 #include <QRandomGenerator>
 #include <QTest>
+#include "tools/testmain.h"
 #include <QTimer>
 #include <QWindow>
 #include <QtDataVisualization/Q3DCamera>
@@ -162,7 +163,7 @@ private slots:
 void BenchViews::initTestCase()
 {
     if (QGuiApplication::platformName() != QLatin1String("xcb"))
-        QSKIP("needs an X display with OpenGL (xvfb-run, QT_QPA_PLATFORM=xcb)");
+        ES_SKIP_WITHOUT_GL(QStringLiteral("needs an X display with OpenGL (xvfb-run, QT_QPA_PLATFORM=xcb)"));
 }
 
 void BenchViews::scatter2D_data()
@@ -191,7 +192,7 @@ void BenchViews::scatter2D()
     const double setMs = t.nsecsElapsed() / 1e6;
     QVERIFY(view.usesOpenGL() || view.usesPaintedPoints());
     if (opengl && !view.usesOpenGL())
-        QSKIP("no OpenGL here");
+        ES_SKIP_WITHOUT_GL(QStringLiteral("no OpenGL here"));
     const char *how = view.usesOpenGL() ? "OpenGL series" : "painted points";
     if (view.usesOpenGL()) {
         QOpenGLWidget *gl = nullptr;
@@ -247,7 +248,7 @@ void BenchViews::liveUpdate2D()
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     if (opengl && !view.usesOpenGL())
-        QSKIP("no OpenGL here");
+        ES_SKIP_WITHOUT_GL(QStringLiteral("no OpenGL here"));
     QVERIFY(view.usesOpenGL() || view.usesPaintedPoints());
     waitFrame2D(view);
     QVector<double> set, frame;
@@ -390,5 +391,5 @@ void BenchViews::heatmap()
               "zoom to %d rows: exact cells painted after %.0f ms", view.overviewBlockSize(), ms, n / 100, zoomMs);
     }
 }
-QTEST_MAIN(BenchViews)
+ES_TEST_MAIN(BenchViews)
 #include "bench_views.moc"

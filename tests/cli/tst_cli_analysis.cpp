@@ -10,6 +10,7 @@
 #include "formats/vectors.h"
 
 #include <QtTest>
+#include "tools/testmain.h"
 #include <QProcess>
 #include <QTemporaryDir>
 
@@ -265,5 +266,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCliAnalysis)
+ES_TEST_GUILESS_MAIN(TestCliAnalysis)
 #include "tst_cli_analysis.moc"

@@ -8,6 +8,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+#include "tools/testmain.h"
 
 namespace {
 
@@ -213,5 +214,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCliDoctor)
+ES_TEST_GUILESS_MAIN(TestCliDoctor)
 #include "tst_cli_doctor.moc"

@@ -12,6 +12,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
+#include "tools/testmain.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -199,5 +200,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCliEmbed)
+ES_TEST_GUILESS_MAIN(TestCliEmbed)
 #include "tst_cli_embed.moc"

@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <QtTest>
+#include "tools/testmain.h"
 
 using clitest::Run;
 
@@ -245,5 +246,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCliProviders)
+ES_TEST_GUILESS_MAIN(TestCliProviders)
 #include "tst_cli_providers.moc"

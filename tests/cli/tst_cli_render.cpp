@@ -11,6 +11,7 @@
 #include <QSet>
 #include <QTemporaryDir>
 #include <QtTest>
+#include "tools/testmain.h"
 
 #include <cmath>
 
@@ -110,7 +111,7 @@ private:
 void TestCliRender::initTestCase()
 {
     if (qEnvironmentVariableIsEmpty("DISPLAY"))
-        QSKIP("render needs a display: run the tests under xvfb-run");
+        ES_SKIP_WITHOUT_GL(QStringLiteral("render needs a display: run the tests under xvfb-run"));
     QVERIFY(QFile::exists(binary()));
     npy_ = dir_.filePath(QStringLiteral("clusters.npy"));
     writeNpy(npy_, 90);
@@ -186,5 +187,5 @@ void TestCliRender::badInput()
     QVERIFY(!QFile::exists(out));
 }
 
-QTEST_GUILESS_MAIN(TestCliRender)
+ES_TEST_GUILESS_MAIN(TestCliRender)
 #include "tst_cli_render.moc"

@@ -4,6 +4,7 @@
 
 #include <QTemporaryDir>
 #include <QTest>
+#include "tools/testmain.h"
 
 #include <sqlite3.h>
 
@@ -193,5 +194,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCache)
+ES_TEST_GUILESS_MAIN(TestCache)
 #include "tst_cache.moc"

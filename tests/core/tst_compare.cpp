@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <QtTest>
+#include "tools/testmain.h"
 
 #include <Eigen/QR>
 
@@ -224,5 +225,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCompare)
+ES_TEST_GUILESS_MAIN(TestCompare)
 #include "tst_compare.moc"

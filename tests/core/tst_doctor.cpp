@@ -5,6 +5,7 @@
 #include "doctor/doctor.h"
 
 #include <QtTest>
+#include "tools/testmain.h"
 
 #include <algorithm>
 #include <random>
@@ -344,5 +345,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDoctor)
+ES_TEST_GUILESS_MAIN(TestDoctor)
 #include "tst_doctor.moc"

@@ -7,6 +7,7 @@
 
 #include <QTemporaryDir>
 #include <QTest>
+#include "tools/testmain.h"
 
 #include <chrono>
 #include <fstream>
@@ -558,5 +559,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestHttpEmbedder)
+ES_TEST_GUILESS_MAIN(TestHttpEmbedder)
 #include "tst_http_embedder.moc"

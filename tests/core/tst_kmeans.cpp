@@ -2,6 +2,7 @@
 #include "analysis/kmeans.h"
 
 #include <QtTest>
+#include "tools/testmain.h"
 
 #include <random>
 #include <set>
@@ -82,5 +83,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestKMeans)
+ES_TEST_GUILESS_MAIN(TestKMeans)
 #include "tst_kmeans.moc"

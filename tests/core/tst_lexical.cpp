@@ -6,6 +6,7 @@
 #include "embed/lexical/lexical_embedder.h"
 
 #include <QtTest>
+#include "tools/testmain.h"
 
 #include <cstdlib>
 
@@ -150,5 +151,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestLexical)
+ES_TEST_GUILESS_MAIN(TestLexical)
 #include "tst_lexical.moc"

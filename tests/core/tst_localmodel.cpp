@@ -11,6 +11,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+#include "tools/testmain.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -351,5 +352,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestLocalModel)
+ES_TEST_GUILESS_MAIN(TestLocalModel)
 #include "tst_localmodel.moc"

@@ -6,6 +6,7 @@
 #include "data/analysis/fixture_io.h"
 
 #include <QtTest>
+#include "tools/testmain.h"
 
 #include <algorithm>
 #include <numeric>
@@ -227,5 +228,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestNeighbors)
+ES_TEST_GUILESS_MAIN(TestNeighbors)
 #include "tst_neighbors.moc"

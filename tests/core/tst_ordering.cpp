@@ -3,6 +3,7 @@
 #include "analysis/ordering.h"
 
 #include <QtTest>
+#include "tools/testmain.h"
 
 #include <algorithm>
 #include <functional>
@@ -126,5 +127,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestOrdering)
+ES_TEST_GUILESS_MAIN(TestOrdering)
 #include "tst_ordering.moc"

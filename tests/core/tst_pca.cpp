@@ -6,6 +6,7 @@
 #include "data/analysis/fixture_io.h"
 
 #include <QtTest>
+#include "tools/testmain.h"
 
 #include <random>
 
@@ -254,5 +255,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestPca)
+ES_TEST_GUILESS_MAIN(TestPca)
 #include "tst_pca.moc"

@@ -5,6 +5,7 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
+#include "tools/testmain.h"
 
 #include <fstream>
 #include <random>
@@ -269,5 +270,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestProject)
+ES_TEST_GUILESS_MAIN(TestProject)
 #include "tst_project.moc"

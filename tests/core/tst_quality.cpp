@@ -3,6 +3,7 @@
 #include "data/analysis/fixture_io.h"
 
 #include <QtTest>
+#include "tools/testmain.h"
 
 using namespace es;
 using namespace es::analysis;
@@ -57,5 +58,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestQuality)
+ES_TEST_GUILESS_MAIN(TestQuality)
 #include "tst_quality.moc"

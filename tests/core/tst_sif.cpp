@@ -12,6 +12,7 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
+#include "tools/testmain.h"
 
 #include <cmath>
 #include <filesystem>
@@ -442,5 +443,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSif)
+ES_TEST_GUILESS_MAIN(TestSif)
 #include "tst_sif.moc"

@@ -6,6 +6,7 @@
 #include "data/analysis/fixture_io.h"
 
 #include <QtTest>
+#include "tools/testmain.h"
 
 #include <random>
 
@@ -161,5 +162,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSimilarity)
+ES_TEST_GUILESS_MAIN(TestSimilarity)
 #include "tst_similarity.moc"

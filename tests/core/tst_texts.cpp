@@ -5,6 +5,7 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
+#include "tools/testmain.h"
 
 #include <fstream>
 
@@ -297,5 +298,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestTexts)
+ES_TEST_GUILESS_MAIN(TestTexts)
 #include "tst_texts.moc"

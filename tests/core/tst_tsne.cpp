@@ -10,6 +10,7 @@
 #include "data/analysis/fixture_io.h"
 
 #include <QtTest>
+#include "tools/testmain.h"
 
 #include <atomic>
 #include <cmath>
@@ -513,5 +514,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestTsne)
+ES_TEST_GUILESS_MAIN(TestTsne)
 #include "tst_tsne.moc"

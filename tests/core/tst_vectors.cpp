@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
+#include "tools/testmain.h"
 
 #include <cmath>
 #include <cstring>
@@ -363,5 +364,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestVectors)
+ES_TEST_GUILESS_MAIN(TestVectors)
 #include "tst_vectors.moc"

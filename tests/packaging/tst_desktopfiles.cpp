@@ -11,6 +11,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
+#include "tools/testmain.h"
 
 namespace {
 
@@ -254,5 +255,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDesktopFiles)
+ES_TEST_GUILESS_MAIN(TestDesktopFiles)
 #include "tst_desktopfiles.moc"

@@ -8,6 +8,7 @@
 #include <QRegularExpression>
 #include <QSet>
 #include <QtTest>
+#include "tools/testmain.h"
 
 namespace {
 
@@ -236,5 +237,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestHelpManpage)
+ES_TEST_GUILESS_MAIN(TestHelpManpage)
 #include "tst_help_manpage.moc"

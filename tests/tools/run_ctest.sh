@@ -6,6 +6,8 @@ set -euo pipefail
 BUILD_DIR="$1"; shift
 export EMBEDSCOPE_REQUIRE_MODEL="${EMBEDSCOPE_REQUIRE_MODEL:-1}"
 export EMBEDSCOPE_REQUIRE_KEYRING="${EMBEDSCOPE_REQUIRE_KEYRING:-1}"
+# GUI and OpenGL tests must run: a GUI suite that skips anything fails (tests/tools/testmain.h).
+export EMBEDSCOPE_REQUIRE_GL="${EMBEDSCOPE_REQUIRE_GL:-1}"
 export QT_QPA_PLATFORM=xcb
 export LIBGL_ALWAYS_SOFTWARE=1
 exec dbus-run-session -- bash -c '

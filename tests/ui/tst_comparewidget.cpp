@@ -16,6 +16,7 @@
 #include <QTableWidget>
 #include <QTabWidget>
 #include <QTest>
+#include "tools/testmain.h"
 
 
 #include <random>
@@ -227,5 +228,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestCompareWidget)
+ES_TEST_MAIN(TestCompareWidget)
 #include "tst_comparewidget.moc"

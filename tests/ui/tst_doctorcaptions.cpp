@@ -21,6 +21,7 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTest>
+#include "tools/testmain.h"
 
 #include <map>
 #include <random>
@@ -259,7 +260,7 @@ private slots:
             group[i] = i % 2;
         view.setColors(group, {PointGroup{"left", QColor(0, 114, 178)}, PointGroup{"right", QColor(230, 159, 0)}});
         if (opengl && !view.usesOpenGL())
-            QSKIP("no OpenGL here");
+            ES_SKIP_WITHOUT_GL(QStringLiteral("no OpenGL here"));
         QVERIFY(view.usesOpenGL() == opengl && view.usesPaintedPoints() == !opengl);
         const QVector<PlotCaption> captions{{QPointF(0, 0), "left: alpha, beta", QColor(0, 114, 178), 2000},
                                             {QPointF(8, 0), "right: gamma, delta", QColor(230, 159, 0), 2000}};
@@ -306,5 +307,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestDoctorCaptions)
+ES_TEST_MAIN(TestDoctorCaptions)
 #include "tst_doctorcaptions.moc"

@@ -24,6 +24,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include "tools/testmain.h"
 #include <QTreeWidget>
 
 using namespace es;
@@ -210,5 +211,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestDoctorMarks)
+ES_TEST_MAIN(TestDoctorMarks)
 #include "tst_doctormarks.moc"

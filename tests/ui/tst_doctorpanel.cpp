@@ -18,6 +18,7 @@
 #include <QElapsedTimer>
 #include <QApplication>
 #include <QTest>
+#include "tools/testmain.h"
 
 #include <QTreeWidget>
 
@@ -268,5 +269,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestDoctorPanel)
+ES_TEST_MAIN(TestDoctorPanel)
 #include "tst_doctorpanel.moc"

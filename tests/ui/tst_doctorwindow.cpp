@@ -27,6 +27,7 @@
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTest>
+#include "tools/testmain.h"
 #include <QTimer>
 
 #include <cmath>
@@ -200,5 +201,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestDoctorWindow)
+ES_TEST_MAIN(TestDoctorWindow)
 #include "tst_doctorwindow.moc"

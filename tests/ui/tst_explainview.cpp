@@ -15,6 +15,7 @@
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTest>
+#include "tools/testmain.h"
 
 #include <QTextBrowser>
 
@@ -167,5 +168,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestExplainView)
+ES_TEST_MAIN(TestExplainView)
 #include "tst_explainview.moc"

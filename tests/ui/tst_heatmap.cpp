@@ -8,6 +8,7 @@
 #include <QStandardItemModel>
 #include <QSemaphore>
 #include <QTest>
+#include "tools/testmain.h"
 #include <QThreadPool>
 
 #include <algorithm>
@@ -321,5 +322,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestHeatmap)
+ES_TEST_MAIN(TestHeatmap)
 #include "tst_heatmap.moc"

@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QSignalSpy>
 #include <QTest>
+#include "tools/testmain.h"
 #include <QTreeWidget>
 
 using namespace es;
@@ -73,5 +74,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestInspector)
+ES_TEST_MAIN(TestInspector)
 #include "tst_inspector.moc"

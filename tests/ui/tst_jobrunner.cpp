@@ -7,6 +7,7 @@
 
 #include <QSignalSpy>
 #include <QTest>
+#include "tools/testmain.h"
 #include <QProgressBar>
 #include <QSemaphore>
 #include <QThread>
@@ -233,5 +234,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestJobRunner)
+ES_TEST_MAIN(TestJobRunner)
 #include "tst_jobrunner.moc"

@@ -5,6 +5,7 @@
 
 #include <QSignalSpy>
 #include <QTest>
+#include "tools/testmain.h"
 
 class TestKeyStore : public QObject {
     Q_OBJECT
@@ -81,5 +82,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestKeyStore)
+ES_TEST_GUILESS_MAIN(TestKeyStore)
 #include "tst_keystore.moc"

@@ -36,6 +36,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include "tools/testmain.h"
 #include <QUndoStack>
 
 #include <cmath>
@@ -629,5 +630,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestMainWindow)
+ES_TEST_MAIN(TestMainWindow)
 #include "tst_mainwindow.moc"

@@ -2,6 +2,7 @@
 #include "views/palette.h"
 
 #include <QTest>
+#include "tools/testmain.h"
 
 using namespace es;
 
@@ -89,5 +90,5 @@ void TestPalette::groupsFromValues()
     QCOMPARE(total, int(many.size()));
 }
 
-QTEST_MAIN(TestPalette)
+ES_TEST_MAIN(TestPalette)
 #include "tst_palette.moc"

@@ -21,6 +21,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include "tools/testmain.h"
 #include <QUndoStack>
 
 #include <random>
@@ -239,5 +240,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestProjectUi)
+ES_TEST_MAIN(TestProjectUi)
 #include "tst_project_ui.moc"

@@ -14,6 +14,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include "tools/testmain.h"
 #include <QValueAxis>
 
 using namespace es;
@@ -132,7 +133,7 @@ private slots:
 void TestScatter2DView::initTestCase()
 {
     if (QGuiApplication::platformName() != QLatin1String("xcb"))
-        QSKIP("needs a real X display (run under xvfb-run with QT_QPA_PLATFORM=xcb)");
+        ES_SKIP_WITHOUT_GL(QStringLiteral("needs a real X display (run under xvfb-run with QT_QPA_PLATFORM=xcb)"));
 }
 
 void TestScatter2DView::positionsMatchChart()
@@ -176,7 +177,7 @@ void TestScatter2DView::drawsGroupColours()
     const bool large = mode != QLatin1String("raster");
     Scatter2DView view;
     if (!useMode(view, mode))
-        QSKIP("no OpenGL here");
+        ES_SKIP_WITHOUT_GL(QStringLiteral("no OpenGL here"));
     // Wide enough that 600 columns keep markers apart.
     view.resize(large ? 1800 : 800, large ? 900 : 500);
     const Grid g = makeGrid(perGroup, groups);
@@ -222,7 +223,7 @@ void TestScatter2DView::widgetGrabVersusScreen()
 {
     Scatter2DView view;
     if (!useMode(view, QStringLiteral("opengl")))
-        QSKIP("no OpenGL here");
+        ES_SKIP_WITHOUT_GL(QStringLiteral("no OpenGL here"));
     view.resize(1800, 900);
     const Grid g = makeGrid(600, 10);
     view.setPoints(g.points);
@@ -557,7 +558,7 @@ void TestScatter2DView::darkTheme()
 void TestScatter2DView::openGLLayerMadeAtFirstShow()
 {
     if (!openGLAvailable())
-        QSKIP("no OpenGL here");
+        ES_SKIP_WITHOUT_GL(QStringLiteral("no OpenGL here"));
     Scatter2DView view;
     QVERIFY(useMode(view, QStringLiteral("opengl")));
     view.resize(800, 500);
@@ -658,5 +659,5 @@ void TestScatter2DView::paintedPointsWithoutOpenGLLayer()
     QVERIFY2(near(img.pixel(gap), colors.background), qPrintable(rgb(img.pixel(gap))));
 }
 
-QTEST_MAIN(TestScatter2DView)
+ES_TEST_MAIN(TestScatter2DView)
 #include "tst_scatter2dview.moc"

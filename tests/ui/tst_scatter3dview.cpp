@@ -10,6 +10,7 @@
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTest>
+#include "tools/testmain.h"
 #include <QtDataVisualization/Q3DCamera>
 #include <QtDataVisualization/Q3DScatter>
 #include <QtDataVisualization/Q3DScene>
@@ -78,7 +79,7 @@ void TestScatter3DView::initTestCase()
 {
     QString why;
     if (!Scatter3DView::isOpenGLAvailable(&why))
-        QSKIP(qPrintable(why + QStringLiteral(" (run under xvfb-run with QT_QPA_PLATFORM=xcb)")));
+        ES_SKIP_WITHOUT_GL(why + QStringLiteral(" (run under xvfb-run with QT_QPA_PLATFORM=xcb)"));
     QVERIFY(why.isEmpty());
 }
 
@@ -259,5 +260,5 @@ void TestScatter3DView::softwareOpenGLDoesNotMultisample()
         QVERIFY2(samples > 0, qPrintable(QString::number(samples))); // Qt asks for 8
 }
 
-QTEST_MAIN(TestScatter3DView)
+ES_TEST_MAIN(TestScatter3DView)
 #include "tst_scatter3dview.moc"

@@ -5,6 +5,7 @@
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTest>
+#include "tools/testmain.h"
 
 using es::Dataset;
 using es::SentenceModel;
@@ -139,5 +140,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestSentenceModel)
+ES_TEST_MAIN(TestSentenceModel)
 #include "tst_sentencemodel.moc"
