@@ -39,6 +39,8 @@
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
+#include <QFrame>
+#include <QResizeEvent>
 #include <QSpinBox>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -70,6 +72,9 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QScopeGuard>
+#include <QScreen>
+#include <QScrollArea>
+#include <QGuiApplication>
 #include <QTimer>
 #include <QToolBar>
 #include <QUndoStack>
@@ -94,6 +99,31 @@ namespace {
 
 int kMaxHeatmap = 20000; // above this no N x N matrix is allocated (tests lower it)
 constexpr int kNeighbors = 10;
+// Version of the dock layout kept in the settings: a layout saved by an older arrangement of
+// the docks is not restored.
+constexpr int kDockStateVersion = 2;
+
+// The first size of the window: 1280 x 720 (a 1366 x 768 laptop or projector with room for
+// the desktop's panels), never more than the screen's free area.
+QSize defaultWindowSize()
+{
+    QSize size(1280, 720);
+    if (const QScreen *screen = QGuiApplication::primaryScreen())
+        size = size.boundedTo(screen->availableGeometry().size() - QSize(16, 48));
+    return size;
+}
+
+// A dock's content in a scroll area: however much it holds, the dock never needs more room
+// than it has, so opening it never makes the window grow past the screen.
+QWidget *scrollable(QWidget *content)
+{
+    auto *area = new QScrollArea;
+    area->setWidget(content);
+    area->setWidgetResizable(true);
+    area->setFrameShape(QFrame::NoFrame);
+    area->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    return area;
+}
 
 QString qs(const std::string &s)
 {
@@ -194,7 +224,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 {
     setWindowTitle(tr("EmbedScope"));
     setObjectName(QStringLiteral("MainWindow"));
-    resize(1400, 860);
+    resize(defaultWindowSize());
     setAcceptDrops(true);
 
     jobs_ = new JobRunner(this);
@@ -353,6 +383,12 @@ void MainWindow::buildActions()
     presentationAction_->setCheckable(true);
     presentationAction_->setShortcut(QKeySequence(Qt::Key_F11));
     connect(presentationAction_, &QAction::toggled, this, &MainWindow::setPresentationMode);
+    addAction(presentationAction_); // F11 works while the menu bar is hidden
+    leavePresentationAction_ = new QAction(tr("Leave Presentation Mode"), this);
+    leavePresentationAction_->setShortcut(QKeySequence(Qt::Key_Escape));
+    leavePresentationAction_->setEnabled(false);
+    connect(leavePresentationAction_, &QAction::triggered, this, [this] { setPresentationMode(false); });
+    addAction(leavePresentationAction_);
 
     themeGroup_ = new QActionGroup(this);
     for (const auto &[name, label] : {std::pair{QStringLiteral("light"), tr("&Light Theme")},
@@ -468,6 +504,7 @@ void MainWindow::buildCentral()
     auto *heatBar = new QHBoxLayout;
     heatBar->addWidget(new QLabel(tr("Order:"), heatPage));
     heatmapOrder_ = new QComboBox(heatPage);
+    heatmapOrder_->setObjectName(QStringLiteral("heatmapOrder"));
     heatmapOrder_->addItem(tr("input"), QStringLiteral("input"));
     heatmapOrder_->addItem(tr("label"), QStringLiteral("label"));
     heatmapOrder_->addItem(tr("similarity (clusters)"), QStringLiteral("cluster"));
@@ -509,6 +546,19 @@ void MainWindow::buildCentral()
 
     lay->addWidget(tabs_, 1);
     setCentralWidget(central);
+
+    // Presentation mode's inspector: a card over the map (see setPresentationMode).
+    presentationCard_ = new QFrame(central);
+    presentationCard_->setObjectName(QStringLiteral("presentationCard"));
+    presentationCard_->setFrameShape(QFrame::StyledPanel);
+    presentationCard_->setAutoFillBackground(true);
+    auto *cardLay = new QVBoxLayout(presentationCard_);
+    presentationCardText_ = new QLabel(presentationCard_);
+    presentationCardText_->setWordWrap(true);
+    presentationCardText_->setTextFormat(Qt::RichText);
+    cardLay->addWidget(presentationCardText_);
+    presentationCard_->hide();
+    connect(selection_, &QItemSelectionModel::currentChanged, this, [this] { updatePresentationCard(); });
 }
 
 void MainWindow::integrateViews()
@@ -598,10 +648,13 @@ void MainWindow::buildDocks()
                             | QAbstractItemView::AnyKeyPressed);
     table_->horizontalHeader()->setStretchLastSection(false);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    // The text takes the width the other columns leave: the label column stays in view at
+    // any dock width (it vanished off the right edge at 1280 x 720).
+    table_->horizontalHeader()->setSectionResizeMode(SentenceModel::TextColumn, QHeaderView::Stretch);
+    table_->horizontalHeader()->setDefaultSectionSize(96);
     table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
     table_->setWordWrap(false);
     table_->setAlternatingRowColors(true);
-    table_->setColumnWidth(SentenceModel::TextColumn, 300);
     table_->setContextMenuPolicy(Qt::ActionsContextMenu);
     table_->addAction(addRowAction_);
     table_->addAction(pasteAction_);
@@ -613,9 +666,6 @@ void MainWindow::buildDocks()
     connect(tablePaste, &QAction::triggered, this, &MainWindow::pasteSentences);
     table_->addAction(tablePaste);
     lay->addWidget(table_, 1);
-    connect(model_, &QAbstractItemModel::modelReset, this, [this] {
-        table_->setColumnWidth(SentenceModel::TextColumn, 300);
-    });
 
     newSentence_ = new QLineEdit(w);
     newSentence_->setPlaceholderText(tr("Type a new sentence and press Enter"));
@@ -627,10 +677,17 @@ void MainWindow::buildDocks()
 
     auto *inspDock = new QDockWidget(tr("Inspector"), this);
     inspDock->setObjectName(QStringLiteral("inspectorDock"));
+    inspectorDock_ = inspDock;
     inspector_ = new InspectorView(inspDock);
     inspector_->setModel(model_);
     inspDock->setWidget(inspector_);
     addDockWidget(Qt::RightDockWidgetArea, inspDock);
+    // The sentences run the full height on the left, the inspector's tab group on the right;
+    // the projection bar sits over the map only.
+    setCorner(Qt::TopLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     connect(inspector_, &InspectorView::neighborActivated, this, [this](int row) {
         if (row < 0 || row >= model_->rowCount())
             return;
@@ -638,8 +695,9 @@ void MainWindow::buildDocks()
                                     QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         table_->scrollTo(model_->index(row, 0));
     });
-    resizeDocks({tableDock, inspDock}, {460, 360}, Qt::Horizontal);
     buildAnalysisDocks();
+    sentencesDock_ = tableDock;
+    arrangeDocks();
 }
 
 void MainWindow::buildStatusBar()
@@ -675,6 +733,33 @@ void MainWindow::restoreSettings()
     spec_.baseUrl = s.value(QStringLiteral("embed/baseUrl")).toString().toStdString();
     spec_.dimensions = s.value(QStringLiteral("embed/dimensions"), 0).toInt();
     updateRecentMenu();
+    // The last size, place and dock layout; a layout of an older arrangement of the docks
+    // is skipped (restoreState checks the version). A size larger than the screen's free
+    // area (another monitor, a lower resolution now) is brought back within it.
+    if (const QByteArray g = s.value(QStringLiteral("window/geometry")).toByteArray(); !g.isEmpty())
+        restoreGeometry(g);
+    if (const QByteArray st = s.value(QStringLiteral("window/state")).toByteArray(); !st.isEmpty())
+        restoreState(st, kDockStateVersion);
+    if (const QScreen *screen = QGuiApplication::primaryScreen()) {
+        const QSize room = screen->availableGeometry().size();
+        if (width() > room.width() || height() > room.height())
+            resize(size().boundedTo(room));
+    }
+}
+
+void MainWindow::arrangeDocks()
+{
+    // The map keeps at least half of the window's width: the side docks share the rest.
+    const int w = width();
+    resizeDocks({sentencesDock_, inspectorDock_}, {w * 27 / 100, w * 20 / 100}, Qt::Horizontal);
+}
+
+void MainWindow::saveWindowLayout()
+{
+    QSettings s;
+    // In presentation mode the layout to keep is the one from before it.
+    s.setValue(QStringLiteral("window/geometry"), presentation_ ? beforePresentation_.geometry : saveGeometry());
+    s.setValue(QStringLiteral("window/state"), presentation_ ? beforePresentation_.state : saveState(kDockStateVersion));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1741,12 +1826,107 @@ void MainWindow::setTheme(const QString &name)
 
 void MainWindow::setPresentationMode(bool on)
 {
-    presentation_ = on;
-    applyTheme(themeFromName(theme_), on);
-    if (on)
+    if (on == presentation_)
+        return;
+    if (on) {
+        // Everything needed to come back exactly: size and place, docks and toolbars, the
+        // table's columns.
+        beforePresentation_ = {saveGeometry(), saveState(kDockStateVersion), table_->horizontalHeader()->saveState(),
+                               size(), isMaximized()};
+        restoreLayoutPending_ = false;
+        presentation_ = true;
+        for (QDockWidget *d : findChildren<QDockWidget *>(QString(), Qt::FindDirectChildrenOnly))
+            d->hide();
+        for (QToolBar *t : findChildren<QToolBar *>(QString(), Qt::FindDirectChildrenOnly))
+            t->hide();
+        menuBar()->hide();
+        statusBar()->hide();
+        applyTheme(themeFromName(theme_), true);
+        presentationCard_->show();
+        updatePresentationCard();
         showFullScreen();
-    else
-        showNormal();
+    } else {
+        presentation_ = false;
+        presentationCard_->hide();
+        applyTheme(themeFromName(theme_), false);
+        menuBar()->show();
+        statusBar()->show();
+        if (beforePresentation_.maximized)
+            showMaximized();
+        else
+            showNormal();
+        restoreGeometry(beforePresentation_.geometry);
+        // The docks go back once the window has its old size again (the window system
+        // answers later): restored in a full-screen window they would keep full-screen
+        // proportions. A timer covers a window manager that never sends the old size.
+        restoreLayoutPending_ = true;
+        QTimer::singleShot(1000, this, [this] { restoreLayoutIfPending(true); });
+    }
+    if (presentationAction_->isChecked() != on) {
+        const QSignalBlocker block(presentationAction_);
+        presentationAction_->setChecked(on);
+    }
+    leavePresentationAction_->setEnabled(on);
+}
+
+void MainWindow::updatePresentationCard()
+{
+    if (!presentation_ || !presentationCard_)
+        return;
+    // The inspector as a card over the map: the clicked sentence and its nearest neighbours.
+    const int row = selection_->currentIndex().isValid() ? selection_->currentIndex().row() : -1;
+    QString html;
+    if (row < 0 || row >= model_->rowCount()) {
+        html = tr("<i>Click a point to see its sentence and its nearest neighbours.</i>");
+    } else {
+        html = tr("<b>Row %1</b>: %2").arg(row + 1).arg(model_->text(row).toHtmlEscaped());
+        if (knn_ && row < knn_->rows()) {
+            html += tr("<br><br><b>Nearest neighbours</b> (cosine)<br>");
+            for (int r = 0; r < std::min(5, knn_->k); ++r) {
+                const int j = knn_->at(row, r);
+                if (j < 0 || j >= model_->rowCount())
+                    continue;
+                html += QStringLiteral("%1&nbsp;&nbsp;%2 <span style='opacity:0.7'>(row %3)</span><br>")
+                            .arg(QString::number(knn_->sim(row, r), 'f', 2), model_->text(j).toHtmlEscaped())
+                            .arg(j + 1);
+            }
+        }
+    }
+    presentationCardText_->setText(html);
+    placePresentationCard();
+}
+
+void MainWindow::placePresentationCard()
+{
+    if (!presentationCard_ || !presentationCard_->isVisible())
+        return;
+    QWidget *host = presentationCard_->parentWidget();
+    const int w = std::max(260, host->width() * 32 / 100);
+    presentationCardText_->setFixedWidth(w - 24);
+    presentationCard_->adjustSize();
+    // Bottom right: the legends sit at the top right of the heatmap and of the maps.
+    presentationCard_->move(host->width() - presentationCard_->width() - 16,
+                            std::max(tabs_->tabBar()->height() + 12, host->height() - presentationCard_->height() - 16));
+    presentationCard_->raise();
+}
+
+void MainWindow::restoreLayoutIfPending(bool anySize)
+{
+    if (!restoreLayoutPending_ || presentation_ || (!anySize && size() != beforePresentation_.size))
+        return;
+    restoreLayoutPending_ = false;
+    // Called from the resize event of the old size: the main window's layout has that size
+    // now (docks restored before it would be scaled in proportion to the full-screen width).
+    refreshSizeHints(); // nothing keeps a size measured with the presentation font
+    restoreState(beforePresentation_.state, kDockStateVersion);
+    table_->horizontalHeader()->restoreState(beforePresentation_.header);
+}
+
+void MainWindow::resizeEvent(QResizeEvent *e)
+{
+    QMainWindow::resizeEvent(e);
+    placePresentationCard();
+    restoreLayoutIfPending(false);
 }
 
 void MainWindow::closeEvent(QCloseEvent *e)
@@ -1756,6 +1936,7 @@ void MainWindow::closeEvent(QCloseEvent *e)
         return;
     }
     jobs_->cancelAll();
+    saveWindowLayout();
     e->accept();
 }
 
@@ -2163,37 +2344,68 @@ bool MainWindow::exportSentences(const QString &path)
 
 void MainWindow::buildAnalysisDocks()
 {
-    // t-SNE: projection selector, parameters, Run / Pause / Cancel and a status line.
-    tsneDock_ = new QDockWidget(tr("Projection (t-SNE)"), this);
+    // The projection bar over the map (a dock in the top area, beside the sentences): the
+    // projection shown, t-SNE's parameters and Run / Pause / Cancel in one row, the status
+    // below. A row, not a form in a side dock: the map keeps the width (at 1280 x 720 the
+    // old form pushed Run / Pause / Cancel under the doctor's dock).
+    tsneDock_ = new QDockWidget(tr("Projection"), this);
     tsneDock_->setObjectName(QStringLiteral("tsneDock"));
+    tsneDock_->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
+                           | QDockWidget::DockWidgetClosable);
+    tsneDock_->setTitleBarWidget(new QWidget(tsneDock_)); // no title row: the controls say what it is
     auto *w = new QWidget(tsneDock_);
-    auto *form = new QFormLayout(w);
+    auto *rows = new QVBoxLayout(w);
+    rows->setContentsMargins(4, 2, 4, 2);
+    rows->setSpacing(2);
+    // Row 1: what the maps show, Run / Pause / Cancel and the status; row 2: t-SNE's
+    // parameters. Two short rows instead of one long one: the bar never needs more width
+    // than the map has at 1280 x 720.
+    auto *top = new QHBoxLayout;
+    top->setSpacing(6);
+    rows->addLayout(top);
+    auto *form = new QHBoxLayout;
+    form->setSpacing(6);
+    rows->addLayout(form);
+    const auto field = [&](const QString &label, QWidget *box, const QString &tip) {
+        auto *l = new QLabel(label, w);
+        l->setBuddy(box);
+        box->setToolTip(tip);
+        l->setToolTip(tip);
+        form->addWidget(l);
+        form->addWidget(box);
+    };
     projection_ = new QComboBox(w);
     projection_->addItem(tr("PCA"), QStringLiteral("pca"));
     projection_->addItem(tr("t-SNE"), QStringLiteral("tsne"));
-    form->addRow(tr("Maps show:"), projection_);
+    {
+        auto *l = new QLabel(tr("Maps show:"), w);
+        l->setBuddy(projection_);
+        projection_->setToolTip(tr("The projection the 2D and 3D maps show"));
+        top->addWidget(l);
+        top->addWidget(projection_);
+    }
     tsnePerplexity_ = new QDoubleSpinBox(w);
     tsnePerplexity_->setRange(2, 200);
     tsnePerplexity_->setValue(30);
-    form->addRow(tr("Perplexity:"), tsnePerplexity_);
+    tsnePerplexity_->setDecimals(0);
+    field(tr("Perplexity"), tsnePerplexity_, tr("t-SNE: about how many neighbours each point keeps close"));
     tsneIterations_ = new QSpinBox(w);
     tsneIterations_->setRange(260, 10000);
     tsneIterations_->setSingleStep(100);
     tsneIterations_->setValue(1000);
-    form->addRow(tr("Iterations:"), tsneIterations_);
+    field(tr("Iterations"), tsneIterations_, tr("t-SNE: optimisation steps"));
     tsneSeed_ = new QSpinBox(w);
     tsneSeed_->setRange(0, 1000000);
     tsneSeed_->setValue(42);
-    form->addRow(tr("Seed:"), tsneSeed_);
+    field(tr("Seed"), tsneSeed_, tr("t-SNE: the same seed gives the same map"));
     tsneDims_ = new QComboBox(w);
     tsneDims_->addItem(tr("2D"), 2);
     tsneDims_->addItem(tr("3D"), 3);
-    form->addRow(tr("Dimensions:"), tsneDims_);
+    field(tr("Dims"), tsneDims_, tr("t-SNE: a 2D or a 3D map"));
     tsneMetric_ = new QComboBox(w);
     tsneMetric_->addItem(tr("cosine"));
     tsneMetric_->addItem(tr("euclidean"));
-    form->addRow(tr("Distance:"), tsneMetric_);
-    auto *buttons = new QHBoxLayout;
+    field(tr("Distance"), tsneMetric_, tr("t-SNE: the distance between sentence vectors"));
     tsneRun_ = new QPushButton(tr("Run"), w);
     tsnePause_ = new QPushButton(tr("Pause"), w);
     tsnePause_->setCheckable(true);
@@ -2203,16 +2415,18 @@ void MainWindow::buildAnalysisDocks()
     tsneRun_->setObjectName(QStringLiteral("tsneRun"));
     tsnePause_->setObjectName(QStringLiteral("tsnePause"));
     tsneCancel_->setObjectName(QStringLiteral("tsneCancel"));
-    buttons->addWidget(tsneRun_);
-    buttons->addWidget(tsnePause_);
-    buttons->addWidget(tsneCancel_);
-    form->addRow(buttons);
+    form->addStretch(1);
+    top->addWidget(tsneRun_);
+    top->addWidget(tsnePause_);
+    top->addWidget(tsneCancel_);
     tsneStatus_ = new QLabel(tr("PCA map shown. Choose t-SNE and press Run."), w);
     tsneStatus_->setObjectName(QStringLiteral("tsneStatus"));
     tsneStatus_->setWordWrap(true);
-    form->addRow(tsneStatus_);
+    tsneStatus_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    top->addSpacing(6);
+    top->addWidget(tsneStatus_, 1);
     tsneDock_->setWidget(w);
-    addDockWidget(Qt::RightDockWidgetArea, tsneDock_);
+    addDockWidget(Qt::TopDockWidgetArea, tsneDock_);
     connect(projection_, &QComboBox::currentIndexChanged, this, [this](int i) {
         if (i == 1 && tsneCoords_.size() != model_->rowCount() && !jobs_->isRunning(QStringLiteral("tsne")))
             runTsne();
@@ -2256,12 +2470,19 @@ void MainWindow::buildAnalysisDocks()
     doctorDock_ = new QDockWidget(tr("Doctor"), this);
     doctorDock_->setObjectName(QStringLiteral("doctorDock"));
     doctor_ = new DoctorPanel(jobs_, doctorDock_);
-    doctorDock_->setWidget(doctor_);
+    doctorDock_->setWidget(scrollable(doctor_));
     addDockWidget(Qt::RightDockWidgetArea, doctorDock_);
+    tabifyDockWidget(inspectorDock_, doctorDock_);
     doctorDock_->hide();
+    // The doctor runs while its dock is open (shown: in its tab group it may not emit
+    // visibilityChanged when it is shown and raised at once).
     connect(doctorDock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
         if (visible)
             updateDoctorData();
+    });
+    connect(doctorDock_->toggleViewAction(), &QAction::toggled, this, [this](bool on) {
+        if (on)
+            QTimer::singleShot(0, this, &MainWindow::updateDoctorData);
     });
     connect(doctor_, &DoctorPanel::rowsActivated, this, [this](const QVector<int> &rows) {
         selectRows(rows, rows.isEmpty() ? -1 : rows.front());
@@ -2289,9 +2510,21 @@ void MainWindow::buildAnalysisDocks()
     explainDock_ = new QDockWidget(tr("Why close?"), this);
     explainDock_->setObjectName(QStringLiteral("explainDock"));
     explain_ = new ExplainView(jobs_, explainDock_);
-    explainDock_->setWidget(explain_);
-    addDockWidget(Qt::BottomDockWidgetArea, explainDock_);
+    explainDock_->setWidget(scrollable(explain_));
+    addDockWidget(Qt::RightDockWidgetArea, explainDock_);
+    tabifyDockWidget(inspectorDock_, explainDock_);
     explainDock_->hide();
+    // A dock that is shown (from a menu, a button or the code) comes to the front of its
+    // tab group: shown behind the inspector's tab it would look as if nothing happened.
+    for (QDockWidget *d : {doctorDock_, explainDock_, inspectorDock_})
+        connect(d->toggleViewAction(), &QAction::toggled, d, [d](bool on) {
+            // Queued: the view action toggles before its dock is shown.
+            if (on)
+                QTimer::singleShot(0, d, [d] {
+                    if (d->isVisible())
+                        d->raise();
+                });
+        });
     connect(heatmap_, &HeatmapView::cellClicked, this, [this](int a, int b) {
         if (explainDock_->isVisible() && a != b)
             explain_->explainRows(a, b);

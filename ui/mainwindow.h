@@ -41,6 +41,7 @@ class QDockWidget;
 class QDoubleSpinBox;
 class QSpinBox;
 class QItemSelectionModel;
+class QFrame;
 class QLabel;
 class QLineEdit;
 class QMenu;
@@ -178,6 +179,7 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent *) override;
+    void resizeEvent(QResizeEvent *) override;
     void dragEnterEvent(QDragEnterEvent *) override;
     void dropEvent(QDropEvent *) override;
 
@@ -198,6 +200,11 @@ private:
     void buildDocks();
     void buildStatusBar();
     void restoreSettings();
+    void saveWindowLayout();
+    void arrangeDocks();
+    void updatePresentationCard();
+    void placePresentationCard();
+    void restoreLayoutIfPending(bool anySize);
     void showError(const QString &title, const QString &message);
     void showStatus(const QString &message, int ms = 6000);
 
@@ -331,6 +338,16 @@ private:
     QPointer<QMessageBox> errorBox_;
     QString theme_ = QStringLiteral("light");
     bool presentation_ = false;
+    // The window as it was before presentation mode, to come back to exactly.
+    struct WindowLayout {
+        QByteArray geometry, state, header;
+        QSize size;
+        bool maximized = false;
+    } beforePresentation_;
+    bool restoreLayoutPending_ = false;
+    QFrame *presentationCard_ = nullptr;
+    QLabel *presentationCardText_ = nullptr;
+    QAction *leavePresentationAction_ = nullptr;
     QList<QPair<QWidget *, PointView *>> pointViews_;
 
     // t-SNE
@@ -341,6 +358,8 @@ private:
     std::shared_ptr<std::atomic<bool>> tsnePaused_ = std::make_shared<std::atomic<bool>>(false);
     std::shared_ptr<std::atomic<int>> tsneIteration_ = std::make_shared<std::atomic<int>>(0);
     QDockWidget *tsneDock_ = nullptr;
+    QDockWidget *inspectorDock_ = nullptr;
+    QDockWidget *sentencesDock_ = nullptr;
     QComboBox *projection_ = nullptr;
     QDoubleSpinBox *tsnePerplexity_ = nullptr;
     QSpinBox *tsneIterations_ = nullptr;

@@ -1,6 +1,8 @@
 #include "theme.h"
 
 #include <QApplication>
+#include <QComboBox>
+#include <QEvent>
 #include <QFont>
 #include <QPalette>
 #include <QStyleFactory>
@@ -27,6 +29,11 @@ QPalette lightPalette(bool contrast)
     p.setColor(QPalette::HighlightedText, Qt::white);
     p.setColor(QPalette::PlaceholderText, QColor(110, 110, 115));
     p.setColor(QPalette::Link, QColor(0, 90, 200));
+    // Disabled controls must look disabled (setColor without a group set them like the rest).
+    p.setColor(QPalette::Disabled, QPalette::Text, QColor(150, 150, 155));
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(150, 150, 155));
+    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(150, 150, 155));
+    p.setColor(QPalette::Disabled, QPalette::Button, contrast ? QColor(235, 235, 235) : QColor(228, 228, 230));
     return p;
 }
 
@@ -66,8 +73,25 @@ void applyTheme(Theme theme, bool presentation)
         f.setPointSizeF(pt * 1.6);
     }
     QApplication::setFont(f);
-    for (QWidget *w : QApplication::allWidgets())
+    // Style-sheet fonts are resolved when the sheet is applied: apply them again.
+    for (QWidget *w : QApplication::allWidgets()) {
+        if (!w->styleSheet().isEmpty())
+            w->setStyleSheet(w->styleSheet());
         w->update();
+    }
+    refreshSizeHints();
+}
+
+void refreshSizeHints()
+{
+    for (QWidget *w : QApplication::allWidgets()) {
+        if (qobject_cast<QComboBox *>(w)) {
+            // QComboBox forgets its cached minimum size on a style change only.
+            QEvent changed(QEvent::StyleChange);
+            QCoreApplication::sendEvent(w, &changed);
+        }
+        w->updateGeometry();
+    }
 }
 
 Theme themeFromName(const QString &name)

@@ -17,6 +17,10 @@
 #include <cstring>
 
 #include <QAction>
+#include <QToolBar>
+#include <QStatusBar>
+#include <QMenuBar>
+#include <QFrame>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDockWidget>
@@ -155,7 +159,7 @@ private slots:
         w.setData(ds, v);
         QVERIFY(w.waitForJobs(30000));
         MainWindow::setHeatmapMatrixLimit(20000);
-        w.findChild<QComboBox *>()->setCurrentIndex(0); // heatmap order: input
+        w.findChild<QComboBox *>("heatmapOrder")->setCurrentIndex(0); // heatmap order: input
         QVERIFY(w.waitForJobs(30000));
         HeatmapView *h = w.heatmap();
         QVERIFY(!w.similarity());
@@ -554,6 +558,145 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 30000);
         QCOMPARE(w.sentenceModel()->rowCount(), 2);
         QCOMPARE(w.sentenceModel()->text(1), QString("another sentence"));
+    }
+
+    void layoutFitsOrdinaryScreens_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1280x720") << QSize(1280, 720);
+        QTest::newRow("1366x768") << QSize(1366, 768);
+        QTest::newRow("1920x1080") << QSize(1920, 1080);
+    }
+    void layoutFitsOrdinaryScreens()
+    {
+        // With the doctor and "Why close?" open: the window keeps its size, nothing
+        // overlaps, Run / Pause / Cancel and the label column stay in view, and the map keeps
+        // at least half of the window's width.
+        QFETCH(QSize, size);
+        MainWindow w;
+        w.setAutoEmbed(false);
+        w.resize(size);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(QStringLiteral(EMBEDSCOPE_SOURCE_DIR "/resources/datasets/topics300.csv")));
+        QTRY_COMPARE(w.sentenceModel()->rowCount(), 330);
+        w.doctorDock()->toggleViewAction()->trigger();
+        QTRY_VERIFY(w.doctorDock()->isVisible());
+        QAction *why = actionNamed(w, "Why Are These Close?");
+        QVERIFY(why);
+        why->trigger();
+        QTRY_VERIFY(w.explainDock()->isVisible());
+        QTest::qWait(200);
+        QCOMPARE(w.size(), size); // the window never grows itself
+
+        if (const QString dir = qEnvironmentVariable("EMBEDSCOPE_SCREENSHOT_DIR"); !dir.isEmpty())
+            w.grab().save(QString("%1/window_%2x%3.png").arg(dir).arg(size.width()).arg(size.height()));
+        // Docks behind another tab of their group are moved out of the window by Qt (still
+        // "visible"): what is on screen is what has a visible region.
+        QList<QWidget *> parts{w.centralWidget(), w.statusBar(), w.menuBar()};
+        for (QDockWidget *d : w.findChildren<QDockWidget *>(QString(), Qt::FindDirectChildrenOnly))
+            if (d->isVisible() && !d->visibleRegion().isEmpty())
+                parts.append(d);
+        QVERIFY(parts.size() >= 6); // sentences, projection bar, one of the right-hand tabs
+        for (int a = 0; a < parts.size(); ++a)
+            for (int b = a + 1; b < parts.size(); ++b)
+                QVERIFY2(!parts[a]->geometry().intersects(parts[b]->geometry()),
+                         qPrintable(QString("%1 overlaps %2").arg(parts[a]->objectName(), parts[b]->objectName())));
+        const QRect inside = w.rect();
+        for (QWidget *part : parts)
+            QVERIFY2(inside.contains(part->geometry()), qPrintable(part->objectName() + " is cut off"));
+
+        QVERIFY2(w.centralWidget()->width() * 2 >= w.width(),
+                 qPrintable(QString("map %1 px of %2").arg(w.centralWidget()->width()).arg(w.width())));
+        for (const char *name : {"tsneRun", "tsnePause", "tsneCancel"}) {
+            auto *b = w.tsneDock()->findChild<QPushButton *>(name);
+            QVERIFY(b && b->isVisible());
+            const QRect r(b->mapTo(&w, QPoint(0, 0)), b->size());
+            QVERIFY2(w.tsneDock()->geometry().contains(r), name);
+            QVERIFY(b->width() >= b->sizeHint().width() - 1);
+        }
+        QTableView *t = w.table();
+        const int labelRight = t->columnViewportPosition(SentenceModel::LabelColumn) + t->columnWidth(SentenceModel::LabelColumn);
+        QVERIFY2(t->columnViewportPosition(SentenceModel::LabelColumn) >= 0 && labelRight <= t->viewport()->width(),
+                 qPrintable(QString("label column ends at %1 of %2").arg(labelRight).arg(t->viewport()->width())));
+        QVERIFY(t->columnWidth(SentenceModel::TextColumn) >= 120);
+
+        // The inspector (a tab beside the doctor and "Why close?") shows at least 5 neighbours.
+        w.findChild<QDockWidget *>("inspectorDock")->raise();
+        QTest::qWait(50);
+        auto *list = w.findChild<QDockWidget *>("inspectorDock")->findChild<QTreeWidget *>();
+        QVERIFY(list && list->isVisible());
+        QVERIFY2(list->viewport()->height() >= 5 * (list->fontMetrics().height() + 4),
+                 qPrintable(QString("neighbour list %1 px high").arg(list->viewport()->height())));
+    }
+
+    void presentationModeShowsTheMapAndComesBack()
+    {
+        MainWindow w;
+        w.setAutoEmbed(false);
+        w.resize(1280, 720);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(QStringLiteral(EMBEDSCOPE_SOURCE_DIR "/resources/datasets/topics300.csv")));
+        QTRY_COMPARE(w.sentenceModel()->rowCount(), 330);
+        w.doctorDock()->toggleViewAction()->trigger();
+        QTest::qWait(100);
+        const QSize size = w.size();
+        // Docks and toolbars as laid out: which are shown, where and how large.
+        const auto layout = [&w] {
+            QStringList out;
+            for (QWidget *d : w.findChildren<QWidget *>(QString(), Qt::FindDirectChildrenOnly))
+                if (qobject_cast<QDockWidget *>(d) || qobject_cast<QToolBar *>(d)) {
+                    const bool shown = d->isVisible() && !d->visibleRegion().isEmpty();
+                    out << (shown ? QString("%1 shown at %2,%3 %4x%5")
+                                        .arg(d->objectName())
+                                        .arg(d->x())
+                                        .arg(d->y())
+                                        .arg(d->width())
+                                        .arg(d->height())
+                                  : QString("%1 %2").arg(d->objectName(), d->isVisible() ? "behind a tab" : "hidden"));
+                }
+            return out;
+        };
+        const QStringList before = layout();
+        const int labelWidth = w.table()->columnWidth(SentenceModel::LabelColumn);
+        const qreal statusPoints = w.statusBar()->font().pointSizeF();
+        auto *pause = w.tsneDock()->findChild<QPushButton *>("tsnePause");
+        QVERIFY(pause && !pause->isEnabled());
+        const QColor enabledText = pause->palette().color(QPalette::Active, QPalette::ButtonText);
+        QVERIFY(pause->palette().color(QPalette::Disabled, QPalette::ButtonText) != enabledText);
+
+        QAction *present = actionNamed(w, "Presentation Mode");
+        QVERIFY(present);
+        present->trigger();
+        QTRY_VERIFY(w.isFullScreen());
+        QTest::qWait(200);
+        // Only the map (or heatmap) and the inspector card: no dock, menu or status bar.
+        for (QDockWidget *d : w.findChildren<QDockWidget *>(QString(), Qt::FindDirectChildrenOnly))
+            QVERIFY2(!d->isVisible(), qPrintable(d->objectName()));
+        QVERIFY(!w.menuBar()->isVisible());
+        QVERIFY(!w.statusBar()->isVisible());
+        QVERIFY(w.centralWidget()->width() >= w.width() - 20);
+        QVERIFY(QApplication::font().pointSizeF() > statusPoints * 1.4);
+        auto *card = w.findChild<QFrame *>("presentationCard");
+        QVERIFY(card && card->isVisible());
+        w.table()->selectRow(4);
+        QTRY_VERIFY(card->findChild<QLabel *>()->text().contains("Row 5"));
+        QVERIFY(w.centralWidget()->rect().contains(QRect(card->mapTo(w.centralWidget(), QPoint()), card->size())));
+        if (const QString dir = qEnvironmentVariable("EMBEDSCOPE_SCREENSHOT_DIR"); !dir.isEmpty())
+            w.grab().save(dir + "/presentation.png");
+
+        // F11 again: exactly the window from before.
+        QTest::keyClick(&w, Qt::Key_F11);
+        QTRY_VERIFY(!w.isFullScreen());
+        QTRY_COMPARE(w.size(), size);
+        QTRY_COMPARE(layout(), before);
+        QVERIFY(w.doctorDock()->isVisible());
+        QVERIFY(w.menuBar()->isVisible() && w.statusBar()->isVisible());
+        QCOMPARE(w.table()->columnWidth(SentenceModel::LabelColumn), labelWidth);
+        QCOMPARE(w.statusBar()->font().pointSizeF(), statusPoints);
+        QVERIFY(!card->isVisible());
+        QVERIFY(!present->isChecked());
     }
 
     void endToEndWithTheLocalModel()

@@ -83,7 +83,7 @@ private slots:
             w.sentenceModel()->setData(w.sentenceModel()->index(0, 1), "renamed");
             QVERIFY(w.isModified());
             QVERIFY(w.windowTitle().contains('*'));
-            w.findChild<QComboBox *>()->setCurrentIndex(2); // heatmap order: clusters
+            w.findChild<QComboBox *>("heatmapOrder")->setCurrentIndex(2); // heatmap order: clusters
             w.searchBox()->setText("number 1");
             QVERIFY(w.waitForJobs(30000));
             QVERIFY(w.saveProject(path));
@@ -110,7 +110,7 @@ private slots:
         QVERIFY(w2.vectors()->isApprox(v));
         QCOMPARE(w2.searchBox()->text(), QString("number 1"));
         QCOMPARE(w2.searchHits().size(), 4); // 1, 10, 11, 12
-        QCOMPARE(w2.findChild<QComboBox *>()->currentIndex(), 2);
+        QCOMPARE(w2.findChild<QComboBox *>("heatmapOrder")->currentIndex(), 2);
         QVERIFY(w2.heatmap()->order().size() == 12); // the cluster order arrived
         QCOMPARE(w2.projectPath(), path);
         QVERIFY(!w2.isModified());
