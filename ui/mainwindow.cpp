@@ -26,6 +26,7 @@
 #include "views/inspectorview.h"
 #include "views/palette.h"
 #include "views/pointview.h"
+#include "views/rownumber.h"
 #include "views/scatter2dview.h"
 #include "views/scatter3dview.h"
 
@@ -1202,9 +1203,9 @@ void MainWindow::startAnalysis()
     for (int r = 0; r < n; ++r) {
         if (rowVec_[std::size_t(r)].size() != d) {
             showError(tr("Vectors do not match"),
-                      tr("Row %1 has %2 dimensions but row 1 has %3. Embed again to compute "
+                      tr("Row %1 has %2 dimensions but row %4 has %3. Embed again to compute "
                          "all vectors with one model.")
-                          .arg(r + 1).arg(rowVec_[std::size_t(r)].size()).arg(d));
+                          .arg(displayRow(r)).arg(rowVec_[std::size_t(r)].size()).arg(d).arg(displayRow(0)));
             return;
         }
     }

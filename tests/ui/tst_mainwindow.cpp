@@ -37,6 +37,7 @@
 #include <QUndoStack>
 
 #include <cmath>
+#include <functional>
 #include <random>
 #include <thread>
 
@@ -466,6 +467,65 @@ private slots:
         QTRY_COMPARE(w.selectionModel()->selectedRows().size(), rows.size());
         for (const QModelIndex &i : w.selectionModel()->selectedRows())
             QVERIFY(rows.contains(i.row()));
+    }
+
+    // Issue 16: every row number a person reads in the window is the one the sentence
+    // table shows beside the row (1-based): inspector, "Why close?" and the doctor.
+    void rowNumbersReadAsInTheTable()
+    {
+        MainWindow w;
+        w.setAutoEmbed(false);
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        Dataset ds;
+        Matrix v;
+        clusterData(30, ds, v);
+        w.setData(ds, v);
+        QVERIFY(w.waitForJobs(30000));
+        auto header = [&](int row) {
+            return w.sentenceModel()->headerData(row, Qt::Vertical, Qt::DisplayRole).toString();
+        };
+        QCOMPARE(header(14), QString("15"));
+
+        // Table rows 15 and 16 (0-based 14 and 15), the current one 15.
+        QItemSelection sel(w.sentenceModel()->index(14, 0), w.sentenceModel()->index(15, 0));
+        w.selectionModel()->select(sel, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        w.selectionModel()->setCurrentIndex(w.sentenceModel()->index(14, 0), QItemSelectionModel::NoUpdate);
+        auto *inspectorTitle = w.inspector()->findChild<QLabel *>("inspectorTitle");
+        QVERIFY(inspectorTitle);
+        QTRY_COMPARE(inspectorTitle->text(), "Sentence " + header(14));
+
+        QAction *why = actionNamed(w, "Why Are These Close?");
+        QVERIFY(why);
+        why->trigger();
+        auto *explainTitle = w.explainView()->findChild<QLabel *>("explainTitle");
+        QVERIFY(explainTitle);
+        QTRY_VERIFY2(explainTitle->text().contains("rows " + header(14) + " and " + header(15)),
+                     qPrintable(explainTitle->text()));
+        QVERIFY(w.waitForJobs(30000));
+
+        // The doctor: each single-row entry shows its row's table number.
+        w.doctorDock()->toggleViewAction()->trigger();
+        QTRY_VERIFY(w.doctorDock()->isVisible());
+        QVERIFY(w.waitForJobs(60000));
+        QTRY_VERIFY(w.doctorPanel()->report());
+        int checked = 0;
+        for (int t = 0; t < DoctorPanel::TabCount; ++t) {
+            QTreeWidget *list = w.doctorPanel()->list(DoctorPanel::Tab(t));
+            std::function<void(QTreeWidgetItem *)> visit = [&](QTreeWidgetItem *item) {
+                const QVector<int> rows = DoctorPanel::rowsOf(item);
+                if (item->childCount() == 0 && !rows.isEmpty()) {
+                    QCOMPARE(item->text(0), header(rows.front()));
+                    ++checked;
+                }
+                for (int c = 0; c < item->childCount(); ++c)
+                    visit(item->child(c));
+            };
+            for (int i = 0; i < list->topLevelItemCount(); ++i)
+                visit(list->topLevelItem(i));
+        }
+        QVERIFY(checked > 0);
     }
 
     void badCsvShowsAnErrorNamingTheLine()

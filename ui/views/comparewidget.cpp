@@ -5,6 +5,7 @@
 #include "jobs/jobrunner.h"
 #include "views/heatmapview.h"
 #include "views/palette.h"
+#include "views/rownumber.h"
 #include "views/scatter2dview.h"
 
 #include <QComboBox>
@@ -539,7 +540,7 @@ void CompareWidget::fillOverlap()
         for (int i = 0; i < n; ++i) {
             const int row = c.order[std::size_t(i)];
             const double o = c.overlap[std::size_t(row)];
-            auto *rowItem = new QTableWidgetItem(QString::number(row));
+            auto *rowItem = new QTableWidgetItem(displayRow(row));
             rowItem->setData(kRowRole, row);
             auto *ov = new QTableWidgetItem(QStringLiteral("%1  (%2/%3)")
                                                 .arg(QString::number(o, 'f', 2))

@@ -2,6 +2,7 @@
 
 #include "views/glcheck.h"
 #include "views/overlay.h"
+#include "views/rownumber.h"
 #include "views/scatter2d_points.h"
 
 #include <QApplication>
@@ -1110,7 +1111,7 @@ void Scatter2DView::showTooltip(int row, const QPoint &globalPos)
     const int g = groupOf(row);
     if (g >= 0 && !(hasNoneGroup_ && g == groups_.size() - 1))
         html += QStringLiteral("<b>%1</b><br>").arg(groups_[g].name.toHtmlEscaped());
-    const QString text = row < texts_.size() ? elided(texts_[row], 400) : tr("row %1").arg(row + 1);
+    const QString text = row < texts_.size() ? elided(texts_[row], 400) : tr("row %1").arg(displayRow(row));
     html += QStringLiteral("<div style='white-space:pre-wrap'>%1</div>").arg(text.toHtmlEscaped());
     QToolTip::showText(globalPos, html, overlay_);
 }
