@@ -1,6 +1,7 @@
 #include "views/scatter3dview.h"
 
 #include "views/glcheck.h"
+#include "views/niceticks.h"
 
 #include <QFile>
 #include <QHBoxLayout>
@@ -14,6 +15,7 @@
 #include <QtDataVisualization/QScatter3DSeries>
 #include <QtDataVisualization/QScatterDataProxy>
 #include <QtDataVisualization/QValue3DAxis>
+#include <QtDataVisualization/QValue3DAxisFormatter>
 #include <QtDataVisualization/qutils.h>
 
 #include <algorithm>
@@ -32,6 +34,7 @@ constexpr int kSmoothMaxN = 100;
 const QString kIcosphere = QStringLiteral(":/meshes/icosphere1.obj");
 constexpr int kLegendMaxWidth = 260;
 constexpr float kDefaultZoom = 85.0f;  // 100 clips the axis titles at the bottom
+constexpr int kMaxTicks3D = 6;         // labels per axis: they are large in the scene
 
 // Deterministic "keep this row?" for the level of detail: a multiplicative hash of the
 // row compared with the kept fraction, so the same rows stay when coordinates change.
@@ -50,6 +53,43 @@ QString escapeLabel(const QString &s)
     t.replace(QLatin1Char('@'), QStringLiteral("(at)"));
     return t;
 }
+
+// Labels of a 3D axis whose ends and segments lie on 1-2-5 ticks (updateAxes): each value
+// is snapped to its tick and printed with the decimals the step needs, never as "-0". Data
+// Visualization computes a label as min + i / segments * (max - min) from the axis' float
+// range, so the tick at zero would print "-0.0" and 0.6 as "0.60000002" with "%g".
+class TickFormatter : public QValue3DAxisFormatter {
+public:
+    explicit TickFormatter(QObject *parent = nullptr) : QValue3DAxisFormatter(parent) {}
+    void setTicks(double step, int decimals)
+    {
+        if (step == step_ && decimals == decimals_)
+            return;
+        step_ = step;
+        decimals_ = decimals;
+        markDirty(true);
+    }
+
+protected:
+    QValue3DAxisFormatter *createNewInstance() const override { return new TickFormatter; }
+    void populateCopy(QValue3DAxisFormatter &copy) const override
+    {
+        QValue3DAxisFormatter::populateCopy(copy);
+        auto &c = static_cast<TickFormatter &>(copy);
+        c.step_ = step_;
+        c.decimals_ = decimals_;
+    }
+    QString stringForValue(qreal value, const QString &) const override
+    {
+        if (step_ > 0)
+            value = std::round(value / step_) * step_;
+        return QString::fromStdString(formatTick(value, decimals_));
+    }
+
+private:
+    double step_ = 0;
+    int decimals_ = 2;
+};
 
 } // namespace
 
@@ -78,8 +118,10 @@ Scatter3DView::Scatter3DView(QWidget *parent) : QWidget(parent)
     graph_->axisZ()->setTitle(QStringLiteral("3"));
     for (QValue3DAxis *a : {graph_->axisX(), graph_->axisY(), graph_->axisZ()}) {
         a->setTitleVisible(true);
-        a->setLabelFormat(QStringLiteral("%.2g"));
+        a->setFormatter(new TickFormatter(a));
+        a->setSubSegmentCount(1);
     }
+    updateAxes();
 
     container_ = QWidget::createWindowContainer(graph_, this);
     container_->setMinimumSize(200, 160);
@@ -156,10 +198,45 @@ void Scatter3DView::changeEvent(QEvent *e)
     QWidget::changeEvent(e);
 }
 
+// Each axis spans whole 1-2-5 steps around its coordinate's values, one segment per step, so
+// its grid lines and labels sit on the same nice values as the 2D map's (es::niceTicks).
+void Scatter3DView::updateAxes()
+{
+    QValue3DAxis *axes[3] = {graph_->axisX(), graph_->axisY(), graph_->axisZ()};
+    for (int d = 0; d < 3; ++d) {
+        double lo = HUGE_VAL, hi = -HUGE_VAL;
+        for (const QVector3D &p : points_) {
+            const double v = p[d];
+            if (std::isfinite(v)) {
+                lo = std::min(lo, v);
+                hi = std::max(hi, v);
+            }
+        }
+        if (lo > hi) {
+            lo = -1;
+            hi = 1;
+        } else if (hi - lo < 1e-12 * std::max(1.0, std::abs(lo))) { // a flat coordinate
+            const double half = std::max(1.0, std::abs(lo)) * 0.5;
+            lo -= half;
+            hi += half;
+        }
+        const NiceTicks t = niceTicks(lo, hi, kMaxTicks3D);
+        const double first = std::floor(lo / t.step - 1e-9) * t.step;
+        const double last = std::ceil(hi / t.step + 1e-9) * t.step;
+        const int segments = std::max(1, int(std::lround((last - first) / t.step)));
+        if (auto *f = dynamic_cast<TickFormatter *>(axes[d]->formatter()))
+            f->setTicks(t.step, t.decimals);
+        axes[d]->setLabelFormat(QStringLiteral("%.") + QString::number(t.decimals) + QStringLiteral("f"));
+        axes[d]->setSegmentCount(segments);
+        axes[d]->setRange(float(first), float(first + segments * t.step));
+    }
+}
+
 void Scatter3DView::setPoints(const QVector<QVector3D> &points)
 {
     const bool sameRows = points.size() == points_.size();
     points_ = points;
+    updateAxes();
     if (sameRows && !base_.isEmpty()) {
         fillSeries();
         return;

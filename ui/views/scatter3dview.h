@@ -18,6 +18,8 @@
 //   groups); selected and highlighted rows are always drawn; the legend counts all rows.
 //   1M points would otherwise take ~4 s to the first frame and ~1 s per rotation step
 //   under software OpenGL (DESIGN.md s.7).
+// - Axes: each spans whole 1-2-5 steps around the data (es::niceTicks), one segment per
+//   step, labelled with the decimals the step needs (never "-0").
 // - renderImage() uses Q3DScatter::renderToImage (QWidget::grab of a window container is
 //   blank) and paints the legend beside it.
 // - Needs OpenGL: check isOpenGLAvailable() before constructing one; on the offscreen or
@@ -100,6 +102,7 @@ protected:
 
 private:
     void regroup();
+    void updateAxes();
     void rebuildSeries();
     void fillSeries();
     void fillEmphasis();
