@@ -5,9 +5,13 @@
 
 #include <QFile>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QPainter>
+#include <QPushButton>
 #include <QScrollArea>
+#include <QStackedWidget>
 #include <QTimer>
+#include <QVBoxLayout>
 #include <QtDataVisualization/Q3DCamera>
 #include <QtDataVisualization/Q3DInputHandler>
 #include <QtDataVisualization/Q3DScatter>
@@ -123,13 +127,34 @@ Scatter3DView::Scatter3DView(QWidget *parent) : QWidget(parent)
     }
     updateAxes();
 
-    container_ = QWidget::createWindowContainer(graph_, this);
+    container_ = QWidget::createWindowContainer(graph_);
     container_->setMinimumSize(200, 160);
     container_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     container_->setFocusPolicy(Qt::StrongFocus);
 
+    // The message page: a text and a button, centred.
+    messagePage_ = new QWidget;
+    messageLabel_ = new QLabel;
+    messageLabel_->setObjectName(QStringLiteral("scatter3dMessage"));
+    messageLabel_->setWordWrap(true);
+    messageLabel_->setAlignment(Qt::AlignCenter);
+    messageButton_ = new QPushButton;
+    messageButton_->setObjectName(QStringLiteral("scatter3dMessageButton"));
+    connect(messageButton_, &QPushButton::clicked, this, &Scatter3DView::messageButtonClicked);
+    auto *messageLayout = new QVBoxLayout(messagePage_);
+    messageLayout->addStretch(1);
+    // No alignment flag: an aligned word-wrapped label gets its one-line height. The
+    // margins (resizeEvent) keep the lines short.
+    messageLayout->addWidget(messageLabel_);
+    messageLayout->addSpacing(8);
+    messageLayout->addWidget(messageButton_, 0, Qt::AlignHCenter);
+    messageLayout->addStretch(1);
+    stack_ = new QStackedWidget;
+    stack_->addWidget(container_);
+    stack_->addWidget(messagePage_);
+
     legend_ = new LegendWidget;
-    legendScroll_ = legend_->placeBeside(this, container_, kLegendMaxWidth);
+    legendScroll_ = legend_->placeBeside(this, stack_, kLegendMaxWidth);
 
     connect(legend_, &LegendWidget::entryToggled, this, [this](int i, bool visible) {
         setGroupVisible(i, visible);
@@ -471,6 +496,10 @@ float Scatter3DView::fittingZoom() const
 void Scatter3DView::resizeEvent(QResizeEvent *e)
 {
     QWidget::resizeEvent(e);
+    // The message wraps at about 600 px: wide side margins (a maximum width on the label
+    // would let the layout ask its height for the wider cell and clip the second line).
+    const int side = std::max(48, (width() - 600) / 2);
+    messagePage_->layout()->setContentsMargins(side, 24, side, 24);
     Q3DCamera *cam = graph_->scene()->activeCamera();
     if (autoZoom_ == 0 || std::abs(cam->zoomLevel() - autoZoom_) < 0.01f) {
         autoZoom_ = fittingZoom();
@@ -546,9 +575,38 @@ QList<LegendEntry> Scatter3DView::legendEntries() const
     return out;
 }
 
+void Scatter3DView::showMessage(const QString &text, const QString &buttonText)
+{
+    messageLabel_->setText(text);
+    messageButton_->setText(buttonText);
+    messageButton_->setVisible(!buttonText.isEmpty());
+    stack_->setCurrentWidget(messagePage_);
+    setAutoRotate(false);
+    updateLegend();
+}
+
+void Scatter3DView::clearMessage()
+{
+    if (!isShowingMessage())
+        return;
+    stack_->setCurrentWidget(container_);
+    updateLegend();
+}
+
+bool Scatter3DView::isShowingMessage() const
+{
+    return stack_->currentWidget() == messagePage_;
+}
+
+QString Scatter3DView::message() const
+{
+    return isShowingMessage() ? messageLabel_->text() : QString();
+}
+
 void Scatter3DView::updateLegend()
 {
-    const bool show = legendVisible_ && !groups_.isEmpty() && !(groups_.size() == 1 && hasNoneGroup_);
+    const bool show = legendVisible_ && !groups_.isEmpty() && !(groups_.size() == 1 && hasNoneGroup_)
+        && !isShowingMessage();
     legend_->setEntries(legendEntries());
     legendScroll_->setVisible(show);
     legendScroll_->setMinimumWidth(show ? std::min(kLegendMaxWidth, legend_->sizeHint().width()) + 4 : 0);
