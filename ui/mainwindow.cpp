@@ -26,6 +26,7 @@
 #include "views/inspectorview.h"
 #include "views/palette.h"
 #include "views/pointview.h"
+#include "views/rownumber.h"
 #include "views/scatter2dview.h"
 #include "views/scatter3dview.h"
 
@@ -259,6 +260,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         pcaFit_.reset();
         refitProjection_ = true;
         tsneCoords_.clear();
+        tsne3dCoords_.clear();
         jobs_->cancel(QStringLiteral("tsne"));
         jobs_->cancel(QStringLiteral("tsneplace"));
         doctorStale_ = true;
@@ -589,6 +591,7 @@ void MainWindow::integrateViews()
         connect(s3, &Scatter3DView::pointsSelected, this, [this](const QVector<int> &rows) {
             selectRows(rows, rows.isEmpty() ? -1 : rows.front());
         });
+        connect(s3, &Scatter3DView::messageButtonClicked, this, &MainWindow::runTsne3d);
         scatter3d_ = s3;
     } else {
         auto *l = new QLabel(tr("The 3D map needs OpenGL, which is not available here: %1\n"
@@ -1289,9 +1292,9 @@ void MainWindow::startAnalysis()
     for (int r = 0; r < n; ++r) {
         if (rowVec_[std::size_t(r)].size() != d) {
             showError(tr("Vectors do not match"),
-                      tr("Row %1 has %2 dimensions but row 1 has %3. Embed again to compute "
+                      tr("Row %1 has %2 dimensions but row %4 has %3. Embed again to compute "
                          "all vectors with one model.")
-                          .arg(r + 1).arg(rowVec_[std::size_t(r)].size()).arg(d));
+                          .arg(displayRow(r)).arg(rowVec_[std::size_t(r)].size()).arg(d).arg(displayRow(0)));
             return;
         }
     }
@@ -1443,6 +1446,22 @@ void MainWindow::applyProjection()
 {
     const bool tsne = tsneProjection() && !tsneCoords_.isEmpty() && tsneCoords_.size() == model_->rowCount();
     const QVector<QVector3D> &shown = tsne ? tsneCoords_ : coords_;
+    // The 3D tab: a 2D t-SNE map has no third axis (it was drawn as a flat slab). It shows
+    // the last 3D t-SNE map of these data, or says that one needs a 3D run and offers it.
+    if (tsne && tsneDimsUsed_ == 3) {
+        tsne3dCoords_ = tsneCoords_;
+        tsne3dVersion_ = dataVersion_;
+    }
+    const bool have3d = tsne3dVersion_ == dataVersion_ && tsne3dCoords_.size() == model_->rowCount();
+    const QVector<QVector3D> &shown3d = tsne && tsneDimsUsed_ != 3 && have3d ? tsne3dCoords_ : shown;
+    if (scatter3d_) {
+        if (!tsne || tsneDimsUsed_ == 3 || have3d)
+            scatter3d_->clearMessage();
+        else if (!jobs_->isRunning(QStringLiteral("tsne")) || tsneDims_->currentData().toInt() != 3)
+            scatter3d_->showMessage(tr("This t-SNE map was computed in 2D (Dimensions: 2D in the t-SNE panel): "
+                                       "it has no third axis to show. A 3D map needs a t-SNE run of its own."),
+                                    tr("Run t-SNE in 3D"));
+    }
     inspector_->setProjection(shown, tsne ? tsneDimsUsed_ : 2, tsne ? tr("the t-SNE map") : tr("the PCA map"));
     // PCA axes carry their share of the variance ("PC 1 (12.3 %)"): users see how much of
     // the data a flat picture can show.
@@ -1468,7 +1487,7 @@ void MainWindow::applyProjection()
     if (scatter3d_)
         scatter3d_->setTexts(texts);
     for (auto &[w, v] : pointViews_) {
-        v->setPoints(shown);
+        v->setPoints(w == scatter3d_ ? shown3d : shown);
         v->setColors(group_, groups_);
         v->setHighlight(searchHits_ + flash_);
     }
@@ -2444,6 +2463,8 @@ void MainWindow::buildAnalysisDocks()
     auto tsneEnded = [this](const QString &kind) {
         if (kind != QLatin1String("tsne"))
             return;
+        if (scatter3d_ && scatter3d_->isShowingMessage())
+            QMetaObject::invokeMethod(this, [this] { applyProjection(); }, Qt::QueuedConnection);
         tsneRun_->setEnabled(true);
         tsnePause_->setChecked(false);
         tsnePause_->setEnabled(false);
@@ -2664,6 +2685,15 @@ bool MainWindow::tsneProjection() const
 void MainWindow::cancelTsne()
 {
     jobs_->cancel(QStringLiteral("tsne"));
+}
+
+// The 3D tab's button: the usual t-SNE run (dock parameters) with Dimensions set to 3D.
+void MainWindow::runTsne3d()
+{
+    tsneDims_->setCurrentIndex(tsneDims_->findData(3));
+    tsneDock_->show();
+    if (runTsne() && scatter3d_)
+        scatter3d_->showMessage(tr("Computing the 3D t-SNE map..."));
 }
 
 bool MainWindow::runTsne()

@@ -231,6 +231,7 @@ private:
     void startAnalysis();
     void clearAnalysis();
     void applyProjection();
+    void runTsne3d();
     void updateViewsSelection();
     void updateSearch();
     void flashRows(const QVector<int> &rows);
@@ -353,6 +354,10 @@ private:
     // t-SNE
     QVector<QVector3D> tsneCoords_;   // empty until a run delivered coordinates
     int tsneDimsUsed_ = 2;
+    // The last 3D t-SNE map of these data (dataVersion_), which the 3D tab shows after a 2D
+    // run; without one the tab offers a 3D run instead of a flat slab.
+    QVector<QVector3D> tsne3dCoords_;
+    quint64 tsne3dVersion_ = ~0ull;
     double tsnePerplexityUsed_ = 30;
     int tsneSnapshots_ = 0;
     std::shared_ptr<std::atomic<bool>> tsnePaused_ = std::make_shared<std::atomic<bool>>(false);

@@ -47,6 +47,23 @@ Run run(const QStringList &args)
     return r;
 }
 
+// A float32 .npy of the given rows x cols values (row-major).
+void writeMatrixNpy(const QString &path, int rows, int cols, const QVector<float> &values)
+{
+    QByteArray header = QStringLiteral("{'descr': '<f4', 'fortran_order': False, 'shape': (%1, %2), }")
+                            .arg(rows).arg(cols).toLatin1();
+    while ((10 + header.size() + 1) % 64 != 0)
+        header.append(' ');
+    header.append('\n');
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("\x93NUMPY\x01\x00", 8);
+    const quint16 len = quint16(header.size());
+    f.write(reinterpret_cast<const char *>(&len), 2);
+    f.write(header);
+    f.write(reinterpret_cast<const char *>(values.constData()), qint64(values.size()) * 4);
+}
+
 // A float32 .npy of 3 well separated clusters (n rows, 12 dims), seeded.
 void writeNpy(const QString &path, int n)
 {
@@ -100,6 +117,7 @@ private slots:
     void everyView_data();
     void everyView();
     void demoSetColouredByLabel();
+    void mapKeepsEqualScale();
     void usageErrors();
     void badInput();
 
@@ -163,6 +181,45 @@ void TestCliRender::demoSetColouredByLabel()
     // Five topics: the first five Okabe-Ito colours are all drawn.
     for (const char *c : {"#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2"})
         QVERIFY2(pixelsNear(img, QColor(c)) > 40, c);
+}
+
+// Issue 16: the 2D map keeps one data unit one length on both axes in a picture of any
+// shape: points on a circle are drawn as a circle (PCA of a circle is a circle) in a wide
+// image, not as an ellipse stretched to the picture.
+void TestCliRender::mapKeepsEqualScale()
+{
+    QVector<float> circle;
+    for (int i = 0; i < 72; ++i)
+        circle << float(std::cos(i * M_PI / 36)) << float(std::sin(i * M_PI / 36));
+    const QString npy = dir_.filePath(QStringLiteral("circle.npy"));
+    writeMatrixNpy(npy, 72, 2, circle);
+    const QString out = dir_.filePath(QStringLiteral("circle.png"));
+    const Run r = run({QStringLiteral("render"), npy, QStringLiteral("--view"), QStringLiteral("pca2d"),
+                       QStringLiteral("-o"), out, QStringLiteral("--size"), QStringLiteral("1200x400"),
+                       QStringLiteral("--labels"), QStringLiteral("off")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QImage img = QImage(out).convertToFormat(QImage::Format_RGB32);
+    QCOMPARE(img.size(), QSize(1200, 400));
+    // The dots (ungrouped grey #a0a0a0): pixels whose 3x3 neighbourhood is all dot colour,
+    // which the 1-pixel grid lines and the text are not.
+    const QColor dot(0xA0A0A0);
+    auto isDot = [&](int x, int y) {
+        const QRgb p = img.pixel(x, y);
+        return std::abs(qRed(p) - dot.red()) + std::abs(qGreen(p) - dot.green()) + std::abs(qBlue(p) - dot.blue()) <= 24;
+    };
+    QRect box;
+    for (int y = 1; y + 1 < img.height(); ++y)
+        for (int x = 1; x + 1 < img.width(); ++x) {
+            bool solid = true;
+            for (int dy = -1; dy <= 1 && solid; ++dy)
+                for (int dx = -1; dx <= 1 && solid; ++dx)
+                    solid = isDot(x + dx, y + dy);
+            if (solid)
+                box |= QRect(x, y, 1, 1);
+        }
+    QVERIFY(box.height() > 100);
+    QVERIFY2(std::abs(box.width() - box.height()) <= 3,
+             qPrintable(QStringLiteral("the circle is drawn %1 x %2 px").arg(box.width()).arg(box.height())));
 }
 
 void TestCliRender::usageErrors()

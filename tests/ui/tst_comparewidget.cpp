@@ -88,7 +88,8 @@ private slots:
         // clusters keep most of their neighbours.
         QTableWidget *t = w.overlapTable();
         QCOMPARE(t->rowCount(), 60);
-        QCOMPARE(t->item(0, 0)->text(), QString::number(kMoved));
+        QCOMPARE(t->item(0, 0)->text(), QString::number(kMoved + 1)); // counted as the table counts
+        QCOMPARE(t->item(0, 0)->data(Qt::UserRole).toInt(), kMoved);
         const double first = t->item(0, 1)->data(Qt::UserRole).toDouble();
         QVERIFY(first <= 0.2);
         for (int r = 1; r < t->rowCount(); ++r)
@@ -149,7 +150,7 @@ private slots:
         QCOMPARE(w.selection(), QVector<int>{target});
         const auto selected = t->selectionModel()->selectedRows();
         QCOMPARE(selected.size(), 1);
-        QCOMPARE(t->item(selected[0].row(), 0)->text(), QString::number(target));
+        QCOMPARE(t->item(selected[0].row(), 0)->text(), QString::number(target + 1));
         QCOMPARE(activated.count(), 2);
 
         // A heatmap click selects both rows everywhere.
@@ -158,6 +159,51 @@ private slots:
         HeatmapView *h = w.heatmapB();
         QTest::mouseClick(h, Qt::LeftButton, {}, h->cellRect(3, 9).center().toPoint());
         QCOMPARE(w.projectionA()->selection(), (QVector<int>{3, 9}));
+    }
+
+    // Issue 16: the two maps are aligned by Procrustes, so they share one scale (and each
+    // keeps a data unit one length on both axes). Here B is noise unrelated to A: Procrustes
+    // shrinks it to fit, and its map must show it small instead of filling the plot.
+    void mapsShareOneScale()
+    {
+        Built b = build();
+        std::mt19937 rng(5);
+        std::normal_distribution<float> normal;
+        for (Eigen::Index i = 0; i < b.b->rows(); ++i)
+            for (Eigen::Index j = 0; j < b.b->cols(); ++j)
+                (*b.b)(i, j) = normal(rng);
+        CompareWidget w;
+        w.resize(1400, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.setDataset(b.dataset);
+        QSignalSpy compared(&w, &CompareWidget::compared);
+        w.compareVectors(b.a, "model A", b.b, "noise");
+        QVERIFY(compared.wait(30000));
+        QTest::qWait(100);
+        // The fitted B is much smaller than A (the premise of the check).
+        auto extent = [](const Matrix &m) { return double((m.colwise().maxCoeff() - m.colwise().minCoeff()).norm()); };
+        QVERIFY(extent(w.result()->projectionB) < 0.6 * extent(w.result()->projectionA));
+        double pxPerUnit[2];
+        for (int s = 0; s < 2; ++s) {
+            Scatter2DView *map = s == 0 ? w.projectionA() : w.projectionB();
+            const QRectF plot = map->plotRect(), r = map->visibleRange();
+            const double sx = plot.width() / r.width(), sy = plot.height() / r.height();
+            QVERIFY2(std::abs(sx - sy) < 1e-6 * sx, qPrintable(QStringLiteral("map %1: %2 vs %3").arg(s).arg(sx).arg(sy)));
+            pxPerUnit[s] = sx;
+        }
+        QVERIFY2(std::abs(pxPerUnit[0] - pxPerUnit[1]) < 0.005 * pxPerUnit[0],
+                 qPrintable(QStringLiteral("A %1, B %2 px per unit").arg(pxPerUnit[0]).arg(pxPerUnit[1])));
+        // On screen: B's points span less than A's, by the ratio of the data.
+        auto span = [](Scatter2DView *map) {
+            QRectF box;
+            for (int r = 0; r < map->pointCount(); ++r)
+                box |= QRectF(map->positionOf(r), QSizeF(1, 1));
+            return std::hypot(box.width(), box.height());
+        };
+        const double ratio = span(w.projectionB()) / span(w.projectionA());
+        const double want = extent(w.result()->projectionB) / extent(w.result()->projectionA);
+        QVERIFY2(std::abs(ratio - want) < 0.05, qPrintable(QStringLiteral("%1 vs %2").arg(ratio).arg(want)));
     }
 
     void embedsWithTwoOfflineModels()

@@ -12,6 +12,7 @@
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -101,7 +102,7 @@ private slots:
         QVERIFY2(labels->topLevelItemCount() >= 1 && labels->topLevelItemCount() <= 2, qPrintable(listed));
         QTreeWidgetItem *flipped = nullptr;
         for (int i = 0; i < labels->topLevelItemCount(); ++i)
-            if (labels->topLevelItem(i)->text(0) == QString::number(kFlipped))
+            if (labels->topLevelItem(i)->text(0) == QString::number(kFlipped + 1)) // as the table counts
                 flipped = labels->topLevelItem(i);
         QVERIFY(flipped);
         QCOMPARE(flipped->text(1), QString("weather"));
@@ -110,7 +111,14 @@ private slots:
         // Outliers: the planted one first.
         QTreeWidget *outliers = panel.list(DoctorPanel::Outliers);
         QVERIFY(outliers->topLevelItemCount() >= 1 && outliers->topLevelItemCount() <= 2);
-        QCOMPARE(outliers->topLevelItem(0)->text(0), QString::number(kOutlier));
+        QCOMPARE(outliers->topLevelItem(0)->text(0), QString::number(kOutlier + 1));
+        // Its tooltip names the nearest row the same way (1-based).
+        {
+            static const QRegularExpression nearestRe("row (\\d+)");
+            const auto m = nearestRe.match(outliers->topLevelItem(0)->toolTip(1));
+            QVERIFY(m.hasMatch());
+            QCOMPARE(m.captured(1).toInt(), panel.report()->outliers.front().nearest + 1);
+        }
         // Clusters: the four labels, each with typical sentences and words.
         QTreeWidget *clusters = panel.list(DoctorPanel::Clusters);
         QCOMPARE(clusters->topLevelItemCount(), 4);

@@ -126,7 +126,7 @@ private slots:
         QCOMPARE(cmp->projectionA()->selection(), QVector<int>({2, 5}));
         QCOMPARE(cmp->projectionB()->selection(), QVector<int>({2, 5}));
         // ... and a pick in the compare window reaches the window.
-        const int first = cmp->overlapTable()->item(0, 0)->text().toInt();
+        const int first = cmp->overlapTable()->item(0, 0)->text().toInt() - 1; // shown 1-based
         cmp->overlapTable()->selectRow(0);
         QCOMPARE(selected(w), QVector<int>({first}));
 

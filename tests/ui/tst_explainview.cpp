@@ -70,6 +70,9 @@ private slots:
 
         view.explainRows(0, 1);
         QCOMPARE(view.mode(), ExplainView::Mode::Offer);
+        // The title numbers the rows as the sentence table does (from 1).
+        QVERIFY2(view.findChild<QLabel *>("explainTitle")->text().contains("rows 1 and 2"),
+                 qPrintable(view.findChild<QLabel *>("explainTitle")->text()));
         QVERIFY(!runner.isBusy()); // nothing embedded before the user asks
         QCOMPARE(view.togetherTable()->rowCount(), 0);
         QVERIFY(view.estimateButton()->isVisible());

@@ -13,6 +13,7 @@
 #include "views/heatmapview.h"
 #include "views/scatter2dview.h"
 #include "views/inspectorview.h"
+#include "views/scatter3dview.h"
 
 #include <cstring>
 
@@ -42,8 +43,12 @@
 #include <QTest>
 #include "tools/testmain.h"
 #include <QUndoStack>
+#include <QtDataVisualization/Q3DScatter>
+#include <QtDataVisualization/QScatter3DSeries>
+#include <QtDataVisualization/QScatterDataProxy>
 
 #include <cmath>
+#include <functional>
 #include <random>
 #include <thread>
 
@@ -473,6 +478,150 @@ private slots:
         QTRY_COMPARE(w.selectionModel()->selectedRows().size(), rows.size());
         for (const QModelIndex &i : w.selectionModel()->selectedRows())
             QVERIFY(rows.contains(i.row()));
+    }
+
+    // Issue 16: every row number a person reads in the window is the one the sentence
+    // table shows beside the row (1-based): inspector, "Why close?" and the doctor.
+    void rowNumbersReadAsInTheTable()
+    {
+        MainWindow w;
+        w.setAutoEmbed(false);
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        Dataset ds;
+        Matrix v;
+        clusterData(30, ds, v);
+        w.setData(ds, v);
+        QVERIFY(w.waitForJobs(30000));
+        auto header = [&](int row) {
+            return w.sentenceModel()->headerData(row, Qt::Vertical, Qt::DisplayRole).toString();
+        };
+        QCOMPARE(header(14), QString("15"));
+
+        // Table rows 15 and 16 (0-based 14 and 15), the current one 15.
+        QItemSelection sel(w.sentenceModel()->index(14, 0), w.sentenceModel()->index(15, 0));
+        w.selectionModel()->select(sel, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        w.selectionModel()->setCurrentIndex(w.sentenceModel()->index(14, 0), QItemSelectionModel::NoUpdate);
+        auto *inspectorTitle = w.inspector()->findChild<QLabel *>("inspectorTitle");
+        QVERIFY(inspectorTitle);
+        QTRY_COMPARE(inspectorTitle->text(), "Sentence " + header(14));
+
+        QAction *why = actionNamed(w, "Why Are These Close?");
+        QVERIFY(why);
+        why->trigger();
+        auto *explainTitle = w.explainView()->findChild<QLabel *>("explainTitle");
+        QVERIFY(explainTitle);
+        QTRY_VERIFY2(explainTitle->text().contains("rows " + header(14) + " and " + header(15)),
+                     qPrintable(explainTitle->text()));
+        QVERIFY(w.waitForJobs(30000));
+
+        // The doctor: each single-row entry shows its row's table number.
+        w.doctorDock()->toggleViewAction()->trigger();
+        QTRY_VERIFY(w.doctorDock()->isVisible());
+        QVERIFY(w.waitForJobs(60000));
+        QTRY_VERIFY(w.doctorPanel()->report());
+        int checked = 0;
+        for (int t = 0; t < DoctorPanel::TabCount; ++t) {
+            QTreeWidget *list = w.doctorPanel()->list(DoctorPanel::Tab(t));
+            std::function<void(QTreeWidgetItem *)> visit = [&](QTreeWidgetItem *item) {
+                const QVector<int> rows = DoctorPanel::rowsOf(item);
+                if (item->childCount() == 0 && !rows.isEmpty()) {
+                    QCOMPARE(item->text(0), header(rows.front()));
+                    ++checked;
+                }
+                for (int c = 0; c < item->childCount(); ++c)
+                    visit(item->child(c));
+            };
+            for (int i = 0; i < list->topLevelItemCount(); ++i)
+                visit(list->topLevelItem(i));
+        }
+        QVERIFY(checked > 0);
+    }
+
+    // Issue 16: after a 2D t-SNE run the 3D tab showed the 2D map as a flat slab. It now says
+    // that a 3D map needs a 3D run and offers it; the button starts t-SNE in 3D and the tab
+    // then shows those points; a later 2D run leaves the 3D map in the 3D tab.
+    void tsne3dTabOffersA3dRun()
+    {
+        MainWindow w;
+        w.setAutoEmbed(false);
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto *s3 = w.findChild<QWidget *>("scatter3d");
+        if (!s3)
+            ES_SKIP_WITHOUT_GL(QStringLiteral("no OpenGL here: no 3D tab"));
+        auto *graph = w.scatter3d()->graph();
+        // The z range of the points the 3D scene draws (all series), and how many.
+        auto drawn = [&](double &zmin, double &zmax) {
+            zmin = HUGE_VAL;
+            zmax = -HUGE_VAL;
+            int n = 0;
+            for (QScatter3DSeries *series : graph->seriesList()) {
+                const QScatterDataArray *a = series->dataProxy()->array();
+                if (!series->isVisible() || !a || series->name() == "selected" || series->name() == "search hits")
+                    continue;
+                for (const QScatterDataItem &item : *a) {
+                    zmin = std::min(zmin, double(item.z()));
+                    zmax = std::max(zmax, double(item.z()));
+                    ++n;
+                }
+            }
+            return n;
+        };
+        Dataset ds;
+        Matrix v;
+        clusterData(60, ds, v);
+        w.setData(ds, v);
+        QVERIFY(w.waitForJobs(30000));
+        w.viewTabs()->setCurrentWidget(s3);
+        QTest::qWait(50);
+        QVERIFY(w.scatter3d()->container()->isVisible()); // PCA: the 3D scene
+
+        w.tsneDimsBox()->setCurrentIndex(w.tsneDimsBox()->findData(2));
+        w.tsneIterationsBox()->setValue(300);
+        QVERIFY(w.runTsne());
+        QVERIFY(w.waitForJobs(120000));
+        QTest::qWait(50);
+        auto *button = s3->findChild<QPushButton *>("scatter3dMessageButton");
+        auto *message = s3->findChild<QLabel *>("scatter3dMessage");
+        QVERIFY2(button && message, "no message in the 3D tab after a 2D t-SNE run");
+        QVERIFY(button->isVisible() && message->isVisible());
+        QVERIFY2(message->text().contains("2D") && message->text().contains("3D"), qPrintable(message->text()));
+        QVERIFY(!w.scatter3d()->container()->isVisible()); // no flat slab
+
+        QTest::mouseClick(button, Qt::LeftButton);
+        QCOMPARE(w.tsneDimsBox()->currentData().toInt(), 3);
+        QVERIFY(w.jobs()->isRunning("tsne"));
+        QVERIFY(!button->isVisible()); // no second run while this one computes
+        QVERIFY(w.waitForJobs(120000));
+        QTRY_VERIFY(w.scatter3d()->container()->isVisible());
+        QVERIFY(!message->isVisible());
+        double zmin = 0, zmax = 0;
+        QCOMPARE(drawn(zmin, zmax), 60);
+        double tmin = HUGE_VAL, tmax = -HUGE_VAL, xmin = HUGE_VAL, xmax = -HUGE_VAL;
+        for (const QVector3D &p : w.tsneCoords()) {
+            tmin = std::min(tmin, double(p.z()));
+            tmax = std::max(tmax, double(p.z()));
+            xmin = std::min(xmin, double(p.x()));
+            xmax = std::max(xmax, double(p.x()));
+        }
+        QVERIFY2(zmax - zmin > 0.1 * (xmax - xmin), qPrintable(QStringLiteral("z %1..%2").arg(zmin).arg(zmax)));
+        QVERIFY(std::abs(zmin - tmin) < 1e-4 && std::abs(zmax - tmax) < 1e-4);
+
+        // A 2D run afterwards: the 3D tab keeps the 3D map of these data.
+        w.tsneDimsBox()->setCurrentIndex(w.tsneDimsBox()->findData(2));
+        QVERIFY(w.runTsne());
+        QVERIFY(w.waitForJobs(120000));
+        QTest::qWait(50);
+        for (const QVector3D &p : w.tsneCoords())
+            QCOMPARE(p.z(), 0.f);
+        QVERIFY(w.scatter3d()->container()->isVisible());
+        double z2min = 0, z2max = 0;
+        QCOMPARE(drawn(z2min, z2max), 60);
+        QCOMPARE(z2min, zmin);
+        QCOMPARE(z2max, zmax);
     }
 
     void badCsvShowsAnErrorNamingTheLine()

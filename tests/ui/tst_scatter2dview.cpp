@@ -6,6 +6,8 @@
 #include "views/scatter2dview.h"
 
 #include <QChart>
+#include <QGraphicsTextItem>
+#include <QRegularExpression>
 #include <QChartView>
 #include <QOpenGLWidget>
 #include <QPointer>
@@ -17,11 +19,15 @@
 #include "tools/testmain.h"
 #include <QValueAxis>
 
+#include <algorithm>
+
 using namespace es;
 
 namespace {
 
-// A grid of points: column i, row = group g, so no two markers overlap.
+// A grid of points: column i, row = group g, so no two markers overlap. The map keeps one
+// data unit one length on both axes: grids of hundreds of columns space their rows
+// `rowGap` units apart so the rows stay apart on screen too.
 struct Grid {
     QVector<QVector3D> points;
     QVector<int> group;
@@ -29,14 +35,14 @@ struct Grid {
     QStringList texts;
 };
 
-Grid makeGrid(int perGroup, int groups)
+Grid makeGrid(int perGroup, int groups, float rowGap = 1)
 {
     Grid g;
     for (int k = 0; k < groups; ++k)
         g.groups.append(PointGroup{QStringLiteral("group %1").arg(k), palette::groupColor(k), true});
     for (int k = 0; k < groups; ++k)
         for (int i = 0; i < perGroup; ++i) {
-            g.points.append(QVector3D(float(i), float(k), 0));
+            g.points.append(QVector3D(float(i), float(k) * rowGap, 0));
             g.group.append(k);
             g.texts.append(QStringLiteral("sentence %1 of group %2").arg(i).arg(k));
         }
@@ -106,6 +112,62 @@ void checkMode(Scatter2DView &view, const QString &mode)
     QCOMPARE(view.usesPaintedPoints(), mode == QLatin1String("painted"));
 }
 
+// Points along a PCA-like cloud plus three reference rows: 0 at the origin, 1 one unit
+// along x, 2 one unit along y.
+QVector<QVector3D> cloud(double halfWidth, double halfHeight)
+{
+    QVector<QVector3D> p{{0, 0, 0}, {1, 0, 0}, {0, 1, 0}};
+    for (int i = 0; i <= 20; ++i) {
+        const double t = -1 + i / 10.0;
+        p.append(QVector3D(float(t * halfWidth), float(0.3 * t * halfHeight), 0));
+        p.append(QVector3D(float(-0.2 * t * halfWidth), float(t * halfHeight), 0));
+    }
+    return p;
+}
+
+// Pixels per data unit along x and y of what the chart draws (Qt Charts' own mapping of
+// the first series, in view coordinates) and of the view's geometry.
+struct Scale {
+    double chartX, chartY, viewX, viewY;
+};
+
+Scale scaleOf(Scatter2DView &view)
+{
+    QChart *chart = view.chartView()->chart();
+    auto *series = qobject_cast<QScatterSeries *>(chart->series().first());
+    auto at = [&](double x, double y) { return chart->mapToPosition(QPointF(x, y), series); };
+    const QPointF o = at(0, 0), ux = at(1, 0), uy = at(0, 1);
+    const QRectF plot = view.plotRect(), r = view.visibleRange();
+    return {QLineF(o, ux).length(), QLineF(o, uy).length(), plot.width() / r.width(), plot.height() / r.height()};
+}
+
+// The tick labels Qt Charts draws on the axis below (Qt::Horizontal) or left of the plot,
+// in order along the axis.
+QStringList axisLabels(Scatter2DView &view, Qt::Orientation o)
+{
+    QChart *chart = view.chartView()->chart();
+    const QRectF plot = chart->plotArea();
+    QList<QPair<double, QString>> found;
+    for (QGraphicsItem *item : view.chartView()->scene()->items()) {
+        auto *text = dynamic_cast<QGraphicsTextItem *>(item);
+        if (!text || !text->isVisible() || text->toPlainText().isEmpty())
+            continue;
+        const QRectF r = text->sceneBoundingRect();
+        static const QRegularExpression number("^-?[0-9]+(\\.[0-9]+)?$");
+        if (!number.match(text->toPlainText()).hasMatch())
+            continue; // axis titles
+        if (o == Qt::Horizontal && r.top() >= plot.bottom() - 1)
+            found.append({r.center().x(), text->toPlainText()});
+        else if (o == Qt::Vertical && r.right() <= plot.left() + 1)
+            found.append({-r.center().y(), text->toPlainText()});
+    }
+    std::sort(found.begin(), found.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    QStringList out;
+    for (const auto &f : found)
+        out << f.second;
+    return out;
+}
+
 } // namespace
 
 class TestScatter2DView : public QObject {
@@ -128,6 +190,11 @@ private slots:
     void darkTheme();
     void openGLLayerMadeAtFirstShow();
     void paintedPointsWithoutOpenGLLayer();
+    void oneUnitIsOneLengthOnBothAxes();
+    void zoomAndVisibleRangeKeepEqualScale();
+    void exportKeepsEqualScale();
+    void tickLabelsAtNiceSteps_data();
+    void tickLabelsAtNiceSteps();
 };
 
 void TestScatter2DView::initTestCase()
@@ -180,7 +247,7 @@ void TestScatter2DView::drawsGroupColours()
         ES_SKIP_WITHOUT_GL(QStringLiteral("no OpenGL here"));
     // Wide enough that 600 columns keep markers apart.
     view.resize(large ? 1800 : 800, large ? 900 : 500);
-    const Grid g = makeGrid(perGroup, groups);
+    const Grid g = makeGrid(perGroup, groups, large ? 20 : 1);
     view.setPoints(g.points);
     view.setColors(g.group, g.groups);
     if (large)
@@ -225,7 +292,7 @@ void TestScatter2DView::widgetGrabVersusScreen()
     if (!useMode(view, QStringLiteral("opengl")))
         ES_SKIP_WITHOUT_GL(QStringLiteral("no OpenGL here"));
     view.resize(1800, 900);
-    const Grid g = makeGrid(600, 10);
+    const Grid g = makeGrid(600, 10, 20);
     view.setPoints(g.points);
     view.setColors(g.group, g.groups);
     view.setPointSize(3);
@@ -369,7 +436,7 @@ void TestScatter2DView::legendHidesGroup()
 {
     Scatter2DView view;
     view.resize(1800, 900);
-    const Grid g = makeGrid(600, 10);
+    const Grid g = makeGrid(600, 10, 20);
     view.setPoints(g.points);
     view.setColors(g.group, g.groups);
     view.setPointSize(3);
@@ -498,7 +565,7 @@ void TestScatter2DView::renderImageAndSvg()
 {
     Scatter2DView view;
     view.resize(400, 300); // the image size is independent of the widget's
-    const Grid g = makeGrid(600, 10);
+    const Grid g = makeGrid(600, 10, 20);
     view.setPoints(g.points);
     view.setColors(g.group, g.groups);
     view.setAxisTitles(QStringLiteral("PC 1"), QStringLiteral("PC 2"));
@@ -576,7 +643,7 @@ void TestScatter2DView::openGLLayerMadeAtFirstShow()
     for (QAbstractSeries *s : view.chartView()->chart()->series())
         QVERIFY(!s->useOpenGL());
 
-    const Grid large = makeGrid(400, 5); // 2,000 points: above the default threshold
+    const Grid large = makeGrid(400, 5, 20); // 2,000 points: above the default threshold
     QVERIFY(large.points.size() > view.openGLThreshold());
     view.setPoints(large.points);
     view.setColors(large.group, large.groups);
@@ -598,7 +665,7 @@ void TestScatter2DView::paintedPointsWithoutOpenGLLayer()
     view.resize(1800, 900);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
-    Grid g = makeGrid(600, 10);
+    Grid g = makeGrid(600, 10, 20);
     view.setPoints(g.points);
     view.setColors(g.group, g.groups);
     view.setPointSize(3);
@@ -657,6 +724,173 @@ void TestScatter2DView::paintedPointsWithoutOpenGLLayer()
     QVERIFY2(near(at(img, 3 * 8 + 4), want3), qPrintable(rgb(at(img, 3 * 8 + 4))));
     const QPoint gap = between(view, 0, 8 + 1);
     QVERIFY2(near(img.pixel(gap), colors.background), qPrintable(rgb(img.pixel(gap))));
+}
+
+// Issue 16: one data unit is as long on screen along x as along y (the plot area takes the
+// tab's shape, the ranges follow it), in a wide, a tall and a square widget; what Qt Charts
+// draws agrees with the view's geometry.
+void TestScatter2DView::oneUnitIsOneLengthOnBothAxes()
+{
+    Scatter2DView view;
+    view.setLegendVisible(false);
+    view.setAxisTitles(QStringLiteral("PC 1"), QStringLiteral("PC 2"));
+    const QVector<QVector3D> pts = cloud(2.0, 0.5);
+    view.setPoints(pts);
+    QChart *chart = view.chartView()->chart();
+    for (const QSize size : {QSize(900, 420), QSize(420, 800), QSize(700, 700)}) {
+        view.resize(size);
+        if (!view.isVisible()) {
+            view.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&view));
+        }
+        QTest::qWait(50);
+        const QString tag = QStringLiteral("%1x%2: ").arg(size.width()).arg(size.height());
+        const Scale s = scaleOf(view);
+        QVERIFY2(std::abs(s.viewX - s.viewY) < 1e-6 * s.viewX,
+                 qPrintable(tag + QStringLiteral("view %1 vs %2 px per unit").arg(s.viewX).arg(s.viewY)));
+        QVERIFY2(std::abs(s.chartX - s.chartY) < 1.0 && std::abs(s.chartX - s.viewX) < 1.0,
+                 qPrintable(tag + QStringLiteral("chart %1 vs %2 px per unit").arg(s.chartX).arg(s.chartY)));
+        // Two points one unit apart along x and along y: the same distance on screen.
+        const double dx = QLineF(view.positionOf(0), view.positionOf(1)).length();
+        const double dy = QLineF(view.positionOf(0), view.positionOf(2)).length();
+        QVERIFY2(std::abs(dx - dy) <= 1.0, qPrintable(tag + QStringLiteral("%1 vs %2 px").arg(dx).arg(dy)));
+        // The chart's plot area and axis ranges are the view's; every point is inside.
+        const QRectF plot = view.plotRect();
+        const QRectF chartPlot = chart->plotArea().translated(view.chartView()->pos());
+        QVERIFY2((chartPlot.topLeft() - plot.topLeft()).manhattanLength() < 1
+                     && (chartPlot.bottomRight() - plot.bottomRight()).manhattanLength() < 1,
+                 qPrintable(tag + "plot area differs"));
+        auto *ax = qobject_cast<QValueAxis *>(chart->axes(Qt::Horizontal).first());
+        auto *ay = qobject_cast<QValueAxis *>(chart->axes(Qt::Vertical).first());
+        const QRectF r = view.visibleRange();
+        QVERIFY(std::abs(ax->min() - r.left()) < 1e-3 * r.width() && std::abs(ax->max() - r.right()) < 1e-3 * r.width());
+        QVERIFY(std::abs(ay->min() - r.top()) < 1e-3 * r.height() && std::abs(ay->max() - r.bottom()) < 1e-3 * r.height());
+        for (int row = 0; row < pts.size(); ++row)
+            QVERIFY2(plot.adjusted(-0.5, -0.5, 0.5, 0.5).contains(view.positionOf(row)), qPrintable(tag + QString::number(row)));
+        // The data fill the plot along the axis that limits (5 % padding each side).
+        const double fillX = 4.0 * s.viewX / plot.width(), fillY = 1.5 * s.viewY / plot.height();
+        QVERIFY2(std::max(fillX, fillY) > 0.85, qPrintable(tag + QStringLiteral("fill %1 %2").arg(fillX).arg(fillY)));
+    }
+}
+
+// Zooming, panning and a requested range keep the equal scale: a requested rectangle is
+// grown along its short side, never cut; a resize while zoomed keeps it too.
+void TestScatter2DView::zoomAndVisibleRangeKeepEqualScale()
+{
+    Scatter2DView view;
+    view.setLegendVisible(false);
+    view.resize(800, 500);
+    view.setPoints(cloud(2.0, 0.5));
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    auto equal = [&](const char *what) {
+        const Scale s = scaleOf(view);
+        QVERIFY2(std::abs(s.viewX - s.viewY) < 1e-6 * s.viewX && std::abs(s.chartX - s.chartY) < 1.0,
+                 qPrintable(QStringLiteral("%1: %2 vs %3 px per unit").arg(what).arg(s.viewX).arg(s.viewY)));
+    };
+    view.zoomBy(1.7, view.positionOf(1));
+    equal("wheel zoom");
+    view.panBy(QPointF(35, -20));
+    equal("pan");
+    const QRectF wide(-1, -0.1, 2, 0.2), tall(0, 0, 0.2, 2);
+    for (const QRectF &want : {wide, tall}) {
+        view.setVisibleRange(want);
+        equal("visible range");
+        const QRectF r = view.visibleRange();
+        QVERIFY(r.contains(want.adjusted(1e-9, 1e-9, -1e-9, -1e-9)));
+        QVERIFY(std::abs(r.width() - want.width()) < 1e-9 || std::abs(r.height() - want.height()) < 1e-9);
+        QVERIFY(std::abs(r.center().x() - want.center().x()) < 1e-9 && std::abs(r.center().y() - want.center().y()) < 1e-9);
+    }
+    view.resize(500, 800);
+    QTest::qWait(50);
+    equal("resized while zoomed");
+    QVERIFY(view.visibleRange().contains(tall.adjusted(1e-9, 1e-9, -1e-9, -1e-9)));
+    view.resetView();
+    equal("reset");
+}
+
+// Exported pictures (renderImage, also `embedscope render`) keep the equal scale at their
+// own size: a circle of points comes out round in a wide image.
+void TestScatter2DView::exportKeepsEqualScale()
+{
+    Scatter2DView view;
+    view.setLegendVisible(false);
+    view.resize(500, 500);
+    QVector<QVector3D> circle;
+    for (int i = 0; i < 72; ++i)
+        circle.append(QVector3D(3 + std::cos(i * M_PI / 36), -2 + std::sin(i * M_PI / 36), 0));
+    const QColor colour = palette::groupColor(0);
+    view.setPoints(circle);
+    view.setColors(QVector<int>(circle.size(), 0), {PointGroup{QStringLiteral("ring"), colour, true}});
+    for (const QSize size : {QSize(1200, 400), QSize(400, 900)}) {
+        const QImage img = view.renderImage(size);
+        QRect box;
+        for (int y = 0; y < img.height(); ++y)
+            for (int x = 0; x < img.width(); ++x)
+                if (near(img.pixel(x, y), colour, 30))
+                    box |= QRect(x, y, 1, 1);
+        QVERIFY(!box.isEmpty());
+        QVERIFY2(std::abs(box.width() - box.height()) <= 2,
+                 qPrintable(QStringLiteral("%1x%2: the circle is %3 x %4 px")
+                                .arg(size.width()).arg(size.height()).arg(box.width()).arg(box.height())));
+    }
+}
+
+// Issue 16: the axes tick at 1-2-5 steps and print the decimals the step needs, never "-0"
+// (ticks every 0.25 printed "0.3", t-SNE ticks every 2.5 printed "13", "8", "3", "-3",
+// an empty plot "-0.0"). Reads the labels Qt Charts draws.
+void TestScatter2DView::tickLabelsAtNiceSteps_data()
+{
+    QTest::addColumn<QRectF>("data"); // empty: no points
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("pca") << QRectF(QPointF(-0.83, -0.62), QPointF(1.41, 0.55)) << QSize(800, 500);
+    QTest::newRow("pca small window") << QRectF(QPointF(-0.83, -0.62), QPointF(1.41, 0.55)) << QSize(420, 330);
+    QTest::newRow("tsne") << QRectF(QPointF(-14.2, -12.5), QPointF(16.9, 13.1)) << QSize(900, 600);
+    QTest::newRow("tiny") << QRectF(QPointF(0.0012, -0.0031), QPointF(0.0091, 0.0044)) << QSize(700, 500);
+    QTest::newRow("empty") << QRectF() << QSize(600, 400);
+}
+
+void TestScatter2DView::tickLabelsAtNiceSteps()
+{
+    QFETCH(QRectF, data);
+    QFETCH(QSize, size);
+    Scatter2DView view;
+    view.setLegendVisible(false);
+    view.resize(size);
+    if (!data.isNull()) {
+        QVector<QVector3D> pts;
+        for (int i = 0; i <= 10; ++i)
+            for (int j = 0; j <= 10; ++j)
+                pts.append(QVector3D(float(data.left() + data.width() * i / 10), float(data.top() + data.height() * j / 10), 0));
+        view.setPoints(pts);
+    }
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QTest::qWait(50);
+    static const QRegularExpression minusZero("^-0(\\.0*)?$");
+    double steps[2] = {0, 0};
+    for (const Qt::Orientation o : {Qt::Horizontal, Qt::Vertical}) {
+        const QStringList labels = axisLabels(view, o);
+        const QString tag = (o == Qt::Horizontal ? QStringLiteral("x: ") : QStringLiteral("y: ")) + labels.join(' ');
+        QVERIFY2(labels.size() >= 2, qPrintable(tag));
+        const double step = labels[1].toDouble() - labels[0].toDouble();
+        const double mag = std::pow(10.0, std::floor(std::log10(step) + 1e-9));
+        const double m = step / mag;
+        QVERIFY2(std::abs(m - 1) < 1e-6 || std::abs(m - 2) < 1e-6 || std::abs(m - 5) < 1e-6,
+                 qPrintable(tag + QStringLiteral(" (step %1)").arg(step)));
+        const int decimals = std::max(0, int(-std::floor(std::log10(step) + 1e-9)));
+        for (int i = 0; i < labels.size(); ++i) {
+            QVERIFY2(!minusZero.match(labels[i]).hasMatch(), qPrintable(tag));
+            const int dot = int(labels[i].indexOf('.'));
+            QVERIFY2((dot < 0 ? 0 : int(labels[i].size()) - dot - 1) == decimals, qPrintable(tag));
+            if (i > 0)
+                QVERIFY2(std::abs(labels[i].toDouble() - labels[i - 1].toDouble() - step) < step * 1e-6, qPrintable(tag));
+        }
+        steps[o == Qt::Horizontal ? 0 : 1] = step;
+    }
+    // One data unit is one length on both axes, and so is one grid step.
+    QVERIFY2(std::abs(steps[0] - steps[1]) < 1e-9 * steps[0],
+             qPrintable(QStringLiteral("x step %1, y step %2").arg(steps[0]).arg(steps[1])));
 }
 
 ES_TEST_MAIN(TestScatter2DView)

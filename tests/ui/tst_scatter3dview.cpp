@@ -15,6 +15,9 @@
 #include <QtDataVisualization/Q3DScatter>
 #include <QtDataVisualization/Q3DScene>
 #include <QtDataVisualization/QScatter3DSeries>
+#include <QtDataVisualization/QValue3DAxis>
+
+#include <QRegularExpression>
 
 using namespace es;
 
@@ -73,6 +76,7 @@ private slots:
     void levelOfDetail();
     void autoRotate();
     void softwareOpenGLDoesNotMultisample();
+    void axisLabelsAtNiceSteps();
 };
 
 void TestScatter3DView::initTestCase()
@@ -258,6 +262,64 @@ void TestScatter3DView::softwareOpenGLDoesNotMultisample()
         QVERIFY2(samples <= 0, qPrintable(QString::number(samples)));
     else
         QVERIFY2(samples > 0, qPrintable(QString::number(samples))); // Qt asks for 8
+}
+
+// Issue 16: the 3D axes tick at 1-2-5 steps with the decimals the step needs and never
+// "-0" (they printed "%.2g": "0.25" as "0.25" next to "0.5", "13" for 12.5, "-0.0"), and
+// each axis spans whole steps around its data. Reads the axes' labels.
+void TestScatter3DView::axisLabelsAtNiceSteps()
+{
+    Scatter3DView view;
+    view.resize(700, 500);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVector<QVector3D> pts;
+    for (int i = 0; i <= 20; ++i) {
+        const float t = i / 20.0f;
+        // x like PCA, y like t-SNE, z tiny; then z flat (a 2D result) in the second round.
+        pts.append(QVector3D(-0.83f + 2.24f * t, -14.2f + 31.1f * (1 - t), 0.0012f + 0.0079f * t));
+    }
+    static const QRegularExpression minusZero("^-0(\\.0*)?$");
+    for (int round = 0; round < 3; ++round) {
+        if (round == 1)
+            for (QVector3D &p : pts)
+                p.setZ(0);
+        if (round == 2)
+            pts.clear(); // no points: the default axes
+        view.setPoints(pts);
+        QValue3DAxis *axes[3] = {view.graph()->axisX(), view.graph()->axisY(), view.graph()->axisZ()};
+        for (int d = 0; d < 3; ++d) {
+            QValue3DAxis *a = axes[d];
+            const QStringList labels = a->labels();
+            const QString tag = QStringLiteral("round %1 axis %2: ").arg(round).arg(d) + labels.join(' ');
+            QCOMPARE(labels.size(), a->segmentCount() + 1);
+            QVERIFY2(labels.size() >= 2 && labels.size() <= 8, qPrintable(tag));
+            const double step = labels[1].toDouble() - labels[0].toDouble();
+            const double mag = std::pow(10.0, std::floor(std::log10(step) + 1e-9));
+            const double m = step / mag;
+            QVERIFY2(std::abs(m - 1) < 1e-6 || std::abs(m - 2) < 1e-6 || std::abs(m - 5) < 1e-6, qPrintable(tag));
+            const int decimals = std::max(0, int(-std::floor(std::log10(step) + 1e-9)));
+            for (int i = 0; i < labels.size(); ++i) {
+                QVERIFY2(!minusZero.match(labels[i]).hasMatch(), qPrintable(tag));
+                const int dot = int(labels[i].indexOf('.'));
+                QVERIFY2((dot < 0 ? 0 : int(labels[i].size()) - dot - 1) == decimals, qPrintable(tag));
+                if (i > 0)
+                    QVERIFY2(std::abs(labels[i].toDouble() - labels[i - 1].toDouble() - step) < step * 1e-6, qPrintable(tag));
+            }
+            // The axis holds all its points, ending at most one step beyond them.
+            for (const QVector3D &p : pts) {
+                QVERIFY2(p[d] >= a->min() - 1e-6 * step && p[d] <= a->max() + 1e-6 * step, qPrintable(tag));
+            }
+            if (!pts.isEmpty() && !(round == 1 && d == 2)) {
+                double lo = HUGE_VAL, hi = -HUGE_VAL;
+                for (const QVector3D &p : pts) {
+                    lo = std::min(lo, double(p[d]));
+                    hi = std::max(hi, double(p[d]));
+                }
+                QVERIFY2(lo - a->min() < step * 1.0001 && a->max() - hi < step * 1.0001, qPrintable(tag));
+            }
+        }
+    }
 }
 
 ES_TEST_MAIN(TestScatter3DView)

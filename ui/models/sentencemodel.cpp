@@ -1,5 +1,7 @@
 #include "models/sentencemodel.h"
 
+#include "views/rownumber.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QRegularExpression>
@@ -15,7 +17,7 @@ public:
     SetCellCommand(SentenceModel *m, int row, int column, QString before, QString after)
         : m_(m), row_(row), column_(column), before_(std::move(before)), after_(std::move(after))
     {
-        setText(column == SentenceModel::TextColumn ? QObject::tr("Edit sentence %1").arg(row + 1)
+        setText(column == SentenceModel::TextColumn ? QObject::tr("Edit sentence %1").arg(displayRow(row))
                                                     : QObject::tr("Edit cell"));
     }
     void redo() override { m_->setCellDirect(row_, column_, after_); }
@@ -335,7 +337,7 @@ QVariant SentenceModel::headerData(int section, Qt::Orientation orientation, int
     if (role != Qt::DisplayRole)
         return {};
     if (orientation == Qt::Vertical)
-        return section + 1;
+        return displayRow(section);
     if (section == TextColumn)
         return tr("Text");
     if (section == LabelColumn)

@@ -5,6 +5,7 @@
 #include "jobs/jobrunner.h"
 #include "views/heatmapview.h"
 #include "views/palette.h"
+#include "views/rownumber.h"
 #include "views/scatter2dview.h"
 
 #include <QComboBox>
@@ -163,6 +164,12 @@ void CompareWidget::buildUi()
     projLayout->setContentsMargins(0, 4, 0, 0);
     titleA_ = new QLabel;
     titleB_ = new QLabel;
+    // The titles do not widen their column: the two maps get the same width, hence the
+    // same scale (see refresh()).
+    for (QLabel *t : {titleA_, titleB_}) {
+        t->setWordWrap(true);
+        t->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    }
     scatterA_ = new Scatter2DView;
     scatterB_ = new Scatter2DView;
     for (auto *s : {scatterA_, scatterB_}) {
@@ -445,6 +452,22 @@ void CompareWidget::refresh()
             p[int(i)] = QVector3D(m(i, 0), m.cols() > 1 ? m(i, 1) : 0.0f, 0);
         return p;
     };
+    // B is aligned onto A (rotation, reflection and scale), so the two maps are drawn at one
+    // scale: both fit the union of their bounds. A B that Procrustes had to shrink to fit
+    // looks small, as it is, instead of being blown up to fill its plot.
+    double x0 = HUGE_VAL, x1 = -HUGE_VAL, y0 = HUGE_VAL, y1 = -HUGE_VAL;
+    if (have)
+        for (const Matrix *m : {&result_->compare.projectionA, &result_->compare.projectionB})
+            for (Eigen::Index i = 0; i < m->rows(); ++i) {
+                const double x = (*m)(i, 0), y = m->cols() > 1 ? (*m)(i, 1) : 0.0;
+                if (!std::isfinite(x) || !std::isfinite(y))
+                    continue;
+                x0 = std::min(x0, x);
+                x1 = std::max(x1, x);
+                y0 = std::min(y0, y);
+                y1 = std::max(y1, y);
+            }
+    const QRectF home = x0 <= x1 ? Scatter2DView::paddedBounds(QRectF(QPointF(x0, y0), QPointF(x1, y1))) : QRectF();
     for (int s = 0; s < 2; ++s) {
         Scatter2DView *view = s == 0 ? scatterA_ : scatterB_;
         view->setTexts(texts);
@@ -454,6 +477,7 @@ void CompareWidget::refresh()
         } else {
             view->setPoints({});
         }
+        view->setHomeRange(home);
         view->setSelection({});
         view->resetView();
     }
@@ -539,7 +563,7 @@ void CompareWidget::fillOverlap()
         for (int i = 0; i < n; ++i) {
             const int row = c.order[std::size_t(i)];
             const double o = c.overlap[std::size_t(row)];
-            auto *rowItem = new QTableWidgetItem(QString::number(row));
+            auto *rowItem = new QTableWidgetItem(displayRow(row));
             rowItem->setData(kRowRole, row);
             auto *ov = new QTableWidgetItem(QStringLiteral("%1  (%2/%3)")
                                                 .arg(QString::number(o, 'f', 2))

@@ -2,6 +2,7 @@
 
 #include "formats/vectors.h"
 #include "jobs/jobrunner.h"
+#include "views/rownumber.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -558,7 +559,7 @@ void DoctorPanel::fillDuplicates()
         for (std::size_t i = 0; i < g.rows.size(); ++i) {
             const int row = g.rows[i];
             const double s = i < g.similarity.size() ? g.similarity[i] : 1.0;
-            rowItem(group, {QString::number(row), i == 0 ? tr("first") : num(s), QString(), textOf(row)}, {row});
+            rowItem(group, {displayRow(row), i == 0 ? tr("first") : num(s), QString(), textOf(row)}, {row});
         }
         lists_[tab]->addTopLevelItem(group);
         group->setExpanded(true);
@@ -572,7 +573,7 @@ void DoctorPanel::fillLabels()
         if (d.nearestWithMajority >= 0)
             rows << d.nearestWithMajority;
         auto *item = rowItem(nullptr,
-                             {QString::number(d.row), QString::fromStdString(d.label),
+                             {displayRow(d.row), QString::fromStdString(d.label),
                               QString::fromStdString(d.majorityLabel),
                               QStringLiteral("%1%").arg(qRound(d.share * 100)), QString(), textOf(d.row)},
                              rows);
@@ -588,10 +589,10 @@ void DoctorPanel::fillLabels()
 void DoctorPanel::fillOutliers()
 {
     for (const auto &o : report_->outliers) {
-        auto *item = rowItem(nullptr, {QString::number(o.row), num(o.score), num(o.robustZ, 1), QString(), textOf(o.row)},
+        auto *item = rowItem(nullptr, {displayRow(o.row), num(o.score), num(o.robustZ, 1), QString(), textOf(o.row)},
                              {o.row});
         if (o.nearest >= 0)
-            item->setToolTip(1, tr("Nearest: row %1 (cosine %2)").arg(o.nearest).arg(num(o.nearestSimilarity)));
+            item->setToolTip(1, tr("Nearest: row %1 (cosine %2)").arg(displayRow(o.nearest), num(o.nearestSimilarity)));
         lists_[Outliers]->addTopLevelItem(item);
     }
 }
@@ -613,7 +614,7 @@ void DoctorPanel::fillClusters()
         for (std::size_t i = 0; i < c.typical.size(); ++i) {
             const int row = c.typical[i];
             const double s = i < c.typicalSimilarity.size() ? c.typicalSimilarity[i] : 0.0;
-            rowItem(item, {QString::number(row), num(s), QString(), textOf(row)}, {row});
+            rowItem(item, {displayRow(row), num(s), QString(), textOf(row)}, {row});
         }
         lists_[Clusters]->addTopLevelItem(item);
         item->setExpanded(true);

@@ -4,6 +4,7 @@
 #include "embed/lexical/lexical_embedder.h"
 #include "jobs/jobrunner.h"
 #include "views/palette.h"
+#include "views/rownumber.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -112,6 +113,7 @@ void ExplainView::buildUi()
 
     auto *head = new QHBoxLayout;
     title_ = new QLabel;
+    title_->setObjectName(QStringLiteral("explainTitle"));
     title_->setWordWrap(true);
     QFont f = title_->font();
     f.setBold(true);
@@ -219,7 +221,7 @@ void ExplainView::explainRows(int rowA, int rowB)
 
 void ExplainView::setTitle()
 {
-    const QString who = rowA_ >= 0 && rowB_ >= 0 ? tr("rows %1 and %2").arg(rowA_).arg(rowB_) : tr("these two texts");
+    const QString who = rowA_ >= 0 && rowB_ >= 0 ? tr("rows %1 and %2").arg(displayRow(rowA_), displayRow(rowB_)) : tr("these two texts");
     if (mode_ == Mode::Exact || mode_ == Mode::Estimate)
         title_->setText(tr("Why are %1 close?  cosine %2").arg(who, QString::number(cosine_, 'f', 4)));
     else

@@ -1,6 +1,7 @@
 #include "views/heatmapview.h"
 
 #include "jobs/background.h"
+#include "views/rownumber.h"
 
 #include <QHelpEvent>
 #include <QItemSelectionModel>
@@ -910,7 +911,7 @@ bool HeatmapView::event(QEvent *e)
             QToolTip::showText(he->globalPos(),
                                tr("<p>Block of %1 %2&ndash;%3 &times; %1 %4&ndash;%5</p>"
                                   "<p>mean cosine = <b>%6</b> over %L7 pairs</p><p><i>Zoom in for single cells.</i></p>")
-                                   .arg(where).arg(by * b + 1).arg(by * b + na).arg(bx * b + 1).arg(bx * b + nb)
+                                   .arg(where, displayRow(by * b), displayRow(by * b + na - 1), displayRow(bx * b), displayRow(bx * b + nb - 1))
                                    .arg(QString::number(mean, 'f', 3)).arg(qint64(na) * nb),
                                this);
             return true;
@@ -919,7 +920,7 @@ bool HeatmapView::event(QEvent *e)
         auto t = [&](int r) { return textOf_ ? elide(textOf_(r)).toHtmlEscaped() : QString(); };
         QToolTip::showText(he->globalPos(),
                            tr("<p><b>%1</b> &nbsp;%2</p><p><b>%3</b> &nbsp;%4</p><p>cosine = <b>%5</b></p>")
-                               .arg(c.first + 1).arg(t(c.first)).arg(c.second + 1).arg(t(c.second))
+                               .arg(displayRow(c.first), t(c.first), displayRow(c.second), t(c.second))
                                .arg(QString::number(double(v), 'f', 3)),
                            this);
         return true;

@@ -1,6 +1,7 @@
 #include "views/inspectorview.h"
 
 #include "models/sentencemodel.h"
+#include "views/rownumber.h"
 
 #include <QFormLayout>
 #include <QHeaderView>
@@ -18,6 +19,7 @@ InspectorView::InspectorView(QWidget *parent) : QWidget(parent)
 {
     auto *lay = new QVBoxLayout(this);
     title_ = new QLabel(this);
+    title_->setObjectName(QStringLiteral("inspectorTitle"));
     QFont f = title_->font();
     f.setBold(true);
     title_->setFont(f);
@@ -132,7 +134,7 @@ void InspectorView::refresh()
         distortion_->clear();
         return;
     }
-    title_->setText(tr("Sentence %1").arg(row_ + 1));
+    title_->setText(tr("Sentence %1").arg(displayRow(row_)));
     const SentenceModel::Row &r = model_->rowAt(row_);
     text_->setPlainText(r.text);
     meta_->addRow(tr("%1:").arg(model_->headerData(SentenceModel::LabelColumn, Qt::Horizontal).toString()),
@@ -160,7 +162,7 @@ void InspectorView::refresh()
         kept += inMap;
         shown_.append({nb, s, inMap});
         auto *item = new QTreeWidgetItem(neighbors_);
-        item->setText(0, QString::number(nb + 1));
+        item->setText(0, displayRow(nb));
         item->setData(0, Qt::UserRole, nb);
         item->setText(1, QString::number(double(s), 'f', 3));
         item->setText(2, near.isEmpty() ? QStringLiteral("-") : inMap ? tr("yes") : tr("no"));

@@ -2,6 +2,7 @@
 
 #include "views/glcheck.h"
 #include "views/overlay.h"
+#include "views/rownumber.h"
 #include "views/scatter2d_points.h"
 
 #include <QApplication>
@@ -16,6 +17,7 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QScatterSeries>
+#include <QScopeGuard>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSvgGenerator>
@@ -29,6 +31,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace es {
 
@@ -38,12 +41,29 @@ constexpr double kDragThreshold = 4;
 constexpr double kPickRadius = 6;
 constexpr int kLegendMaxWidth = 260;
 
-QString tickLabel(double v, double step)
+QString tickText(double v, int decimals)
 {
-    if (std::abs(v) < step * 1e-9)
-        v = 0;
-    return QString::asprintf("%g", v);
+    return QString::fromStdString(formatTick(v, decimals));
 }
+
+// `want` grown about its centre along the side that is short for the plot's shape, so that
+// a data unit spans as many pixels along x as along y.
+QRectF equalScale(const QRectF &want, const QSizeF &plot)
+{
+    if (!(plot.width() > 0) || !(plot.height() > 0) || !(want.width() > 0) || !(want.height() > 0))
+        return want;
+    const double unitsPerPixel = std::max(want.width() / plot.width(), want.height() / plot.height());
+    const double w = unitsPerPixel * plot.width(), h = unitsPerPixel * plot.height();
+    const QPointF c = want.center();
+    return QRectF(c.x() - w / 2, c.y() - h / 2, w, h);
+}
+
+// Qt Charts computes a dynamic axis' ticks by adding the interval to the first tick again
+// and again, so the tick at zero comes out as -2.8e-17 and prints "-0.0". Anchoring the
+// ticks a millionth of a step above their exact values keeps every sum on the positive
+// side of its value (the sums' error is ~1e-16 of the value), which the label's decimals
+// never show; the axis' maximum moves up by twice that so a tick on the edge stays.
+constexpr double kTickBias = 1e-6;
 
 QString elided(const QString &s, int n)
 {
@@ -124,7 +144,7 @@ Scatter2DView::Scatter2DView(QWidget *parent) : QWidget(parent)
     for (QValueAxis *a : {axisX_, axisY_}) {
         a->setTickType(QValueAxis::TicksDynamic);
         a->setTickAnchor(0);
-        a->setLabelFormat(QStringLiteral("%g"));
+        a->setLabelFormat(QStringLiteral("%.1f"));
         a->setMinorTickCount(0);
     }
     chart_->addAxis(axisX_, Qt::AlignBottom);
@@ -682,6 +702,12 @@ QRectF Scatter2DView::dataBounds() const
     }
     if (x0 > x1)
         return QRectF(-1, -1, 2, 2);
+    return paddedBounds(QRectF(QPointF(x0, y0), QPointF(x1, y1)));
+}
+
+QRectF Scatter2DView::paddedBounds(const QRectF &bounds)
+{
+    double x0 = bounds.left(), x1 = bounds.right(), y0 = bounds.top(), y1 = bounds.bottom();
     auto pad = [](double &lo, double &hi) {
         double w = hi - lo;
         if (w <= 0) {
@@ -700,8 +726,15 @@ QRectF Scatter2DView::dataBounds() const
 
 void Scatter2DView::fitToData()
 {
-    range_ = dataBounds();
+    want_ = homeRange_.isValid() ? homeRange_ : dataBounds();
     applyRange();
+}
+
+void Scatter2DView::setHomeRange(const QRectF &range)
+{
+    homeRange_ = range.isValid() ? range.normalized() : QRectF();
+    if (!userZoomed_)
+        fitToData();
 }
 
 void Scatter2DView::resetView()
@@ -714,40 +747,32 @@ void Scatter2DView::setVisibleRange(const QRectF &range)
 {
     if (!(range.width() > 0) || !(range.height() > 0))
         return;
-    range_ = range;
+    want_ = range;
     userZoomed_ = true;
     applyRange();
 }
 
-Scatter2DView::Ticks Scatter2DView::ticksFor(double lo, double hi, double pixels, double spacing)
+// Both axes tick at one 1-2-5 step (a data unit is one length on both, so the grid is
+// square): the larger of the steps that leave a label every 64 px across and 50 px up.
+Scatter2DView::AxisTicks Scatter2DView::ticksFor(const QRectF &range, const QSizeF &plot)
 {
-    const double span = std::max(hi - lo, 1e-300);
-    const double raw = span / std::max(2.0, pixels / spacing);
-    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
-    double step = mag;
-    for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
-        if (m * mag >= raw) {
-            step = m * mag;
-            break;
-        }
-    Ticks t;
-    t.step = step;
-    t.first = std::ceil(lo / step) * step;
-    t.count = std::max(0, int(std::floor((hi - t.first) / step + 1e-9)) + 1);
-    return t;
+    const NiceTicks x = niceTicks(range.left(), range.right(), 1 + int(std::max(0.0, plot.width()) / 64));
+    const NiceTicks y = niceTicks(range.top(), range.bottom(), 1 + int(std::max(0.0, plot.height()) / 50));
+    const double step = std::max(x.step, y.step);
+    return {ticksWithStep(range.left(), range.right(), step), ticksWithStep(range.top(), range.bottom(), step)};
 }
 
-Scatter2DView::Margins Scatter2DView::marginsFor(const QSizeF &size) const
+Scatter2DView::Margins Scatter2DView::marginsFor(const QSizeF &size, const QRectF &range) const
 {
     const QFontMetricsF fm(font());
     QFont tf = font();
     tf.setBold(true);
     const QFontMetricsF tfm(tf);
-    const Ticks ty = ticksFor(range_.top(), range_.bottom(), size.height() - 60, 48);
+    const NiceTicks ty = ticksFor(range, QSizeF(size.width() - 100, size.height() - 60)).y;
     // At least the width of "-00.00", so zooming and panning rarely move the plot edge.
     double labelW = fm.horizontalAdvance(QStringLiteral("-00.00"));
     for (int i = 0; i < ty.count; ++i)
-        labelW = std::max(labelW, fm.horizontalAdvance(tickLabel(ty.first + i * ty.step, ty.step)));
+        labelW = std::max(labelW, fm.horizontalAdvance(tickText(ty.at(i), ty.decimals)));
     Margins m;
     m.left = 12 + labelW + (yTitle_.isEmpty() ? 0 : tfm.height() + 6);
     m.bottom = 10 + fm.height() + (xTitle_.isEmpty() ? 0 : tfm.height() + 6);
@@ -756,36 +781,51 @@ Scatter2DView::Margins Scatter2DView::marginsFor(const QSizeF &size) const
     return m;
 }
 
-QRectF Scatter2DView::plotRectIn(const QSizeF &size) const
+QRectF Scatter2DView::plotRectFor(const QSizeF &size, const QRectF &range) const
 {
-    const Margins m = marginsFor(size);
+    const Margins m = marginsFor(size, range);
     return QRectF(m.left, m.top, std::max(10.0, size.width() - m.left - m.right),
                   std::max(10.0, size.height() - m.top - m.bottom));
 }
 
+// The plot's left margin holds the y tick labels, which depend on the range, which depends
+// on the plot's shape: a few rounds settle it (the margin has a minimum width, so it rarely
+// moves). The range returned fits the plot returned exactly.
+QRectF Scatter2DView::fittedRange(const QSizeF &size, QRectF *plot) const
+{
+    QRectF r = range_;
+    QRectF p = plotRectFor(size, r);
+    for (int round = 0; round < 3; ++round) {
+        r = equalScale(want_, p.size());
+        const QRectF next = plotRectFor(size, r);
+        if (next == p)
+            break;
+        p = next;
+    }
+    *plot = p;
+    return equalScale(want_, p.size());
+}
+
 QRectF Scatter2DView::plotRect() const
 {
-    return plotRectIn(QSizeF(chartView_->size())).translated(chartView_->pos());
+    return plot_.translated(chartView_->pos());
 }
 
 void Scatter2DView::applyRange()
 {
-    const QRectF plot = plotRectIn(QSizeF(chartView_->size()));
-    const Ticks tx = ticksFor(range_.left(), range_.right(), plot.width(), 90);
-    const Ticks ty = ticksFor(range_.top(), range_.bottom(), plot.height(), 48);
-    axisX_->setTickInterval(tx.step);
-    axisY_->setTickInterval(ty.step);
-    // Fixed decimals from the tick step: "%g" printed float noise at zero ("-1.08e-17").
-    auto format = [](double step) {
-        const int decimals = step > 0 ? std::clamp(int(-std::floor(std::log10(step) + 1e-9)), 0, 8) : 2;
-        return QStringLiteral("%.") + QString::number(decimals) + QStringLiteral("f");
-    };
-    axisX_->setLabelFormat(format(tx.step));
-    axisY_->setLabelFormat(format(ty.step));
-    axisX_->setRange(range_.left(), range_.right());
-    axisY_->setRange(range_.top(), range_.bottom());
-    chart_->setPlotArea(plot);
-    layer_->setPlot(plot);
+    range_ = fittedRange(QSizeF(chartView_->size()), &plot_);
+    const AxisTicks t = ticksFor(range_, plot_.size());
+    const QString format = QStringLiteral("%.") + QString::number(t.x.decimals) + QStringLiteral("f");
+    for (QValueAxis *a : {axisX_, axisY_}) {
+        const NiceTicks &ticks = a == axisX_ ? t.x : t.y;
+        a->setTickInterval(ticks.step);
+        a->setTickAnchor(ticks.first() + ticks.step * kTickBias);
+        a->setLabelFormat(format);
+    }
+    axisX_->setRange(range_.left(), range_.right() + 2 * t.x.step * kTickBias);
+    axisY_->setRange(range_.top(), range_.bottom() + 2 * t.y.step * kTickBias);
+    chart_->setPlotArea(plot_);
+    layer_->setPlot(plot_);
     overlay_->update();
 }
 
@@ -868,24 +908,22 @@ void Scatter2DView::zoomBy(double factor, const QPointF &anchor)
 {
     if (!(factor > 0))
         return;
-    const QRectF plot = plotRect();
-    const QPointF a = toData(anchor, plot);
+    const QPointF a = toData(anchor, plotRect());
     const double w = range_.width() / factor, h = range_.height() / factor;
     if (w < 1e-12 || h < 1e-12 || w > 1e12 || h > 1e12)
         return;
     const double left = a.x() - (a.x() - range_.left()) / factor;
     const double top = a.y() - (a.y() - range_.top()) / factor;
-    range_ = QRectF(left, top, w, h);
+    want_ = QRectF(left, top, w, h); // the range's shape: it stays as it is
     userZoomed_ = true;
-    // New tick labels may change the plot's left margin: keep the anchor's data point
-    // under the cursor on the plot rectangle that results.
-    const QRectF after = plotRect();
-    if (after != plot) {
-        const double fx = (anchor.x() - after.left()) / after.width();
-        const double fy = (after.bottom() - anchor.y()) / after.height();
-        range_ = QRectF(a.x() - fx * w, a.y() - fy * h, w, h);
-    }
     applyRange();
+    // New tick labels may change the plot's left margin (and the range grows to its new
+    // shape): keep the anchor's data point under the cursor.
+    const QPointF now = toData(anchor, plotRect());
+    if (now != a) {
+        want_.translate(a - now);
+        applyRange();
+    }
 }
 
 void Scatter2DView::panBy(const QPointF &pixels)
@@ -893,7 +931,7 @@ void Scatter2DView::panBy(const QPointF &pixels)
     const QRectF plot = plotRect();
     const double dx = -pixels.x() / plot.width() * range_.width();
     const double dy = pixels.y() / plot.height() * range_.height();
-    range_.translate(dx, dy);
+    want_.translate(dx, dy);
     userZoomed_ = true;
     applyRange();
 }
@@ -946,10 +984,8 @@ bool Scatter2DView::eventFilter(QObject *watched, QEvent *event)
         if (event->type() == QEvent::Resize || event->type() == QEvent::Move) {
             overlay_->setGeometry(chartView_->geometry());
             overlay_->raise();
-            if (event->type() == QEvent::Resize) {
-                const QSize s = static_cast<QResizeEvent *>(event)->size();
-                chart_->setPlotArea(plotRectIn(QSizeF(s)));
-            }
+            if (event->type() == QEvent::Resize)
+                applyRange();
         }
         return false;
     }
@@ -1110,7 +1146,7 @@ void Scatter2DView::showTooltip(int row, const QPoint &globalPos)
     const int g = groupOf(row);
     if (g >= 0 && !(hasNoneGroup_ && g == groups_.size() - 1))
         html += QStringLiteral("<b>%1</b><br>").arg(groups_[g].name.toHtmlEscaped());
-    const QString text = row < texts_.size() ? elided(texts_[row], 400) : tr("row %1").arg(row + 1);
+    const QString text = row < texts_.size() ? elided(texts_[row], 400) : tr("row %1").arg(displayRow(row));
     html += QStringLiteral("<div style='white-space:pre-wrap'>%1</div>").arg(text.toHtmlEscaped());
     QToolTip::showText(globalPos, html, overlay_);
 }
@@ -1215,20 +1251,25 @@ void Scatter2DView::renderTo(QPainter &p, const QRectF &rect)
         legendW = std::min<double>(LegendWidget::measure(legendTitle_, entries, font(), kLegendMaxWidth).width(),
                                    rect.width() * 0.35);
     }
+    // The picture has its own shape: the wanted rectangle is grown to it, as on screen.
     const QSizeF plotArea(rect.width() - legendW, rect.height());
-    const QRectF plot = plotRectIn(plotArea).translated(rect.topLeft());
+    QRectF localPlot;
+    const QRectF shown = fittedRange(plotArea, &localPlot);
+    const QRectF plot = localPlot.translated(rect.topLeft());
+    const QRectF screenRange = std::exchange(range_, shown); // toPixel() maps with range_
+    const auto restoreRange = qScopeGuard([&] { range_ = screenRange; });
 
     // Grid, axes, tick labels, axis titles.
-    const Ticks tx = ticksFor(range_.left(), range_.right(), plot.width(), 90);
-    const Ticks ty = ticksFor(range_.top(), range_.bottom(), plot.height(), 48);
+    const AxisTicks ticks = ticksFor(range_, plot.size());
+    const NiceTicks &tx = ticks.x, &ty = ticks.y;
     const QFontMetricsF fm(font());
     p.setPen(QPen(colors_.grid, 1));
     for (int i = 0; i < tx.count; ++i) {
-        const double x = toPixel({tx.first + i * tx.step, range_.top()}, plot).x();
+        const double x = toPixel({tx.at(i), range_.top()}, plot).x();
         p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
     }
     for (int i = 0; i < ty.count; ++i) {
-        const double y = toPixel({range_.left(), ty.first + i * ty.step}, plot).y();
+        const double y = toPixel({range_.left(), ty.at(i)}, plot).y();
         p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
     }
     p.setPen(QPen(colors_.axis, 1));
@@ -1236,16 +1277,16 @@ void Scatter2DView::renderTo(QPainter &p, const QRectF &rect)
     p.drawLine(plot.bottomLeft(), plot.topLeft());
     p.setPen(colors_.foreground);
     for (int i = 0; i < tx.count; ++i) {
-        const double v = tx.first + i * tx.step;
+        const double v = tx.at(i);
         const double x = toPixel({v, range_.top()}, plot).x();
-        const QString t = tickLabel(v, tx.step);
+        const QString t = tickText(v, tx.decimals);
         const double w = fm.horizontalAdvance(t);
         p.drawText(QRectF(x - w / 2 - 2, plot.bottom() + 4, w + 4, fm.height()), Qt::AlignCenter, t);
     }
     for (int i = 0; i < ty.count; ++i) {
-        const double v = ty.first + i * ty.step;
+        const double v = ty.at(i);
         const double y = toPixel({range_.left(), v}, plot).y();
-        const QString t = tickLabel(v, ty.step);
+        const QString t = tickText(v, ty.decimals);
         p.drawText(QRectF(rect.left(), y - fm.height() / 2, plot.left() - rect.left() - 6, fm.height()),
                    Qt::AlignRight | Qt::AlignVCenter, t);
     }

@@ -34,6 +34,13 @@
 // Colours follow the widget palette (light/dark theme). renderImage()/renderTo() paint
 // everything with QPainter (no OpenGL), so PNG and SVG exports contain the points.
 //
+// Equal scale: one data unit spans the same number of pixels along x and y, so distances
+// read the same in every direction (PCA and t-SNE coordinates are isotropic). The view
+// keeps a wanted data rectangle (the data's bounds, or what the user zoomed, panned or asked
+// for with setVisibleRange) and shows it grown about its centre along the short side to the
+// plot area's shape; a resize, a zoom or an export at another size grows it again. Both
+// axes tick at one 1-2-5 step (es::niceTicks), so the grid is square.
+//
 // Live updates: setPoints() with the same number of rows replaces each series' data in
 // place (QXYSeries::replace) and keeps the user's zoom; until the user zooms or pans, the
 // view follows the data's bounds. About 1 ms for 10,000 points (bench_views).
@@ -49,6 +56,7 @@
 //   connect(view, &es::Scatter2DView::pointClicked, ...);
 //   connect(view, &es::Scatter2DView::pointsSelected, ...);
 #include "views/legend.h"
+#include "views/niceticks.h"
 #include "views/overlay.h"
 #include "views/palette.h"
 #include "views/pointview.h"
@@ -140,7 +148,15 @@ public:
     QPointF positionOf(int row) const;
     int rowAt(const QPointF &pos, double radiusPx = 6) const;
     QRectF visibleRange() const { return range_; } // data coordinates
+    // Shows at least `range` (grown along one side to keep the equal scale); counts as a zoom.
     void setVisibleRange(const QRectF &range);
+    // The rectangle the fitted view shows (resetView, live updates) instead of the points'
+    // own padded bounds; a null rectangle goes back to the bounds. Compare Models gives its
+    // two maps one such rectangle so that they share one scale.
+    void setHomeRange(const QRectF &range);
+    QRectF homeRange() const { return homeRange_; }
+    // Pads a data rectangle as the fitted view does (5 % each side; empty sides widened).
+    static QRectF paddedBounds(const QRectF &bounds);
     bool isZoomed() const { return userZoomed_; }
     void zoomBy(double factor, const QPointF &anchor);
     void panBy(const QPointF &pixels);
@@ -168,9 +184,8 @@ private:
     struct Margins {
         double left, top, right, bottom;
     };
-    struct Ticks {
-        double first, step;
-        int count;
+    struct AxisTicks {
+        NiceTicks x, y;
     };
 
     void regroup();
@@ -197,9 +212,12 @@ private:
     void updateLegend();
     void fitToData();
     QRectF dataBounds() const;
-    Margins marginsFor(const QSizeF &size) const;
-    QRectF plotRectIn(const QSizeF &size) const;
-    static Ticks ticksFor(double lo, double hi, double pixels, double spacing);
+    Margins marginsFor(const QSizeF &size, const QRectF &range) const;
+    QRectF plotRectFor(const QSizeF &size, const QRectF &range) const;
+    // The range shown in a chart of `size` (want_ grown to the plot's shape) and its plot
+    // rectangle.
+    QRectF fittedRange(const QSizeF &size, QRectF *plot) const;
+    static AxisTicks ticksFor(const QRectF &range, const QSizeF &plot);
     QPointF toPixel(const QPointF &data, const QRectF &plot) const;
     QPointF toData(const QPointF &pixel, const QRectF &plot) const;
     bool rowActive(int row) const;
@@ -233,8 +251,12 @@ private:
     bool glLayerPrepared_ = false;
     bool refreshPending_ = false; // a queued flushSeries() will refresh the series
 
-    // View state
-    QRectF range_{0, 0, 1, 1};
+    // View state: want_ is the data rectangle to show, range_ the range shown (want_ grown
+    // to the plot's shape) and plot_ the plot area in chart-view coordinates.
+    QRectF want_{-1, -1, 2, 2};
+    QRectF range_{-1, -1, 2, 2};
+    QRectF plot_;
+    QRectF homeRange_;
     bool userZoomed_ = false;
     bool showLabels_ = false;
     int labelLimit_ = 300;

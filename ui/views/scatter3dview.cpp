@@ -1,12 +1,17 @@
 #include "views/scatter3dview.h"
 
 #include "views/glcheck.h"
+#include "views/niceticks.h"
 
 #include <QFile>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QPainter>
+#include <QPushButton>
 #include <QScrollArea>
+#include <QStackedWidget>
 #include <QTimer>
+#include <QVBoxLayout>
 #include <QtDataVisualization/Q3DCamera>
 #include <QtDataVisualization/Q3DInputHandler>
 #include <QtDataVisualization/Q3DScatter>
@@ -14,6 +19,7 @@
 #include <QtDataVisualization/QScatter3DSeries>
 #include <QtDataVisualization/QScatterDataProxy>
 #include <QtDataVisualization/QValue3DAxis>
+#include <QtDataVisualization/QValue3DAxisFormatter>
 #include <QtDataVisualization/qutils.h>
 
 #include <algorithm>
@@ -32,6 +38,7 @@ constexpr int kSmoothMaxN = 100;
 const QString kIcosphere = QStringLiteral(":/meshes/icosphere1.obj");
 constexpr int kLegendMaxWidth = 260;
 constexpr float kDefaultZoom = 85.0f;  // 100 clips the axis titles at the bottom
+constexpr int kMaxTicks3D = 6;         // labels per axis: they are large in the scene
 
 // Deterministic "keep this row?" for the level of detail: a multiplicative hash of the
 // row compared with the kept fraction, so the same rows stay when coordinates change.
@@ -50,6 +57,43 @@ QString escapeLabel(const QString &s)
     t.replace(QLatin1Char('@'), QStringLiteral("(at)"));
     return t;
 }
+
+// Labels of a 3D axis whose ends and segments lie on 1-2-5 ticks (updateAxes): each value
+// is snapped to its tick and printed with the decimals the step needs, never as "-0". Data
+// Visualization computes a label as min + i / segments * (max - min) from the axis' float
+// range, so the tick at zero would print "-0.0" and 0.6 as "0.60000002" with "%g".
+class TickFormatter : public QValue3DAxisFormatter {
+public:
+    explicit TickFormatter(QObject *parent = nullptr) : QValue3DAxisFormatter(parent) {}
+    void setTicks(double step, int decimals)
+    {
+        if (step == step_ && decimals == decimals_)
+            return;
+        step_ = step;
+        decimals_ = decimals;
+        markDirty(true);
+    }
+
+protected:
+    QValue3DAxisFormatter *createNewInstance() const override { return new TickFormatter; }
+    void populateCopy(QValue3DAxisFormatter &copy) const override
+    {
+        QValue3DAxisFormatter::populateCopy(copy);
+        auto &c = static_cast<TickFormatter &>(copy);
+        c.step_ = step_;
+        c.decimals_ = decimals_;
+    }
+    QString stringForValue(qreal value, const QString &) const override
+    {
+        if (step_ > 0)
+            value = std::round(value / step_) * step_;
+        return QString::fromStdString(formatTick(value, decimals_));
+    }
+
+private:
+    double step_ = 0;
+    int decimals_ = 2;
+};
 
 } // namespace
 
@@ -78,16 +122,39 @@ Scatter3DView::Scatter3DView(QWidget *parent) : QWidget(parent)
     graph_->axisZ()->setTitle(QStringLiteral("3"));
     for (QValue3DAxis *a : {graph_->axisX(), graph_->axisY(), graph_->axisZ()}) {
         a->setTitleVisible(true);
-        a->setLabelFormat(QStringLiteral("%.2g"));
+        a->setFormatter(new TickFormatter(a));
+        a->setSubSegmentCount(1);
     }
+    updateAxes();
 
-    container_ = QWidget::createWindowContainer(graph_, this);
+    container_ = QWidget::createWindowContainer(graph_);
     container_->setMinimumSize(200, 160);
     container_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     container_->setFocusPolicy(Qt::StrongFocus);
 
+    // The message page: a text and a button, centred.
+    messagePage_ = new QWidget;
+    messageLabel_ = new QLabel;
+    messageLabel_->setObjectName(QStringLiteral("scatter3dMessage"));
+    messageLabel_->setWordWrap(true);
+    messageLabel_->setAlignment(Qt::AlignCenter);
+    messageButton_ = new QPushButton;
+    messageButton_->setObjectName(QStringLiteral("scatter3dMessageButton"));
+    connect(messageButton_, &QPushButton::clicked, this, &Scatter3DView::messageButtonClicked);
+    auto *messageLayout = new QVBoxLayout(messagePage_);
+    messageLayout->addStretch(1);
+    // No alignment flag: an aligned word-wrapped label gets its one-line height. The
+    // margins (resizeEvent) keep the lines short.
+    messageLayout->addWidget(messageLabel_);
+    messageLayout->addSpacing(8);
+    messageLayout->addWidget(messageButton_, 0, Qt::AlignHCenter);
+    messageLayout->addStretch(1);
+    stack_ = new QStackedWidget;
+    stack_->addWidget(container_);
+    stack_->addWidget(messagePage_);
+
     legend_ = new LegendWidget;
-    legendScroll_ = legend_->placeBeside(this, container_, kLegendMaxWidth);
+    legendScroll_ = legend_->placeBeside(this, stack_, kLegendMaxWidth);
 
     connect(legend_, &LegendWidget::entryToggled, this, [this](int i, bool visible) {
         setGroupVisible(i, visible);
@@ -156,10 +223,45 @@ void Scatter3DView::changeEvent(QEvent *e)
     QWidget::changeEvent(e);
 }
 
+// Each axis spans whole 1-2-5 steps around its coordinate's values, one segment per step, so
+// its grid lines and labels sit on the same nice values as the 2D map's (es::niceTicks).
+void Scatter3DView::updateAxes()
+{
+    QValue3DAxis *axes[3] = {graph_->axisX(), graph_->axisY(), graph_->axisZ()};
+    for (int d = 0; d < 3; ++d) {
+        double lo = HUGE_VAL, hi = -HUGE_VAL;
+        for (const QVector3D &p : points_) {
+            const double v = p[d];
+            if (std::isfinite(v)) {
+                lo = std::min(lo, v);
+                hi = std::max(hi, v);
+            }
+        }
+        if (lo > hi) {
+            lo = -1;
+            hi = 1;
+        } else if (hi - lo < 1e-12 * std::max(1.0, std::abs(lo))) { // a flat coordinate
+            const double half = std::max(1.0, std::abs(lo)) * 0.5;
+            lo -= half;
+            hi += half;
+        }
+        const NiceTicks t = niceTicks(lo, hi, kMaxTicks3D);
+        const double first = std::floor(lo / t.step - 1e-9) * t.step;
+        const double last = std::ceil(hi / t.step + 1e-9) * t.step;
+        const int segments = std::max(1, int(std::lround((last - first) / t.step)));
+        if (auto *f = dynamic_cast<TickFormatter *>(axes[d]->formatter()))
+            f->setTicks(t.step, t.decimals);
+        axes[d]->setLabelFormat(QStringLiteral("%.") + QString::number(t.decimals) + QStringLiteral("f"));
+        axes[d]->setSegmentCount(segments);
+        axes[d]->setRange(float(first), float(first + segments * t.step));
+    }
+}
+
 void Scatter3DView::setPoints(const QVector<QVector3D> &points)
 {
     const bool sameRows = points.size() == points_.size();
     points_ = points;
+    updateAxes();
     if (sameRows && !base_.isEmpty()) {
         fillSeries();
         return;
@@ -394,6 +496,10 @@ float Scatter3DView::fittingZoom() const
 void Scatter3DView::resizeEvent(QResizeEvent *e)
 {
     QWidget::resizeEvent(e);
+    // The message wraps at about 600 px: wide side margins (a maximum width on the label
+    // would let the layout ask its height for the wider cell and clip the second line).
+    const int side = std::max(48, (width() - 600) / 2);
+    messagePage_->layout()->setContentsMargins(side, 24, side, 24);
     Q3DCamera *cam = graph_->scene()->activeCamera();
     if (autoZoom_ == 0 || std::abs(cam->zoomLevel() - autoZoom_) < 0.01f) {
         autoZoom_ = fittingZoom();
@@ -469,9 +575,38 @@ QList<LegendEntry> Scatter3DView::legendEntries() const
     return out;
 }
 
+void Scatter3DView::showMessage(const QString &text, const QString &buttonText)
+{
+    messageLabel_->setText(text);
+    messageButton_->setText(buttonText);
+    messageButton_->setVisible(!buttonText.isEmpty());
+    stack_->setCurrentWidget(messagePage_);
+    setAutoRotate(false);
+    updateLegend();
+}
+
+void Scatter3DView::clearMessage()
+{
+    if (!isShowingMessage())
+        return;
+    stack_->setCurrentWidget(container_);
+    updateLegend();
+}
+
+bool Scatter3DView::isShowingMessage() const
+{
+    return stack_->currentWidget() == messagePage_;
+}
+
+QString Scatter3DView::message() const
+{
+    return isShowingMessage() ? messageLabel_->text() : QString();
+}
+
 void Scatter3DView::updateLegend()
 {
-    const bool show = legendVisible_ && !groups_.isEmpty() && !(groups_.size() == 1 && hasNoneGroup_);
+    const bool show = legendVisible_ && !groups_.isEmpty() && !(groups_.size() == 1 && hasNoneGroup_)
+        && !isShowingMessage();
     legend_->setEntries(legendEntries());
     legendScroll_->setVisible(show);
     legendScroll_->setMinimumWidth(show ? std::min(kLegendMaxWidth, legend_->sizeHint().width()) + 4 : 0);

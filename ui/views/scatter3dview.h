@@ -18,11 +18,16 @@
 //   groups); selected and highlighted rows are always drawn; the legend counts all rows.
 //   1M points would otherwise take ~4 s to the first frame and ~1 s per rotation step
 //   under software OpenGL (DESIGN.md s.7).
+// - Axes: each spans whole 1-2-5 steps around the data (es::niceTicks), one segment per
+//   step, labelled with the decimals the step needs (never "-0").
 // - renderImage() uses Q3DScatter::renderToImage (QWidget::grab of a window container is
 //   blank) and paints the legend beside it.
 // - Needs OpenGL: check isOpenGLAvailable() before constructing one; on the offscreen or
 //   minimal platforms Q3DScatter crashes in its constructor. Do not put it in a QSplitter
 //   next to an OpenGL QChartView (DESIGN.md s.7): use a QTabWidget or QStackedWidget.
+// - showMessage() puts a text (and optionally a button) in place of the scene, e.g. "the
+//   t-SNE map is 2D: run it in 3D", until clearMessage(); the button emits
+//   messageButtonClicked(). The scene and the message are pages of a QStackedWidget.
 // - No hover signal: Q3DScatter has no hover picking (pointHovered is never emitted).
 //
 // Embedding:
@@ -40,8 +45,11 @@
 #include <QWidget>
 
 class Q3DScatter;
+class QLabel;
+class QPushButton;
 class QScatter3DSeries;
 class QScrollArea;
+class QStackedWidget;
 class QTimer;
 
 namespace es {
@@ -83,6 +91,15 @@ public:
 
     // Selects the item of `row` as if the user had clicked it (tests, keyboard).
     void clickRow(int row);
+    const QVector<QVector3D> &points() const { return points_; }
+
+    // A message in place of the scene (and the legend), with a button when buttonText is
+    // not empty; clearMessage() shows the scene again.
+    void showMessage(const QString &text, const QString &buttonText = QString());
+    void clearMessage();
+    bool isShowingMessage() const;
+    QString message() const;
+    QPushButton *messageButton() const { return messageButton_; }
 
     Q3DScatter *graph() const { return graph_; }
     LegendWidget *legend() const { return legend_; }
@@ -93,6 +110,7 @@ signals:
     void pointsSelected(const QVector<int> &rows);
     void pointHovered(int row);
     void groupVisibilityChanged(int group, bool visible);
+    void messageButtonClicked();
 
 protected:
     void changeEvent(QEvent *) override;
@@ -100,6 +118,7 @@ protected:
 
 private:
     void regroup();
+    void updateAxes();
     void rebuildSeries();
     void fillSeries();
     void fillEmphasis();
@@ -130,6 +149,10 @@ private:
 
     Q3DScatter *graph_ = nullptr;
     QWidget *container_ = nullptr;
+    QStackedWidget *stack_ = nullptr; // container_, or the message page
+    QWidget *messagePage_ = nullptr;
+    QLabel *messageLabel_ = nullptr;
+    QPushButton *messageButton_ = nullptr;
     // The scene fills the width: a tall view zooms in further than a wide one (whose
     // height clips the axis titles). Followed on resize until the user zooms.
     float fittingZoom() const;
