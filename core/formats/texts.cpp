@@ -2,6 +2,7 @@
 
 #include "formats/csv_parser.h"
 #include "formats/fileio.h"
+#include "util/json_depth.h"
 
 #include <nlohmann/json.hpp>
 
@@ -212,6 +213,10 @@ Result<LoadedTexts> loadJsonl(const std::string &name, std::string_view text, co
             blank.push_back(thisLine);
             continue;
         }
+        // Copying or comparing a value recurses once per level: refuse deep lines unparsed.
+        if (findJsonTooDeep(l) != std::string_view::npos)
+            return Error{name + ", line " + std::to_string(thisLine) + ": nested too deep (more than "
+                         + std::to_string(kMaxJsonDepth) + " levels of arrays and objects)"};
         nlohmann::json obj;
         try {
             obj = nlohmann::json::parse(l.begin(), l.end());

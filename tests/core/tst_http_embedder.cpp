@@ -556,6 +556,18 @@ private slots:
         e = makeEmbedder(s);
         QVERIFY(!e && e.error().message.find("OPENAI_API_KEY") != std::string::npos);
     }
+
+    // A response nested 100,000 levels deep is refused unparsed (copying it would recurse
+    // once per level), as is the error message of one.
+    void deeplyNestedResponseIsRefused()
+    {
+        const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+        auto r = decodeResponse(Provider::OpenAI, "{\"data\": " + deep + "}", 1, 0);
+        const auto *err = std::get_if<ResponseError>(&r);
+        QVERIFY(err);
+        QVERIFY2(err->message.find("nested too deep") != std::string::npos, err->message.c_str());
+        QCOMPARE(providerMessage("{\"error\": " + deep + "}").substr(0, 10), std::string("{\"error\": "));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestHttpEmbedder)

@@ -331,6 +331,26 @@ private slots:
             names.push_back(c.name);
         QCOMPARE(names, (std::vector<std::string>{"a", "column 3", "a (2)", "a (3)", "a (2) (2)"}));
     }
+
+    // 100,000 nested arrays in a line: "nested too deep" with the line, not a crash or
+    // "no text key"; a JSONL line as wide as that loads.
+    void jsonlNestedTooDeep()
+    {
+        const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+        std::string m = loadError("deep.jsonl", "{\"text\": \"a\"}\n{\"text\": " + deep + "}\n");
+        QVERIFY2(m.starts_with("deep.jsonl, line 2: nested too deep"), m.c_str());
+        m = loadError("deep2.jsonl", "{\"text\": \"a\"}\n\n{\"text\": \"b\", \"x\": {\"y\": " + deep + "}}\n");
+        QVERIFY2(m.starts_with("deep2.jsonl, line 3: nested too deep"), m.c_str());
+        // Brackets inside strings are text, and ordinary nesting is fine.
+        auto t = load("ok.jsonl", "{\"text\": \"" + std::string(1000, '[') + "\", \"meta\": [[[{\"a\": [1]}]]]}\n");
+        QCOMPARE(t.dataset.texts[0], std::string(1000, '['));
+        std::string wide = "{\"text\": \"w\"";
+        for (int k = 0; k < 100000; ++k)
+            wide += ",\"k" + std::to_string(k) + "\": " + std::to_string(k);
+        t = load("wide.jsonl", wide + "}\n");
+        QCOMPARE(t.dataset.columns.size(), std::size_t(100000));
+        QCOMPARE(t.dataset.column("k99999")->values, std::vector<std::string>{"99999"});
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTexts)

@@ -1,6 +1,7 @@
 // The wire formats of the providers: request bodies, response decoding and validation,
 // error messages, limits and prices. No I/O here.
 #include "embed/http/http_embedder.h"
+#include "util/json_depth.h"
 
 #include <nlohmann/json.hpp>
 
@@ -214,6 +215,9 @@ bool readNumbers(const json &arr, std::vector<float> &out)
 std::variant<DecodedResponse, ResponseError> decodeResponse(Provider p, std::string_view body,
                                                             std::size_t inputs, int expectDims)
 {
+    if (findJsonTooDeep(body) != std::string_view::npos)
+        return ResponseError{"the response is nested too deep (more than " + std::to_string(kMaxJsonDepth)
+                                 + " levels of arrays and objects)", -1, false};
     json j = json::parse(body, nullptr, false);
     if (j.is_discarded())
         return ResponseError{"the response is not valid JSON (" + std::to_string(body.size())
@@ -315,7 +319,8 @@ std::variant<DecodedResponse, ResponseError> decodeResponse(Provider p, std::str
 
 std::string providerMessage(std::string_view body)
 {
-    json j = json::parse(body, nullptr, false);
+    json j = findJsonTooDeep(body) == std::string_view::npos ? json::parse(body, nullptr, false)
+                                                            : json(json::value_t::discarded);
     std::string msg;
     auto str = [](const json &v) -> std::string {
         return v.is_string() ? v.get<std::string>() : (v.is_null() ? std::string() : v.dump());
