@@ -276,6 +276,9 @@ std::optional<int> run(int argc, char **argv)
         std::cerr << "embedscope " << cmd->name << ": " << e.what() << "\n"
                   << "Try 'embedscope " << cmd->name << " --help'.\n";
         return ExitUsage;
+    } catch (const InputError &e) {
+        std::cerr << "embedscope " << cmd->name << ": " << e.what() << "\n";
+        return ExitFailed;
     } catch (const std::bad_alloc &) {
         std::cerr << "embedscope " << cmd->name << ": out of memory\n";
         return ExitFailed;

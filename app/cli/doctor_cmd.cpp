@@ -25,13 +25,7 @@ Result<std::unique_ptr<Embedder>> embedderForModel(const std::string &model, con
         throw UsageError(spec.error().message);
     spec->modelPath = args.get("--model-path");
     spec->useCache = !args.has("--no-cache");
-    const std::string var = args.get("--api-key-env", defaultKeyVariable(spec->provider));
-    if (!var.empty()) {
-        if (const char *v = std::getenv(var.c_str()); v && *v)
-            spec->apiKey = v;
-        else if (args.has("--api-key-env"))
-            throw UsageError("--api-key-env " + var + ": that environment variable is not set");
-    }
+    applyHttpArgs(*spec, args);
     return makeEmbedder(*spec);
 }
 

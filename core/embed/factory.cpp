@@ -52,8 +52,8 @@ Result<std::unique_ptr<Embedder>> makeHttpEmbedder(const EmbedderSpec &spec, htt
             return Error{"--dimensions is not supported by tei (the served model decides)"};
         break;
     }
-    if (o.baseUrl.rfind("http://", 0) != 0 && o.baseUrl.rfind("https://", 0) != 0)
-        return Error{"--base-url must start with http:// or https://; got '" + o.baseUrl + "'"};
+    if (auto problem = http::optionsProblem(o))
+        return Error{*problem};
     return std::unique_ptr<Embedder>(std::make_unique<http::HttpEmbedder>(std::move(o)));
 }
 

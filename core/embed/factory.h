@@ -24,6 +24,8 @@ struct EmbedderSpec {
 };
 
 // Builds the embedder or says exactly what is missing ("--model is required for ollama").
+// An HTTP provider's base URL and key are checked here, before anything can be sent:
+// http(s) with a host only, no control characters in the key (http::optionsProblem).
 Result<std::unique_ptr<Embedder>> makeEmbedder(const EmbedderSpec &spec);
 
 // Default environment variable holding the key for a provider ("" when none).

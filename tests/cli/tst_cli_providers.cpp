@@ -243,6 +243,100 @@ private slots:
             QVERIFY(!r.err.contains(key.left(10)));
         QVERIFY(!QFile::exists(dir_.filePath("err.npy")));
     }
+
+    // Issue 15: a provider spec or base URL that does not parse is refused (exit 2) before
+    // anything is sent. Every proxy variable points at the fake server, so an attempt to
+    // reach the public endpoint would show up there as a CONNECT.
+    void unparsableUrlsSendNothing_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        const QString port = QString::number(server_->port());
+        const QString in = input_;
+        QTest::newRow("compare, no scheme")
+            << QStringList{"compare", in, "--a", "lexical", "--b", "openai:m@127.0.0.1:" + port + "/v1"};
+        QTest::newRow("compare, ftp")
+            << QStringList{"compare", in, "--a", "lexical", "--b", "openai:m@ftp://127.0.0.1:" + port + "/v1"};
+        QTest::newRow("compare, file") << QStringList{"compare", in, "--a", "lexical", "--b", "openai:m@file:///etc"};
+        QTest::newRow("compare, no host") << QStringList{"compare", in, "--a", "openai:m@http:///v1", "--b", "lexical"};
+        QTest::newRow("doctor, no scheme")
+            << QStringList{"doctor", in, "--embedder", "openai:m@127.0.0.1:" + port + "/v1"};
+        QTest::newRow("embed, no scheme") << QStringList{"embed", in, "--provider", "openai", "--model", "m",
+                                                         "--base-url", "127.0.0.1:" + port + "/v1"};
+        QTest::newRow("embed, ftp") << QStringList{"embed", in, "--provider", "openai", "--model", "m",
+                                                   "--base-url", "ftp://127.0.0.1:" + port + "/v1"};
+        QTest::newRow("embed, empty host") << QStringList{"embed", in, "--provider", "ollama", "--model", "m",
+                                                          "--base-url", "http://:" + port};
+    }
+    void unparsableUrlsSendNothing()
+    {
+        QFETCH(QStringList, args);
+        auto e = env("bad-url");
+        e.insert("OPENAI_API_KEY", kKey);
+        for (const char *v : {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"})
+            e.insert(v, QString::fromStdString(server_->root()));
+        e.remove("no_proxy");
+        e.remove("NO_PROXY");
+        const QString out = dir_.filePath(args[0] == "embed" ? "badurl.npy" : "badurl.csv");
+        Run r = run(args + QStringList{"-o", out}, e);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("base URL"), qPrintable(r.err));
+        QVERIFY2(!r.err.contains("api.openai.com"), qPrintable(r.err));
+        QCOMPARE(server_->allRequests(), 0);
+        QVERIFY(!QFile::exists(out));
+    }
+
+    // A key with a line break would add a header of its own: refused, the key not printed.
+    void keyWithControlCharactersIsRefused()
+    {
+        auto e = env("ctl");
+        e.insert("MY_TEST_KEY", "sk-abc\r\nX-Injected: 1");
+        const QString out = dir_.filePath("ctl.npy");
+        for (const QStringList &args :
+             {QStringList{"embed", input_, "-o", out, "--provider", "openai", "--model", "m", "--base-url",
+                          QString::fromStdString(server_->root() + "/v1"), "--api-key-env", "MY_TEST_KEY"},
+              QStringList{"compare", input_, "-o", dir_.filePath("ctl.csv"), "--a", "lexical", "--b",
+                          QString::fromStdString("tei@" + server_->root()), "--api-key-env", "MY_TEST_KEY"}}) {
+            Run r = run(args, e);
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY2(r.err.contains("MY_TEST_KEY") && r.err.contains("control character"), qPrintable(r.err));
+            QVERIFY2(!r.err.contains("sk-abc") && !r.err.contains("X-Injected"), qPrintable(r.err));
+            QCOMPARE(server_->allRequests(), 0);
+            QVERIFY2(!server_->headerNames().contains("x-injected"), qPrintable(server_->headerNames().join(' ')));
+        }
+        QVERIFY(!QFile::exists(out));
+    }
+
+    // User-info in a base URL is never printed: not in errors, not in --stats.
+    void passwordInBaseUrlIsRedacted()
+    {
+        const QString withPassword = QString::fromStdString("http://user:PASSWORD99@127.0.0.1:"
+                                                            + std::to_string(server_->port()));
+        Run r = run({"embed", input_, "-o", dir_.filePath("pw.npy"), "--provider", "openai", "--model", "m",
+                     "--base-url", withPassword + "/nope", "--api-key-env", "MY_TEST_KEY"},
+                    env("pw"));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("HTTP 404") && r.err.contains("127.0.0.1"), qPrintable(r.err));
+        QVERIFY2(!r.err.contains("PASSWORD99") && !r.out.contains("PASSWORD99"), qPrintable(r.err));
+
+        r = run({"compare", input_, "-o", dir_.filePath("pw.csv"), "--a", "lexical", "--b",
+                 "openai:test-model@" + withPassword + "/v1", "--api-key-env", "MY_TEST_KEY", "--stats"},
+                env("pw"));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(!r.err.contains("PASSWORD99") && !r.out.contains("PASSWORD99"), qPrintable(r.out + r.err));
+        QVERIFY2(stats(r)["model_b"].toString().contains("127.0.0.1"), qPrintable(r.out));
+    }
+
+    // compare has no --model: the message says how to name the model in the spec.
+    void compareSpecWithoutModel()
+    {
+        Run r = run({"compare", input_, "-o", dir_.filePath("nomodel.csv"), "--a", "lexical", "--b",
+                     QString::fromStdString("openai@" + server_->root() + "/v1"), "--api-key-env", "MY_TEST_KEY"},
+                    env("nomodel"));
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("openai:MODEL@"), qPrintable(r.err));
+        QVERIFY2(!r.err.contains("--model "), qPrintable(r.err));
+        QCOMPARE(server_->allRequests(), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliProviders)

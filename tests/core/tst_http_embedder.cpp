@@ -4,6 +4,7 @@
 #include "embed/factory.h"
 #include "embed/http/http_embedder.h"
 #include "tools/fake_provider.h"
+#include "util/url.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -555,6 +556,81 @@ private slots:
         s.apiKey.clear();
         e = makeEmbedder(s);
         QVERIFY(!e && e.error().message.find("OPENAI_API_KEY") != std::string::npos);
+    }
+
+    // Issue 15: a base URL that is not http(s) with a host is refused before anything is
+    // sent, by the factory and by the embedder itself.
+    void unparsableBaseUrlsSendNothing()
+    {
+        const std::string port = std::to_string(server_->port());
+        const std::vector<std::string> bad = {"127.0.0.1:" + port + "/v1", "ftp://127.0.0.1:" + port + "/v1",
+                                              "file:///etc", "http://", "http:///v1", "https://:443/v1",
+                                              "http://127.0.0.1:" + port + " /v1", "http://127.0.0.1:99999/v1",
+                                              "http://127.0.0.1:" + port + "/v1\r\nX-Injected: 1",
+                                              "javascript:alert(1)", "//127.0.0.1:" + port + "/v1"};
+        EmbedderSpec s;
+        s.provider = "openai";
+        s.model = "m";
+        s.apiKey = kKey;
+        s.useCache = false;
+        for (const std::string &u : bad) {
+            QVERIFY2(url::httpUrlProblem(u), u.c_str());
+            s.baseUrl = u;
+            auto made = makeEmbedder(s);
+            QVERIFY2(!made, u.c_str());
+            QVERIFY2(made.error().message.find("base URL") != std::string::npos, made.error().message.c_str());
+            auto o = options();
+            o.baseUrl = u;
+            HttpEmbedder e(o);
+            const Error err = expectError(e, makeTexts(2));
+            QVERIFY2(err.message.find("base URL") != std::string::npos, err.message.c_str());
+        }
+        for (const std::string u : {"http://127.0.0.1:8080", "https://api.openai.com/v1", "http://[::1]:11434",
+                                    "HTTP://Host.example/v1?x=1", "http://user:pw@host/v1", "http://host:1/"})
+            QVERIFY2(!url::httpUrlProblem(u), u.c_str());
+        QCOMPARE(server_->allRequests(), 0);
+    }
+
+    // User-info (user:password@) is never printed: not in errors, ids, names or the trace.
+    void userInfoIsRedacted()
+    {
+        QCOMPARE(url::redactUserInfo("http://user:PASSWORD99@127.0.0.1:47001/v1"),
+                 std::string("http://***@127.0.0.1:47001/v1"));
+        QCOMPARE(url::redactUserInfo("https://host/v1?a=b@c"), std::string("https://host/v1?a=b@c"));
+        QCOMPARE(url::redactUrls("see http://u:p@h/x and 'https://a@b:1' end"),
+                 std::string("see http://***@h/x and 'https://***@b:1' end"));
+        auto o = options();
+        o.baseUrl = "http://user:PASSWORD99@127.0.0.1:" + std::to_string(server_->port()) + "/nope";
+        HttpEmbedder e(o);
+        const Error err = expectError(e, makeTexts(2));
+        QVERIFY2(err.message.find("HTTP 404") != std::string::npos, err.message.c_str());
+        for (const std::string &s : {err.message, e.id(), e.displayName(), trace_})
+            QVERIFY2(s.find("PASSWORD99") == std::string::npos, s.c_str());
+        QVERIFY(err.message.find("http://***@127.0.0.1:") != std::string::npos);
+    }
+
+    // A key with a control character would add headers of its own (HTTP header injection).
+    void keyWithControlCharactersIsRefused()
+    {
+        for (const std::string &key : {std::string("sk-abc\r\nX-Injected: 1"), std::string("sk-abc\nX-Injected: 1"),
+                                      std::string("sk-abc\tdef"), std::string("sk-abc\0def", 10)}) {
+            auto o = options();
+            o.apiKey = key;
+            HttpEmbedder e(o);
+            auto r = e.embed(makeTexts(2));
+            QVERIFY(!r);
+            const std::string &m = r.error().message;
+            QVERIFY2(m.find("control character") != std::string::npos, m.c_str());
+            QVERIFY2(m.find("sk-abc") == std::string::npos && m.find("Injected") == std::string::npos, m.c_str());
+            EmbedderSpec s;
+            s.provider = "tei";
+            s.baseUrl = server_->root();
+            s.apiKey = key;
+            auto made = makeEmbedder(s);
+            QVERIFY(!made && made.error().message.find("control character") != std::string::npos);
+        }
+        QCOMPARE(server_->allRequests(), 0);
+        QVERIFY(!server_->headerNames().contains("x-injected"));
     }
 
     // A response nested 100,000 levels deep is refused unparsed (copying it would recurse

@@ -1,5 +1,7 @@
 #include "embed/http/http_embedder.h"
 
+#include "util/url.h"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -140,7 +142,7 @@ int onDebug(CURL *, curl_infotype type, char *data, size_t size, void *ud)
     case CURLINFO_TEXT: break;
     default: return 0;
     }
-    (*ctx->trace)(prefix + scrubKey(std::move(text), ctx->key));
+    (*ctx->trace)(prefix + url::redactUrls(scrubKey(std::move(text), ctx->key)));
     return 0;
 }
 
@@ -188,14 +190,15 @@ std::string HttpEmbedder::id() const
     std::string base = o_.baseUrl;
     while (!base.empty() && base.back() == '/')
         base.pop_back();
-    return std::string(providerName(o_.provider)) + ":" + base + ":" + o_.model + ":"
+    // The identity of the vectors (cache key, --stats, project files): never a password.
+    return std::string(providerName(o_.provider)) + ":" + url::redactUserInfo(base) + ":" + o_.model + ":"
            + std::to_string(o_.dimensions);
 }
 
 std::string HttpEmbedder::displayName() const
 {
     std::string name = o_.model.empty() ? std::string(providerName(o_.provider)) : o_.model;
-    return name + " (" + std::string(providerName(o_.provider)) + ", " + o_.baseUrl + ")";
+    return name + " (" + std::string(providerName(o_.provider)) + ", " + url::redactUserInfo(o_.baseUrl) + ")";
 }
 
 bool HttpEmbedder::isRemote() const { return !isLocalHost(o_.baseUrl); }
@@ -235,6 +238,8 @@ Result<EmbedResult> HttpEmbedder::embedStreaming(const std::vector<std::string> 
             return Error{"row " + std::to_string(rowOf(i)) + ": empty text"};
     if (o_.baseUrl.empty())
         return Error{"no base URL for " + std::string(providerName(o_.provider))};
+    if (auto problem = optionsProblem(o_)) // before anything is sent
+        return Error{scrubKey(*problem, o_.apiKey)};
 
     // Batches in input order, bounded by count and by cautiously estimated tokens.
     const int batchLimit = std::clamp(o_.batchSize > 0 ? o_.batchSize : defaultBatchSize(o_.provider), 1,
@@ -264,7 +269,7 @@ Result<EmbedResult> HttpEmbedder::embedStreaming(const std::vector<std::string> 
 
     RunContext ctx{stop, &o_.trace, o_.apiKey};
     const std::string url = endpointUrl(o_);
-    const std::string urlShown = scrubKey(url, o_.apiKey);
+    const std::string urlShown = url::redactUserInfo(scrubKey(url, o_.apiKey));
     curl_slist *headers = nullptr;
     headers = curl_slist_append(headers, "Content-Type: application/json");
     headers = curl_slist_append(headers, "Accept: application/json");
@@ -356,6 +361,11 @@ Result<EmbedResult> HttpEmbedder::embedStreaming(const std::vector<std::string> 
         curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, long(o_.requestTimeout.count()));
         curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
         curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, long(std::max(1, o_.lowSpeedSeconds)));
+#if LIBCURL_VERSION_NUM >= 0x075500
+        curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+        curl_easy_setopt(e, CURLOPT_PROTOCOLS, long(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
         curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
         curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -375,7 +385,7 @@ Result<EmbedResult> HttpEmbedder::embedStreaming(const std::vector<std::string> 
 
     auto fail = [&](std::string message, bool badInput = false) {
         if (!fatal)
-            fatal = Error{scrubKey(std::move(message), o_.apiKey), false, badInput};
+            fatal = Error{url::redactUrls(scrubKey(std::move(message), o_.apiKey)), false, badInput};
     };
 
     auto retryOrFail = [&](Job job, const std::string &what, std::optional<double> retryAfter) {

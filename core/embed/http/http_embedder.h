@@ -4,12 +4,15 @@
 // flight on one thread, retries with exponential back-off and full jitter (honouring
 // Retry-After), batch splitting on 413 / "too long", strict response validation, and
 // cancellation within a poll interval (curl_multi_wakeup + the transfer progress callback).
-// The key is held only in memory and scrubbed from every message this class produces.
+// The key is held only in memory and scrubbed from every message this class produces; so is
+// the user-info of the base URL. Nothing is sent before optionsProblem() says the URL and the
+// key are sound.
 #include "embed/embedder.h"
 #include "embed/http/streaming.h"
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -53,6 +56,12 @@ int maxBatchSize(Provider p);                     // the API's documented limit
 int defaultMaxTokensPerRequest(Provider p);
 // Endpoint URL for a base URL ("{base}/embeddings", "?api-version=" for Azure, ...).
 std::string endpointUrl(const HttpOptions &o);
+
+// What makes these options unsafe or impossible to send, or nullopt: a base URL that is
+// not http(s) with a host (url::httpUrlProblem), a key with a control character (it would
+// add HTTP headers of its own). Checked before any request; the key is never quoted.
+std::optional<std::string> optionsProblem(const HttpOptions &o);
+std::optional<std::string> apiKeyProblem(std::string_view key);
 
 // Rough token count of a text (about 4 bytes of English per token), used for the consent
 // estimate and the cost; batching uses a more cautious 3 bytes per token.

@@ -2,6 +2,7 @@
 // error messages, limits and prices. No I/O here.
 #include "embed/http/http_embedder.h"
 #include "util/json_depth.h"
+#include "util/url.h"
 
 #include <nlohmann/json.hpp>
 
@@ -79,6 +80,26 @@ std::string endpointUrl(const HttpOptions &o)
     case Provider::Tei: return base + "/embed";
     }
     return base;
+}
+
+std::optional<std::string> apiKeyProblem(std::string_view key)
+{
+    for (const unsigned char c : key)
+        if (c < 0x20 || c == 0x7f)
+            return std::string("the API key contains a control character (a line break, tab or similar), which "
+                               "would add HTTP headers of its own; it was not sent. Set the key again without it");
+    return std::nullopt;
+}
+
+std::optional<std::string> optionsProblem(const HttpOptions &o)
+{
+    if (auto p = url::httpUrlProblem(o.baseUrl))
+        return p;
+    if (o.provider == Provider::Azure) // the version goes into the URL as it is
+        if (auto p = url::httpUrlProblem("https://h/?api-version=" + o.apiVersion))
+            return std::string("the Azure API version (--api-version) holds a space, a control character or a "
+                               "character beyond ASCII, which a URL cannot carry");
+    return apiKeyProblem(o.apiKey);
 }
 
 std::int64_t estimateTokens(std::string_view text)
