@@ -76,10 +76,21 @@ Result<InputVectors> loadInputVectors(const std::string &path, const Args &args)
     return out;
 }
 
+std::vector<Option> withHttpLimitOptions(std::vector<Option> own)
+{
+    own.push_back({"--stall-timeout", "", "S", "Give up a request that receives nothing for S seconds (retried once)",
+                   "30"});
+    own.push_back({"--max-response-mb", "", "MB", "Refuse provider responses larger than MB megabytes",
+                   "twice the largest valid answer, at least 16"});
+    return own;
+}
+
 void applyHttpArgs(EmbedderSpec &spec, const Args &args)
 {
     if (!http::providerFromName(spec.provider))
         return;
+    spec.stallTimeoutSeconds = int(args.getInt("--stall-timeout", 0, 1, 3600));
+    spec.maxResponseBytes = args.getInt("--max-response-mb", 0, 1, 100000) * 1000000;
     const std::string var = args.get("--api-key-env", defaultKeyVariable(spec.provider));
     if (var.empty())
         return;

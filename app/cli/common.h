@@ -37,9 +37,13 @@ Result<InputVectors> loadInputVectors(const std::string &path, const Args &args)
 EmbedderSpec embedderSpecFromArgs(const Args &args);
 
 // For an HTTP provider: the key from --api-key-env (or the provider's variable), refused
-// (InputError naming the variable, never the key) when it holds a control character.
-// Nothing for the offline models.
+// (InputError naming the variable, never the key) when it holds a control character, and
+// --stall-timeout / --max-response-mb. Nothing for the offline models.
 void applyHttpArgs(EmbedderSpec &spec, const Args &args);
+
+// A command's options followed by those of every command that can reach an HTTP
+// provider: --stall-timeout, --max-response-mb.
+std::vector<Option> withHttpLimitOptions(std::vector<Option> own);
 
 // "OUT.npy" or "OUT.csv" by extension; throws UsageError for anything else.
 std::string outputKind(const std::string &path, std::initializer_list<const char *> allowed);

@@ -29,6 +29,9 @@ Result<std::unique_ptr<Embedder>> makeHttpEmbedder(const EmbedderSpec &spec, htt
     o.dimensions = spec.dimensions;
     o.batchSize = spec.batchSize;
     o.concurrency = spec.concurrency > 0 ? spec.concurrency : 4;
+    if (spec.stallTimeoutSeconds > 0)
+        o.stallTimeout = std::chrono::seconds(spec.stallTimeoutSeconds);
+    o.maxResponseBytes = spec.maxResponseBytes;
     switch (provider) {
     case http::Provider::OpenAI:
         if (o.model.empty())

@@ -6,6 +6,7 @@
 
 #include "tools/fake_provider.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -324,6 +325,57 @@ private slots:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY2(!r.err.contains("PASSWORD99") && !r.out.contains("PASSWORD99"), qPrintable(r.out + r.err));
         QVERIFY2(stats(r)["model_b"].toString().contains("127.0.0.1"), qPrintable(r.out));
+    }
+
+    // An answer beyond --max-response-mb is refused at once (not retried).
+    void oversizedResponseIsRefused()
+    {
+        server_->control(R"({"fault": "huge", "times": -1, "size_mb": 3})");
+        const QString out = dir_.filePath("huge.npy");
+        Run r = run({"embed", input_, "-o", out, "--provider", "openai", "--model", "m", "--base-url",
+                     QString::fromStdString(server_->root() + "/v1"), "--api-key-env", "MY_TEST_KEY",
+                     "--max-response-mb", "1"},
+                    env("huge"));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("larger than 1 MB") && r.err.contains("--max-response-mb"), qPrintable(r.err));
+        QCOMPARE(server_->requests(), 1);
+        QVERIFY(!QFile::exists(out));
+    }
+
+    // A server that stops sending is given up on after --stall-timeout, not after minutes.
+    void stalledServerGivesUpQuickly()
+    {
+        server_->control(R"({"fault": "stall", "times": -1, "stall_seconds": 120})");
+        const QString out = dir_.filePath("stall.npy");
+        QElapsedTimer clock;
+        clock.start();
+        Run r = run({"embed", input_, "-o", out, "--provider", "openai", "--model", "m", "--base-url",
+                     QString::fromStdString(server_->root() + "/v1"), "--api-key-env", "MY_TEST_KEY",
+                     "--stall-timeout", "2"},
+                    env("stall"));
+        const qint64 ms = clock.elapsed();
+        qInfo("stalled server, --stall-timeout 2: gave up after %.1f s", double(ms) / 1000.0);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("stalled") && r.err.contains("--stall-timeout"), qPrintable(r.err));
+        QVERIFY2(ms < 30000, qPrintable(QString::number(ms)));
+        QVERIFY(!QFile::exists(out));
+    }
+
+    // A redirect is not followed (the key would go with it): the message says so and where.
+    void redirectIsReported()
+    {
+        server_->control("{\"fault\": \"redirect\", \"times\": -1, "
+                         "\"location\": \"http://someone:PASSWORD99@127.0.0.1:9/v2/embeddings\"}");
+        Run r = run({"embed", input_, "-o", dir_.filePath("redirect.npy"), "--provider", "openai", "--model",
+                     "m", "--base-url", QString::fromStdString(server_->root() + "/v1"), "--api-key-env",
+                     "MY_TEST_KEY"},
+                    env("redirect"));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("HTTP 307") && r.err.contains("redirect") && r.err.contains("not followed")
+                     && r.err.contains("127.0.0.1:9/v2/embeddings"),
+                 qPrintable(r.err));
+        QVERIFY2(!r.err.contains("PASSWORD99"), qPrintable(r.err));
+        QCOMPARE(server_->requests(), 1);
     }
 
     // compare has no --model: the message says how to name the model in the spec.

@@ -6,6 +6,7 @@
 #include "tools/fake_provider.h"
 #include "util/url.h"
 
+#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -631,6 +632,75 @@ private slots:
         }
         QCOMPARE(server_->allRequests(), 0);
         QVERIFY(!server_->headerNames().contains("x-injected"));
+    }
+
+    // Responses are capped: automatically (16 MB for a small batch) or as configured; an
+    // answer over the cap is refused at once, one within it is read.
+    void oversizedResponseIsRefused()
+    {
+        server_->control(R"({"fault": "huge", "times": -1, "size_mb": 40})");
+        {
+            HttpEmbedder e(options());
+            const Error err = expectError(e, makeTexts(5));
+            QVERIFY2(err.message.find("larger than 16 MB") != std::string::npos, err.message.c_str());
+            QCOMPARE(server_->requests(), 1);
+        }
+        server_->reset();
+        server_->control(R"({"fault": "huge", "times": -1, "size_mb": 3})");
+        auto o = options();
+        o.maxResponseBytes = 1000000;
+        {
+            HttpEmbedder e(o);
+            const Error err = expectError(e, makeTexts(5));
+            QVERIFY2(err.message.find("larger than 1 MB") != std::string::npos, err.message.c_str());
+        }
+        server_->reset();
+        server_->control(R"({"fault": "huge", "times": -1, "size_mb": 0.5})");
+        HttpEmbedder e(o);
+        auto r = e.embed(makeTexts(5));
+        QVERIFY2(r, r ? "" : r.error().message.c_str());
+        checkVectors(r->vectors, makeTexts(5));
+    }
+
+    // A server that stops sending: the transfer is given up after stallTimeout, and a batch
+    // that stalls twice ends the run (not six attempts of ten minutes).
+    void stalledServerGivesUp_data()
+    {
+        QTest::addColumn<QString>("at");
+        QTest::newRow("before the answer") << "start";
+        QTest::newRow("in the body") << "body";
+    }
+    void stalledServerGivesUp()
+    {
+        QFETCH(QString, at);
+        server_->control("{\"fault\": \"stall\", \"times\": -1, \"stall_seconds\": 60, \"stall_at\": \""
+                         + at.toStdString() + "\"}");
+        auto o = options();
+        o.stallTimeout = std::chrono::seconds(2);
+        o.maxAttempts = 6;
+        HttpEmbedder e(o);
+        QElapsedTimer clock;
+        clock.start();
+        const Error err = expectError(e, makeTexts(3));
+        qInfo("stall timeout 2 s: gave up after %.1f s", double(clock.elapsed()) / 1000.0);
+        QVERIFY2(err.message.find("stalled") != std::string::npos, err.message.c_str());
+        QVERIFY(clock.elapsed() < 15000);
+        QCOMPARE(server_->requests(), 2);
+    }
+
+    // A redirect is not followed (the key would travel with it); the message says where to.
+    void redirectIsNotFollowed()
+    {
+        server_->control("{\"fault\": \"redirect\", \"times\": -1, "
+                         "\"location\": \"https://u:PASSWORD99@elsewhere.example/v1/embeddings\"}");
+        HttpEmbedder e(options());
+        const Error err = expectError(e, makeTexts(2));
+        QVERIFY2(err.message.find("HTTP 307") != std::string::npos && err.message.find("redirect") != std::string::npos
+                     && err.message.find("not followed") != std::string::npos
+                     && err.message.find("https://***@elsewhere.example/v1/embeddings") != std::string::npos,
+                 err.message.c_str());
+        QVERIFY(err.message.find("PASSWORD99") == std::string::npos);
+        QCOMPARE(server_->requests(), 1);
     }
 
     // A response nested 100,000 levels deep is refused unparsed (copying it would recurse

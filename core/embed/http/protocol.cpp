@@ -82,6 +82,14 @@ std::string endpointUrl(const HttpOptions &o)
     return base;
 }
 
+std::int64_t responseCap(std::size_t texts, int dims)
+{
+    constexpr std::int64_t kFloor = 16'000'000;
+    const std::int64_t d = dims > 0 ? dims : 4096;
+    const std::int64_t largest = std::int64_t(texts) * (d * 32 + 256);
+    return std::max(kFloor, 2 * largest);
+}
+
 std::optional<std::string> apiKeyProblem(std::string_view key)
 {
     for (const unsigned char c : key)
