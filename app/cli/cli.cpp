@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <iostream>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace es::cli {
@@ -116,6 +117,49 @@ Args parse(const Command &cmd, int argc, char **argv)
         throw UsageError("unexpected argument '" + a.positional[cmd.maxPositional]
                          + "'; usage: embedscope " + cmd.usage);
     return a;
+}
+
+// Levenshtein distance, for "did you mean".
+std::size_t editDistance(const std::string &a, const std::string &b)
+{
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+
+// A first argument that is neither a command nor an existing file: exit 2 with the nearest
+// command, rather than starting the window on it.
+int unknownCommand(const std::string &first)
+{
+    const Command *best = nullptr;
+    std::size_t bestDistance = 0;
+    for (const auto &c : commands()) {
+        const std::size_t d = editDistance(first, c.name);
+        if (!best || d < bestDistance) {
+            best = &c;
+            bestDistance = d;
+        }
+    }
+    const bool looksLikePath = first.find_first_of("/.") != std::string::npos;
+    if (looksLikePath && (!best || bestDistance > 2)) {
+        std::cerr << "embedscope: " << first << ": no such file (and not a command)\nTry 'embedscope --help'.\n";
+        return ExitUsage;
+    }
+    std::cerr << "embedscope: unknown command '" << first << "'";
+    if (best && bestDistance <= std::max<std::size_t>(1, std::min<std::size_t>(2, best->name.size() / 3)))
+        std::cerr << " (did you mean '" << best->name << "'?)";
+    std::cerr << "\nTry 'embedscope --help'.\n";
+    return ExitUsage;
 }
 
 } // namespace
@@ -253,7 +297,12 @@ std::optional<int> run(int argc, char **argv)
                 return ExitUsage;
             }
         }
-        return std::nullopt; // a file to open in the GUI
+        if (first.empty() || first[0] != '-') {
+            struct stat st;
+            if (::stat(first.c_str(), &st) != 0)
+                return unknownCommand(first);
+        }
+        return std::nullopt; // a file to open in the GUI (or a Qt option such as -platform)
     }
     for (int i = 2; i < argc; ++i) {
         const std::string a = argv[i];
