@@ -162,6 +162,26 @@ int unknownCommand(const std::string &first)
     return ExitUsage;
 }
 
+// -o naming an input of the command (the same device and inode: the same path, another
+// spelling of it, a hard link or a symlink) would replace the data being read.
+void refuseOutputOverInput(const Args &a)
+{
+    const std::string out = a.get("--output");
+    struct stat so;
+    if (out.empty() || ::stat(out.c_str(), &so) != 0)
+        return; // a new file
+    std::vector<std::string> inputs = a.positional;
+    if (a.has("--model-path"))
+        inputs.push_back(a.get("--model-path"));
+    for (const auto &in : inputs) {
+        struct stat si;
+        if (::stat(in.c_str(), &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
+            throw UsageError("-o " + out + " is the input file " + in
+                             + (out == in ? "" : " (the same file by another name)")
+                             + "; write the output to another file");
+    }
+}
+
 } // namespace
 
 std::string Args::get(const std::string &name, const std::string &fallback) const
@@ -317,6 +337,7 @@ std::optional<int> run(int argc, char **argv)
     std::signal(SIGTERM, onSignal);
     try {
         Args args = parse(*cmd, argc, argv);
+        refuseOutputOverInput(args);
         int rc = cmd->run(args);
         if (rc != ExitOk && stopSource().stop_requested())
             return ExitCancelled;
