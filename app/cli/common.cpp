@@ -1,9 +1,11 @@
 #include "cli/common.h"
 
+#include "embed/http/http_embedder.h"
 #include "formats/detect.h"
 #include "formats/project.h"
 #include "formats/texts.h"
 #include "formats/vectors.h"
+#include "util/url.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -74,6 +76,35 @@ Result<InputVectors> loadInputVectors(const std::string &path, const Args &args)
     return out;
 }
 
+std::vector<Option> withHttpLimitOptions(std::vector<Option> own)
+{
+    own.push_back({"--stall-timeout", "", "S", "Give up a request that receives nothing for S seconds (retried once)",
+                   "30"});
+    own.push_back({"--max-response-mb", "", "MB", "Refuse provider responses larger than MB megabytes",
+                   "twice the largest valid answer, at least 16"});
+    return own;
+}
+
+void applyHttpArgs(EmbedderSpec &spec, const Args &args)
+{
+    if (!http::providerFromName(spec.provider))
+        return;
+    spec.stallTimeoutSeconds = int(args.getInt("--stall-timeout", 0, 1, 3600));
+    spec.maxResponseBytes = args.getInt("--max-response-mb", 0, 1, 100000) * 1000000;
+    const std::string var = args.get("--api-key-env", defaultKeyVariable(spec.provider));
+    if (var.empty())
+        return;
+    const char *v = std::getenv(var.c_str());
+    if (!v || !*v) {
+        if (args.has("--api-key-env"))
+            throw UsageError("--api-key-env " + var + ": that environment variable is not set");
+        return;
+    }
+    if (auto problem = http::apiKeyProblem(v)) // the message never quotes the key
+        throw InputError("$" + var + ": " + *problem);
+    spec.apiKey = v;
+}
+
 EmbedderSpec embedderSpecFromArgs(const Args &args)
 {
     EmbedderSpec spec;
@@ -98,14 +129,11 @@ EmbedderSpec embedderSpecFromArgs(const Args &args)
     if (spec.provider == "azure" && spec.baseUrl.empty())
         throw UsageError("--base-url is required for azure: the deployment URL, "
                          "https://RESOURCE.openai.azure.com/openai/deployments/DEPLOYMENT");
+    if (!spec.baseUrl.empty() && http::providerFromName(spec.provider))
+        if (auto problem = url::httpUrlProblem(spec.baseUrl))
+            throw UsageError("--base-url: " + *problem);
     spec.modelPath = args.get("--model-path");
-    std::string var = args.get("--api-key-env", defaultKeyVariable(spec.provider));
-    if (!var.empty()) {
-        if (const char *v = std::getenv(var.c_str()); v && *v)
-            spec.apiKey = v;
-        else if (args.has("--api-key-env"))
-            throw UsageError("--api-key-env " + var + ": that environment variable is not set");
-    }
+    applyHttpArgs(spec, args);
     return spec;
 }
 

@@ -32,8 +32,18 @@ std::vector<Option> vectorCommandOptions(std::vector<Option> own);
 Result<InputVectors> loadInputVectors(const std::string &path, const Args &args);
 
 // EmbedderSpec from the embed options (provider, model, base URL, key variable, ...).
-// Reads the key from the environment variable; throws UsageError for bad combinations.
+// Reads the key from the environment variable; throws UsageError for bad combinations and
+// a base URL that is not http(s) with a host, InputError for a key that cannot be sent.
 EmbedderSpec embedderSpecFromArgs(const Args &args);
+
+// For an HTTP provider: the key from --api-key-env (or the provider's variable), refused
+// (InputError naming the variable, never the key) when it holds a control character, and
+// --stall-timeout / --max-response-mb. Nothing for the offline models.
+void applyHttpArgs(EmbedderSpec &spec, const Args &args);
+
+// A command's options followed by those of every command that can reach an HTTP
+// provider: --stall-timeout, --max-response-mb.
+std::vector<Option> withHttpLimitOptions(std::vector<Option> own);
 
 // "OUT.npy" or "OUT.csv" by extension; throws UsageError for anything else.
 std::string outputKind(const std::string &path, std::initializer_list<const char *> allowed);

@@ -121,7 +121,7 @@ const Registrar reg{Command{
     "--stats adds, per model, leave-one-out k-NN label accuracy and silhouette by label\n"
     "(cosine), plus the mean overlap and the Procrustes disparity of the two 2D PCA maps\n"
     "(0 = the same picture up to rotation and scale, 1 = unrelated).",
-    {
+    withHttpLimitOptions({
         {"--output", "-o", "REPORT", "Report file (.csv)", ""},
         {"--a", "", "MODEL", "First model", ""},
         {"--b", "", "MODEL", "Second model", ""},
@@ -133,7 +133,7 @@ const Registrar reg{Command{
         {"--api-key-env", "", "VAR", "Environment variable holding the API key", "provider default"},
         {"--no-cache", "", "", "Do not read or write the embedding cache", ""},
         {"--stats", "", "", "Print a JSON object of figures as the last line of stdout", ""},
-    },
+    }),
     1, 1, runCompare}};
 
 } // namespace

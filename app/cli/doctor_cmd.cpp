@@ -25,13 +25,7 @@ Result<std::unique_ptr<Embedder>> embedderForModel(const std::string &model, con
         throw UsageError(spec.error().message);
     spec->modelPath = args.get("--model-path");
     spec->useCache = !args.has("--no-cache");
-    const std::string var = args.get("--api-key-env", defaultKeyVariable(spec->provider));
-    if (!var.empty()) {
-        if (const char *v = std::getenv(var.c_str()); v && *v)
-            spec->apiKey = v;
-        else if (args.has("--api-key-env"))
-            throw UsageError("--api-key-env " + var + ": that environment variable is not set");
-    }
+    applyHttpArgs(*spec, args);
     return makeEmbedder(*spec);
 }
 
@@ -172,7 +166,7 @@ const Registrar reg{Command{
     "Rows are 0-based. MODEL: local, lexical, hybrid or PROVIDER[:MODEL][@BASE_URL].\n"
     "An .embedscope project with doctor marks (keep / fix / drop, set in the GUI) adds a\n"
     "column mark with each finding's row's mark.",
-    {
+    withHttpLimitOptions({
         {"--output", "-o", "REPORT", "Report file (.csv)", ""},
         {"--embedder", "", "MODEL", "Model for text input: local, lexical, hybrid, openai:M, ollama:M, tei, azure@URL", "local"},
         {"--threshold", "", "C", "Near-duplicate cosine threshold", "0.95"},
@@ -190,7 +184,7 @@ const Registrar reg{Command{
         {"--api-key-env", "", "VAR", "Environment variable holding the API key", "provider default"},
         {"--no-cache", "", "", "Do not read or write the embedding cache", ""},
         {"--stats", "", "", "Print a JSON object of figures as the last line of stdout", ""},
-    },
+    }),
     1, 1, runDoctor}};
 
 } // namespace

@@ -94,7 +94,7 @@ const Registrar reg{Command{
     "Providers: local (offline GloVe + SIF, the default), openai (and compatible\n"
     "servers), azure, ollama, tei. Keys are read from the environment variable named by\n"
     "--api-key-env and are never printed or stored.",
-    {
+    withHttpLimitOptions({
         {"--output", "-o", "OUT", "Output file: .npy (float32) or .csv", ""},
         {"--provider", "", "P", "local, lexical, hybrid, openai, azure, ollama or tei", "local"},
         {"--model", "", "M", "Model name (required where the provider has no default)", ""},
@@ -109,7 +109,7 @@ const Registrar reg{Command{
         {"--model-path", "", "FILE", "Local model file", "search order"},
         {"--format", "", "F", "Input format: txt, csv, tsv or jsonl", "by extension"},
         {"--stats", "", "", "Print a JSON object of figures as the last line of stdout", ""},
-    },
+    }),
     1, 1, runEmbed}};
 
 } // namespace

@@ -29,6 +29,9 @@ Result<std::unique_ptr<Embedder>> makeHttpEmbedder(const EmbedderSpec &spec, htt
     o.dimensions = spec.dimensions;
     o.batchSize = spec.batchSize;
     o.concurrency = spec.concurrency > 0 ? spec.concurrency : 4;
+    if (spec.stallTimeoutSeconds > 0)
+        o.stallTimeout = std::chrono::seconds(spec.stallTimeoutSeconds);
+    o.maxResponseBytes = spec.maxResponseBytes;
     switch (provider) {
     case http::Provider::OpenAI:
         if (o.model.empty())
@@ -52,8 +55,8 @@ Result<std::unique_ptr<Embedder>> makeHttpEmbedder(const EmbedderSpec &spec, htt
             return Error{"--dimensions is not supported by tei (the served model decides)"};
         break;
     }
-    if (o.baseUrl.rfind("http://", 0) != 0 && o.baseUrl.rfind("https://", 0) != 0)
-        return Error{"--base-url must start with http:// or https://; got '" + o.baseUrl + "'"};
+    if (auto problem = http::optionsProblem(o))
+        return Error{*problem};
     return std::unique_ptr<Embedder>(std::make_unique<http::HttpEmbedder>(std::move(o)));
 }
 

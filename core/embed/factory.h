@@ -3,6 +3,7 @@
 // the GUI's provider settings. makeEmbedder() is the one place that knows every provider.
 #include "embed/embedder.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -19,11 +20,15 @@ struct EmbedderSpec {
     int concurrency = 4;
     bool useCache = true;
     std::string cachePath;           // "" = default location
+    int stallTimeoutSeconds = 0;     // http: give up a transfer idle this long (0 = default, 30 s)
+    std::int64_t maxResponseBytes = 0; // http: response cap (0 = automatic, see http::responseCap)
     std::string modelPath;           // local: explicit model file ("" = search order)
     bool removeDatasetComponent = false; // local: also remove the data set's own common component
 };
 
 // Builds the embedder or says exactly what is missing ("--model is required for ollama").
+// An HTTP provider's base URL and key are checked here, before anything can be sent:
+// http(s) with a host only, no control characters in the key (http::optionsProblem).
 Result<std::unique_ptr<Embedder>> makeEmbedder(const EmbedderSpec &spec);
 
 // Default environment variable holding the key for a provider ("" when none).

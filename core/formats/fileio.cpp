@@ -130,6 +130,14 @@ bool stripBom(std::string_view &text)
 
 Status writePiecesAtomic(const std::string &path, const std::vector<std::string_view> &pieces)
 {
+    // What is there now, the link itself rather than what it points to: a symlink is
+    // replaced by the new file (rename), and a device, pipe or folder is never replaced.
+    struct stat existing;
+    const bool exists = ::lstat(path.c_str(), &existing) == 0;
+    if (exists && !S_ISREG(existing.st_mode) && !S_ISLNK(existing.st_mode))
+        return Error{path + ": " + (S_ISDIR(existing.st_mode) ? "is a folder" : "is not a regular file (a device or a pipe)")
+                     + "; the output is written to a new file that then replaces it, so name a regular file",
+                     false, false};
     const fs::path target(path);
     fs::path dir = target.parent_path();
     if (dir.empty())
@@ -162,11 +170,12 @@ Status writePiecesAtomic(const std::string &path, const std::vector<std::string_
             left -= std::size_t(w);
         }
     }
-    // mkstemp creates the file 0600; give it the existing file's mode, or 0666 minus umask.
+    // mkstemp creates the file 0600; give it the mode of the regular file it replaces, else
+    // (a new file, or a symlink, whose target's mode says nothing: /dev/full is 0666)
+    // 0666 minus the umask.
     mode_t mode;
-    struct stat st;
-    if (::stat(path.c_str(), &st) == 0) {
-        mode = st.st_mode & 07777;
+    if (exists && S_ISREG(existing.st_mode)) {
+        mode = existing.st_mode & 0777;
     } else {
         const mode_t mask = ::umask(0);
         ::umask(mask);

@@ -30,7 +30,8 @@ bool stripBom(std::string_view &text);
 
 // Writes the pieces, in order, to path atomically: a temporary file in the same folder,
 // fsync, then rename over the target. On failure the target is untouched and the
-// temporary file removed.
+// temporary file removed. A regular file keeps its mode; a new file, or one that replaces
+// a symlink, gets 0666 minus the umask. A folder, device or pipe at path is refused.
 Status writePiecesAtomic(const std::string &path, const std::vector<std::string_view> &pieces);
 
 // Iterates the lines of a text: calls fn(line, 1-based number) with '\r' removed; stops

@@ -2,11 +2,14 @@
 
 #include "formats/fileio.h"
 #include "formats/vectors.h"
+#include "util/json_depth.h"
 
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <ctime>
+#include <limits>
 
 #ifndef EMBEDSCOPE_VERSION
 #define EMBEDSCOPE_VERSION "unknown"
@@ -83,12 +86,25 @@ std::string optString(const json &obj, const char *key, const std::string &where
     return it->get<std::string>();
 }
 
+// An integer in [min, max], checked before it is narrowed (get<int>() of 4294967297 is 1);
+// `expected` says what the value should be ("a column index (the data set has 2 columns)").
+long long integerIn(const json &v, const std::string &what, long long min, long long max, const std::string &expected)
+{
+    if (!v.is_number_integer())
+        throw FieldError{typeError(what, expected.c_str(), v)};
+    const bool inRange = v.is_number_unsigned()
+                             ? max >= 0 && v.get<std::uint64_t>() <= std::uint64_t(max)
+                                   && (min <= 0 || v.get<std::uint64_t>() >= std::uint64_t(min))
+                             : v.get<std::int64_t>() >= min && v.get<std::int64_t>() <= max;
+    if (!inRange)
+        throw FieldError{what + ": " + v.dump() + " is not " + expected};
+    return v.is_number_unsigned() ? static_cast<long long>(v.get<std::uint64_t>()) : v.get<std::int64_t>();
+}
+
 long long count(const json &obj, const char *key, const std::string &where)
 {
-    const json &v = field(obj, key, where);
-    if (!v.is_number_integer() || v.get<long long>() < 0)
-        throw FieldError{where + "." + key + ": expected a count (a non-negative integer)"};
-    return v.get<long long>();
+    return integerIn(field(obj, key, where), where + "." + key, 0, std::numeric_limits<long long>::max(),
+                     "a count (a non-negative integer)");
 }
 
 Matrix decodeMatrix(const json &v, const std::string &where)
@@ -151,6 +167,8 @@ std::string checkProject(const Project &p)
     for (const auto &[name, m] : p.projections) {
         if (name.empty())
             return "projections: a projection without a name";
+        if (m.cols() != 2 && m.cols() != 3)
+            return "projections." + name + ": " + std::to_string(m.cols()) + " columns; a projection has 2 or 3";
         if (std::size_t(m.rows()) != rows)
             return "projections." + name + ": " + std::to_string(m.rows()) + " rows for " + std::to_string(rows)
                    + (hasVectors ? " vectors" : " texts");
@@ -288,6 +306,11 @@ Result<Project> loadProject(const std::string &path)
     auto data = readFile(path);
     if (!data)
         return data.error();
+    // Copying or comparing a value recurses once per level: refuse deep text before parsing.
+    if (const auto at = findJsonTooDeep(*data); at != std::string::npos)
+        return Error{name + ": nested too deep at byte " + std::to_string(at + 1) + " (line "
+                     + std::to_string(lineOfOffset(*data, at)) + "): more than " + std::to_string(kMaxJsonDepth)
+                     + " levels of arrays and objects; not a project EmbedScope wrote"};
     json doc;
     try {
         doc = json::parse(*data);
@@ -296,14 +319,17 @@ Result<Project> loadProject(const std::string &path)
     }
     if (!doc.is_object() || !doc.contains("format") || doc["format"] != kProjectFormat)
         return Error{name + ": not an EmbedScope project (no \"format\": \"" + kProjectFormat + "\")"};
-    if (!doc.contains("version") || !doc["version"].is_number_integer())
+    if (!doc.contains("version") || doc["version"].is_null())
         return Error{name + ": the project has no format version"};
-    const int version = doc["version"].get<int>();
-    if (version > kProjectVersion)
-        return Error{name + ": written by a newer EmbedScope (project format version " + std::to_string(version)
+    const json &v = doc["version"];
+    if (!v.is_number_integer())
+        return Error{name + ": version: expected an integer, found " + v.type_name()};
+    if (v.is_number_unsigned() ? v.get<std::uint64_t>() > std::uint64_t(kProjectVersion)
+                               : v.get<std::int64_t>() > kProjectVersion)
+        return Error{name + ": written by a newer EmbedScope (project format version " + v.dump()
                      + "; this version reads up to " + std::to_string(kProjectVersion) + ")"};
-    if (version < 1)
-        return Error{name + ": invalid project format version " + std::to_string(version)};
+    if (v.get<std::int64_t>() < 1)
+        return Error{name + ": invalid project format version " + v.dump()};
 
     Project p;
     try {
@@ -320,11 +346,10 @@ Result<Project> loadProject(const std::string &path)
         if (const auto it = ds.find("lines"); it != ds.end() && !it->is_null()) {
             if (!it->is_array())
                 throw FieldError{typeError("dataset.lines", "an array of line numbers", *it)};
-            for (const auto &l : *it) {
-                if (!l.is_number_unsigned())
-                    throw FieldError{"dataset.lines: expected line numbers"};
-                d.lines.push_back(l.get<std::size_t>());
-            }
+            for (std::size_t i = 0; i < it->size(); ++i)
+                d.lines.push_back(std::size_t(integerIn((*it)[i], "dataset.lines[" + std::to_string(i) + "]", 1,
+                                                        std::numeric_limits<long long>::max(),
+                                                        "a line number (1 or more)")));
         }
         if (const auto it = ds.find("columns"); it != ds.end() && !it->is_null()) {
             if (!it->is_array())
@@ -338,9 +363,9 @@ Result<Project> loadProject(const std::string &path)
             }
         }
         if (const auto it = ds.find("label_column"); it != ds.end() && !it->is_null()) {
-            if (!it->is_number_integer())
-                throw FieldError{typeError("dataset.label_column", "a column index", *it)};
-            d.labelColumn = it->get<int>();
+            d.labelColumn = int(integerIn(*it, "dataset.label_column", -1, (long long)d.columns.size() - 1,
+                                          "a column index (the data set has " + std::to_string(d.columns.size())
+                                              + " columns)"));
         }
         if (const auto it = doc.find("embedding"); it != doc.end() && !it->is_null()) {
             if (!it->is_object())

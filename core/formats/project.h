@@ -32,9 +32,11 @@ struct Project {
     std::string modified;        // ISO 8601 UTC; set by saveProject
 };
 
-// Reads and checks a project: format name and version, every row count against the data
-// set, vector byte sizes against rows x dims, finite values. Errors name the file and
-// the field ("p.embedscope: vectors: 396 bytes, expected 400 for 1 x 100 float32").
+// Reads and checks a project: nesting depth (kMaxJsonDepth, before parsing), format name
+// and version, every field's type, every integer's range before it is narrowed, every row
+// count against the data set, vector byte sizes against rows x dims, projections N x 2 or
+// N x 3, finite values. Errors name the file and the field ("p.embedscope: vectors: 396
+// bytes, expected 400 for 1 x 100 float32").
 Result<Project> loadProject(const std::string &path);
 
 // Writes the project atomically; sets appVersion and modified (and created when empty)

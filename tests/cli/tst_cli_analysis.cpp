@@ -21,6 +21,9 @@
 #include <fstream>
 #include <random>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 using namespace es;
 
 using clitest::binary;
@@ -46,6 +49,12 @@ Matrix blobs(int n, int d, std::uint64_t seed)
         for (int j = 0; j < d; ++j)
             x(i, j) = c(i % 4, j) + 0.4f * g(eng);
     return x;
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
 QStringList readLines(const QString &path)
@@ -263,6 +272,72 @@ private slots:
         const Run nn = run({"neighbors", txt, "-k", "2", "-o", path("t_nn.csv"), "--model-path", model});
         QVERIFY2(nn.exitCode == 0, qPrintable(nn.err));
         QCOMPARE(readLines(path("t_nn.csv")).size(), 11);
+    }
+
+    // -o naming the input (the same path, another spelling of it, a hard link, a symlink)
+    // is refused in every command that has -o, and the input stays as it was.
+    void outputOverInputIsRefused()
+    {
+        const QString v = path("same.npy");
+        QVERIFY(formats::writeNpy(v.toStdString(), x));
+        const QString csv = path("same.csv");
+        {
+            std::ofstream f(csv.toStdString());
+            f << "text,label\n";
+            for (int i = 0; i < 12; ++i)
+                f << "sentence number " << i << " about topic " << i % 3 << ",t" << i % 3 << "\n";
+        }
+        QVERIFY(QDir().mkpath(path("sub")));
+        QCOMPARE(::link(QFile::encodeName(v).constData(), QFile::encodeName(path("hard.npy")).constData()), 0);
+        QVERIFY(QFile::link(v, path("sym.npy")));
+        QVERIFY(QFile::link(v, path("sym.png")));
+        QVERIFY(QFile::link(csv, path("sym.csv")));
+        const QByteArray npyBefore = readAll(v), csvBefore = readAll(csv);
+        const QList<QStringList> cases = {
+            {"similarity", v, "-o", v},
+            {"similarity", v, "-o", path("sub/../same.npy")},
+            {"similarity", v, "-o", path("hard.npy")},
+            {"similarity", v, "-o", path("sym.npy")},
+            {"project", v, "-o", v, "--method", "pca"},
+            {"render", v, "-o", path("sym.png"), "--view", "pca2d"},
+            {"neighbors", csv, "-k", "2", "-o", path("sym.csv")},
+            {"doctor", csv, "-o", csv, "--embedder", "lexical"},
+            {"compare", csv, "-o", path("sym.csv"), "--a", "lexical", "--b", "lexical"},
+            {"embed", csv, "-o", csv, "--provider", "lexical"},
+        };
+        for (const QStringList &args : cases) {
+            const Run r = run(args);
+            QVERIFY2(r.exitCode == 2, qPrintable(args.join(' ') + ": " + QString::number(r.exitCode) + " " + r.err));
+            QVERIFY2(r.err.contains("is the input file"), qPrintable(args.join(' ') + ": " + r.err));
+        }
+        QCOMPARE(readAll(v), npyBefore);
+        QCOMPARE(readAll(csv), csvBefore);
+        QVERIFY(QFileInfo(path("sym.npy")).isSymLink());
+    }
+
+    // Writing over a symlink replaces the link with a new file made with the user's umask,
+    // not with the mode of whatever the link pointed at (/dev/full is 0666); a pipe or a
+    // device at -o is refused rather than replaced.
+    void outputOverSymlinkUsesUmask()
+    {
+        const QString link = path("full.npy");
+        QVERIFY(QFile::link("/dev/full", link));
+        const mode_t old = ::umask(022);
+        const Run r = run({"similarity", vectors, "-o", link});
+        ::umask(old);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        struct stat st {};
+        QCOMPARE(::lstat(QFile::encodeName(link).constData(), &st), 0);
+        QVERIFY(S_ISREG(st.st_mode));
+        QCOMPARE(int(st.st_mode & 07777), 0644);
+        QVERIFY(::stat("/dev/full", &st) == 0 && S_ISCHR(st.st_mode));
+        // A pipe (like a device) at -o is not replaced by a file.
+        const QString fifo = path("pipe.npy");
+        QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+        const Run rp = run({"similarity", vectors, "-o", fifo});
+        QCOMPARE(rp.exitCode, 1);
+        QVERIFY2(rp.err.contains("not a regular file"), qPrintable(rp.err));
+        QVERIFY(::lstat(QFile::encodeName(fifo).constData(), &st) == 0 && S_ISFIFO(st.st_mode));
     }
 };
 

@@ -198,6 +198,48 @@ private slots:
                  qPrintable(r.err));
         QVERIFY(!QFile::exists(dir_.filePath("none.npy")));
     }
+
+    // A mistyped command is not taken for a file to open in the window.
+    void unknownCommandSuggests()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove("DISPLAY");
+        env.remove("WAYLAND_DISPLAY");
+        env.insert("QT_QPA_PLATFORM", "xcb");
+        Run r = run({"embd", dataset("classroom.csv"), "-o", dir_.filePath("typo.npy")}, env);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("unknown command 'embd' (did you mean 'embed'?)"), qPrintable(r.err));
+        r = run({"nosuchthing"}, env);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("unknown command 'nosuchthing'"), qPrintable(r.err));
+        r = run({dir_.filePath("missing.csv")}, env);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("missing.csv") && r.err.contains("no such file"), qPrintable(r.err));
+        QVERIFY(!QFile::exists(dir_.filePath("typo.npy")));
+    }
+
+    // Starting the window where there is no display says so and exits 1 (Qt would abort).
+    void windowWithoutDisplayExits1()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove("DISPLAY");
+        env.remove("WAYLAND_DISPLAY");
+        env.insert("QT_QPA_PLATFORM", "xcb");
+        Run r = run({dataset("classroom.csv")}, env, 60000);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("no display"), qPrintable(r.err));
+        r = run({}, env, 60000);
+        QCOMPARE(r.exitCode, 1);
+        // A display that cannot be reached, and a platform plugin that does not exist.
+        env.insert("DISPLAY", ":4242");
+        r = run({}, env, 60000);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("cannot open the window"), qPrintable(r.err));
+        env.insert("QT_QPA_PLATFORM", "nosuchplatform");
+        r = run({}, env, 60000);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("cannot open the window"), qPrintable(r.err));
+    }
 };
 
 ES_TEST_GUILESS_MAIN(TestCliEmbed)

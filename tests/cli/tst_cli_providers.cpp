@@ -6,6 +6,7 @@
 
 #include "tools/fake_provider.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -243,6 +244,151 @@ private slots:
         if (!key.isEmpty())
             QVERIFY(!r.err.contains(key.left(10)));
         QVERIFY(!QFile::exists(dir_.filePath("err.npy")));
+    }
+
+    // Issue 15: a provider spec or base URL that does not parse is refused (exit 2) before
+    // anything is sent. Every proxy variable points at the fake server, so an attempt to
+    // reach the public endpoint would show up there as a CONNECT.
+    void unparsableUrlsSendNothing_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        const QString port = QString::number(server_->port());
+        const QString in = input_;
+        QTest::newRow("compare, no scheme")
+            << QStringList{"compare", in, "--a", "lexical", "--b", "openai:m@127.0.0.1:" + port + "/v1"};
+        QTest::newRow("compare, ftp")
+            << QStringList{"compare", in, "--a", "lexical", "--b", "openai:m@ftp://127.0.0.1:" + port + "/v1"};
+        QTest::newRow("compare, file") << QStringList{"compare", in, "--a", "lexical", "--b", "openai:m@file:///etc"};
+        QTest::newRow("compare, no host") << QStringList{"compare", in, "--a", "openai:m@http:///v1", "--b", "lexical"};
+        QTest::newRow("doctor, no scheme")
+            << QStringList{"doctor", in, "--embedder", "openai:m@127.0.0.1:" + port + "/v1"};
+        QTest::newRow("embed, no scheme") << QStringList{"embed", in, "--provider", "openai", "--model", "m",
+                                                         "--base-url", "127.0.0.1:" + port + "/v1"};
+        QTest::newRow("embed, ftp") << QStringList{"embed", in, "--provider", "openai", "--model", "m",
+                                                   "--base-url", "ftp://127.0.0.1:" + port + "/v1"};
+        QTest::newRow("embed, empty host") << QStringList{"embed", in, "--provider", "ollama", "--model", "m",
+                                                          "--base-url", "http://:" + port};
+    }
+    void unparsableUrlsSendNothing()
+    {
+        QFETCH(QStringList, args);
+        auto e = env("bad-url");
+        e.insert("OPENAI_API_KEY", kKey);
+        for (const char *v : {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"})
+            e.insert(v, QString::fromStdString(server_->root()));
+        e.remove("no_proxy");
+        e.remove("NO_PROXY");
+        const QString out = dir_.filePath(args[0] == "embed" ? "badurl.npy" : "badurl.csv");
+        Run r = run(args + QStringList{"-o", out}, e);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("base URL"), qPrintable(r.err));
+        QVERIFY2(!r.err.contains("api.openai.com"), qPrintable(r.err));
+        QCOMPARE(server_->allRequests(), 0);
+        QVERIFY(!QFile::exists(out));
+    }
+
+    // A key with a line break would add a header of its own: refused, the key not printed.
+    void keyWithControlCharactersIsRefused()
+    {
+        auto e = env("ctl");
+        e.insert("MY_TEST_KEY", "sk-abc\r\nX-Injected: 1");
+        const QString out = dir_.filePath("ctl.npy");
+        for (const QStringList &args :
+             {QStringList{"embed", input_, "-o", out, "--provider", "openai", "--model", "m", "--base-url",
+                          QString::fromStdString(server_->root() + "/v1"), "--api-key-env", "MY_TEST_KEY"},
+              QStringList{"compare", input_, "-o", dir_.filePath("ctl.csv"), "--a", "lexical", "--b",
+                          QString::fromStdString("tei@" + server_->root()), "--api-key-env", "MY_TEST_KEY"}}) {
+            Run r = run(args, e);
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY2(r.err.contains("MY_TEST_KEY") && r.err.contains("control character"), qPrintable(r.err));
+            QVERIFY2(!r.err.contains("sk-abc") && !r.err.contains("X-Injected"), qPrintable(r.err));
+            QCOMPARE(server_->allRequests(), 0);
+            QVERIFY2(!server_->headerNames().contains("x-injected"), qPrintable(server_->headerNames().join(' ')));
+        }
+        QVERIFY(!QFile::exists(out));
+    }
+
+    // User-info in a base URL is never printed: not in errors, not in --stats.
+    void passwordInBaseUrlIsRedacted()
+    {
+        const QString withPassword = QString::fromStdString("http://user:PASSWORD99@127.0.0.1:"
+                                                            + std::to_string(server_->port()));
+        Run r = run({"embed", input_, "-o", dir_.filePath("pw.npy"), "--provider", "openai", "--model", "m",
+                     "--base-url", withPassword + "/nope", "--api-key-env", "MY_TEST_KEY"},
+                    env("pw"));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("HTTP 404") && r.err.contains("127.0.0.1"), qPrintable(r.err));
+        QVERIFY2(!r.err.contains("PASSWORD99") && !r.out.contains("PASSWORD99"), qPrintable(r.err));
+
+        r = run({"compare", input_, "-o", dir_.filePath("pw.csv"), "--a", "lexical", "--b",
+                 "openai:test-model@" + withPassword + "/v1", "--api-key-env", "MY_TEST_KEY", "--stats"},
+                env("pw"));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(!r.err.contains("PASSWORD99") && !r.out.contains("PASSWORD99"), qPrintable(r.out + r.err));
+        QVERIFY2(stats(r)["model_b"].toString().contains("127.0.0.1"), qPrintable(r.out));
+    }
+
+    // An answer beyond --max-response-mb is refused at once (not retried).
+    void oversizedResponseIsRefused()
+    {
+        server_->control(R"({"fault": "huge", "times": -1, "size_mb": 3})");
+        const QString out = dir_.filePath("huge.npy");
+        Run r = run({"embed", input_, "-o", out, "--provider", "openai", "--model", "m", "--base-url",
+                     QString::fromStdString(server_->root() + "/v1"), "--api-key-env", "MY_TEST_KEY",
+                     "--max-response-mb", "1"},
+                    env("huge"));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("larger than 1 MB") && r.err.contains("--max-response-mb"), qPrintable(r.err));
+        QCOMPARE(server_->requests(), 1);
+        QVERIFY(!QFile::exists(out));
+    }
+
+    // A server that stops sending is given up on after --stall-timeout, not after minutes.
+    void stalledServerGivesUpQuickly()
+    {
+        server_->control(R"({"fault": "stall", "times": -1, "stall_seconds": 120})");
+        const QString out = dir_.filePath("stall.npy");
+        QElapsedTimer clock;
+        clock.start();
+        Run r = run({"embed", input_, "-o", out, "--provider", "openai", "--model", "m", "--base-url",
+                     QString::fromStdString(server_->root() + "/v1"), "--api-key-env", "MY_TEST_KEY",
+                     "--stall-timeout", "2"},
+                    env("stall"));
+        const qint64 ms = clock.elapsed();
+        qInfo("stalled server, --stall-timeout 2: gave up after %.1f s", double(ms) / 1000.0);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("stalled") && r.err.contains("--stall-timeout"), qPrintable(r.err));
+        QVERIFY2(ms < 30000, qPrintable(QString::number(ms)));
+        QVERIFY(!QFile::exists(out));
+    }
+
+    // A redirect is not followed (the key would go with it): the message says so and where.
+    void redirectIsReported()
+    {
+        server_->control("{\"fault\": \"redirect\", \"times\": -1, "
+                         "\"location\": \"http://someone:PASSWORD99@127.0.0.1:9/v2/embeddings\"}");
+        Run r = run({"embed", input_, "-o", dir_.filePath("redirect.npy"), "--provider", "openai", "--model",
+                     "m", "--base-url", QString::fromStdString(server_->root() + "/v1"), "--api-key-env",
+                     "MY_TEST_KEY"},
+                    env("redirect"));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("HTTP 307") && r.err.contains("redirect") && r.err.contains("not followed")
+                     && r.err.contains("127.0.0.1:9/v2/embeddings"),
+                 qPrintable(r.err));
+        QVERIFY2(!r.err.contains("PASSWORD99"), qPrintable(r.err));
+        QCOMPARE(server_->requests(), 1);
+    }
+
+    // compare has no --model: the message says how to name the model in the spec.
+    void compareSpecWithoutModel()
+    {
+        Run r = run({"compare", input_, "-o", dir_.filePath("nomodel.csv"), "--a", "lexical", "--b",
+                     QString::fromStdString("openai@" + server_->root() + "/v1"), "--api-key-env", "MY_TEST_KEY"},
+                    env("nomodel"));
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("openai:MODEL@"), qPrintable(r.err));
+        QVERIFY2(!r.err.contains("--model "), qPrintable(r.err));
+        QCOMPARE(server_->allRequests(), 0);
     }
 };
 

@@ -3,6 +3,7 @@
 // gives overlap 1 and disparity 0) and of the leave-one-word-out estimate on a toy embedder.
 #include "doctor/compare.h"
 #include "doctor/explain.h"
+#include "doctor/model_spec.h"
 
 #include <nlohmann/json.hpp>
 
@@ -236,6 +237,36 @@ private slots:
         QCOMPARE(int(e->b.size()), 3);
         QVERIFY(e->b[2].influence > 0.5);
         QVERIFY(e->b[0].influence < 0 && e->b[1].influence < 0);
+    }
+
+    // MODEL strings: the base URL after the first '@' must be http(s) with a host (else
+    // the spec once fell back to the public OpenAI endpoint), and a provider that needs a
+    // model says how to name it in the spec.
+    void modelSpecs()
+    {
+        auto ok = parseModelSpec("ollama:nomic-embed-text:latest@http://u:p@127.0.0.1:11434");
+        QVERIFY2(ok, ok ? "" : ok.error().message.c_str());
+        QCOMPARE(ok->provider, std::string("ollama"));
+        QCOMPARE(ok->model, std::string("nomic-embed-text:latest"));
+        QCOMPARE(ok->baseUrl, std::string("http://u:p@127.0.0.1:11434"));
+        QVERIFY(parseModelSpec("tei"));
+        QVERIFY(parseModelSpec("openai:text-embedding-3-small"));
+        QVERIFY(parseModelSpec("azure@https://r.openai.azure.com/openai/deployments/d"));
+        for (const char *bad : {"openai:m@127.0.0.1:40911/v1", "openai:m@ftp://127.0.0.1:40911/v1",
+                                "openai:m@file:///etc", "openai:m@", "openai:m@http://", "tei@localhost:8080",
+                                "openai:m@https://:443/v1"}) {
+            auto r = parseModelSpec(bad);
+            QVERIFY2(!r, bad);
+            QVERIFY2(r.error().message.find("base URL") != std::string::npos, r.error().message.c_str());
+        }
+        auto pw = parseModelSpec("openai:m@ftp://user:PASSWORD99@host/v1");
+        QVERIFY(!pw && pw.error().message.find("PASSWORD99") == std::string::npos);
+        auto noModel = parseModelSpec("openai@http://127.0.0.1:1/v1");
+        QVERIFY(!noModel);
+        QVERIFY2(noModel.error().message.find("openai:MODEL@") != std::string::npos, noModel.error().message.c_str());
+        QVERIFY(noModel.error().message.find("--model") == std::string::npos);
+        auto azure = parseModelSpec("azure");
+        QVERIFY(!azure && azure.error().message.find("azure@https://") != std::string::npos);
     }
 };
 

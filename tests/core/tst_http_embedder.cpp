@@ -4,7 +4,9 @@
 #include "embed/factory.h"
 #include "embed/http/http_embedder.h"
 #include "tools/fake_provider.h"
+#include "util/url.h"
 
+#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
 #include "tools/testmain.h"
@@ -556,6 +558,162 @@ private slots:
         s.apiKey.clear();
         e = makeEmbedder(s);
         QVERIFY(!e && e.error().message.find("OPENAI_API_KEY") != std::string::npos);
+    }
+
+    // Issue 15: a base URL that is not http(s) with a host is refused before anything is
+    // sent, by the factory and by the embedder itself.
+    void unparsableBaseUrlsSendNothing()
+    {
+        const std::string port = std::to_string(server_->port());
+        const std::vector<std::string> bad = {"127.0.0.1:" + port + "/v1", "ftp://127.0.0.1:" + port + "/v1",
+                                              "file:///etc", "http://", "http:///v1", "https://:443/v1",
+                                              "http://127.0.0.1:" + port + " /v1", "http://127.0.0.1:99999/v1",
+                                              "http://127.0.0.1:" + port + "/v1\r\nX-Injected: 1",
+                                              "javascript:alert(1)", "//127.0.0.1:" + port + "/v1"};
+        EmbedderSpec s;
+        s.provider = "openai";
+        s.model = "m";
+        s.apiKey = kKey;
+        s.useCache = false;
+        for (const std::string &u : bad) {
+            QVERIFY2(url::httpUrlProblem(u), u.c_str());
+            s.baseUrl = u;
+            auto made = makeEmbedder(s);
+            QVERIFY2(!made, u.c_str());
+            QVERIFY2(made.error().message.find("base URL") != std::string::npos, made.error().message.c_str());
+            auto o = options();
+            o.baseUrl = u;
+            HttpEmbedder e(o);
+            const Error err = expectError(e, makeTexts(2));
+            QVERIFY2(err.message.find("base URL") != std::string::npos, err.message.c_str());
+        }
+        for (const std::string u : {"http://127.0.0.1:8080", "https://api.openai.com/v1", "http://[::1]:11434",
+                                    "HTTP://Host.example/v1?x=1", "http://user:pw@host/v1", "http://host:1/"})
+            QVERIFY2(!url::httpUrlProblem(u), u.c_str());
+        QCOMPARE(server_->allRequests(), 0);
+    }
+
+    // User-info (user:password@) is never printed: not in errors, ids, names or the trace.
+    void userInfoIsRedacted()
+    {
+        QCOMPARE(url::redactUserInfo("http://user:PASSWORD99@127.0.0.1:47001/v1"),
+                 std::string("http://***@127.0.0.1:47001/v1"));
+        QCOMPARE(url::redactUserInfo("https://host/v1?a=b@c"), std::string("https://host/v1?a=b@c"));
+        QCOMPARE(url::redactUrls("see http://u:p@h/x and 'https://a@b:1' end"),
+                 std::string("see http://***@h/x and 'https://***@b:1' end"));
+        auto o = options();
+        o.baseUrl = "http://user:PASSWORD99@127.0.0.1:" + std::to_string(server_->port()) + "/nope";
+        HttpEmbedder e(o);
+        const Error err = expectError(e, makeTexts(2));
+        QVERIFY2(err.message.find("HTTP 404") != std::string::npos, err.message.c_str());
+        for (const std::string &s : {err.message, e.id(), e.displayName(), trace_})
+            QVERIFY2(s.find("PASSWORD99") == std::string::npos, s.c_str());
+        QVERIFY(err.message.find("http://***@127.0.0.1:") != std::string::npos);
+    }
+
+    // A key with a control character would add headers of its own (HTTP header injection).
+    void keyWithControlCharactersIsRefused()
+    {
+        for (const std::string &key : {std::string("sk-abc\r\nX-Injected: 1"), std::string("sk-abc\nX-Injected: 1"),
+                                      std::string("sk-abc\tdef"), std::string("sk-abc\0def", 10)}) {
+            auto o = options();
+            o.apiKey = key;
+            HttpEmbedder e(o);
+            auto r = e.embed(makeTexts(2));
+            QVERIFY(!r);
+            const std::string &m = r.error().message;
+            QVERIFY2(m.find("control character") != std::string::npos, m.c_str());
+            QVERIFY2(m.find("sk-abc") == std::string::npos && m.find("Injected") == std::string::npos, m.c_str());
+            EmbedderSpec s;
+            s.provider = "tei";
+            s.baseUrl = server_->root();
+            s.apiKey = key;
+            auto made = makeEmbedder(s);
+            QVERIFY(!made && made.error().message.find("control character") != std::string::npos);
+        }
+        QCOMPARE(server_->allRequests(), 0);
+        QVERIFY(!server_->headerNames().contains("x-injected"));
+    }
+
+    // Responses are capped: automatically (16 MB for a small batch) or as configured; an
+    // answer over the cap is refused at once, one within it is read.
+    void oversizedResponseIsRefused()
+    {
+        server_->control(R"({"fault": "huge", "times": -1, "size_mb": 40})");
+        {
+            HttpEmbedder e(options());
+            const Error err = expectError(e, makeTexts(5));
+            QVERIFY2(err.message.find("larger than 16 MB") != std::string::npos, err.message.c_str());
+            QCOMPARE(server_->requests(), 1);
+        }
+        server_->reset();
+        server_->control(R"({"fault": "huge", "times": -1, "size_mb": 3})");
+        auto o = options();
+        o.maxResponseBytes = 1000000;
+        {
+            HttpEmbedder e(o);
+            const Error err = expectError(e, makeTexts(5));
+            QVERIFY2(err.message.find("larger than 1 MB") != std::string::npos, err.message.c_str());
+        }
+        server_->reset();
+        server_->control(R"({"fault": "huge", "times": -1, "size_mb": 0.5})");
+        HttpEmbedder e(o);
+        auto r = e.embed(makeTexts(5));
+        QVERIFY2(r, r ? "" : r.error().message.c_str());
+        checkVectors(r->vectors, makeTexts(5));
+    }
+
+    // A server that stops sending: the transfer is given up after stallTimeout, and a batch
+    // that stalls twice ends the run (not six attempts of ten minutes).
+    void stalledServerGivesUp_data()
+    {
+        QTest::addColumn<QString>("at");
+        QTest::newRow("before the answer") << "start";
+        QTest::newRow("in the body") << "body";
+    }
+    void stalledServerGivesUp()
+    {
+        QFETCH(QString, at);
+        server_->control("{\"fault\": \"stall\", \"times\": -1, \"stall_seconds\": 60, \"stall_at\": \""
+                         + at.toStdString() + "\"}");
+        auto o = options();
+        o.stallTimeout = std::chrono::seconds(2);
+        o.maxAttempts = 6;
+        HttpEmbedder e(o);
+        QElapsedTimer clock;
+        clock.start();
+        const Error err = expectError(e, makeTexts(3));
+        qInfo("stall timeout 2 s: gave up after %.1f s", double(clock.elapsed()) / 1000.0);
+        QVERIFY2(err.message.find("stalled") != std::string::npos, err.message.c_str());
+        QVERIFY(clock.elapsed() < 15000);
+        QCOMPARE(server_->requests(), 2);
+    }
+
+    // A redirect is not followed (the key would travel with it); the message says where to.
+    void redirectIsNotFollowed()
+    {
+        server_->control("{\"fault\": \"redirect\", \"times\": -1, "
+                         "\"location\": \"https://u:PASSWORD99@elsewhere.example/v1/embeddings\"}");
+        HttpEmbedder e(options());
+        const Error err = expectError(e, makeTexts(2));
+        QVERIFY2(err.message.find("HTTP 307") != std::string::npos && err.message.find("redirect") != std::string::npos
+                     && err.message.find("not followed") != std::string::npos
+                     && err.message.find("https://***@elsewhere.example/v1/embeddings") != std::string::npos,
+                 err.message.c_str());
+        QVERIFY(err.message.find("PASSWORD99") == std::string::npos);
+        QCOMPARE(server_->requests(), 1);
+    }
+
+    // A response nested 100,000 levels deep is refused unparsed (copying it would recurse
+    // once per level), as is the error message of one.
+    void deeplyNestedResponseIsRefused()
+    {
+        const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+        auto r = decodeResponse(Provider::OpenAI, "{\"data\": " + deep + "}", 1, 0);
+        const auto *err = std::get_if<ResponseError>(&r);
+        QVERIFY(err);
+        QVERIFY2(err->message.find("nested too deep") != std::string::npos, err->message.c_str());
+        QCOMPARE(providerMessage("{\"error\": " + deep + "}").substr(0, 10), std::string("{\"error\": "));
     }
 };
 

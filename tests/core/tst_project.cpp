@@ -268,6 +268,88 @@ private slots:
         QCOMPARE(readAll(f), before);
         QVERIFY(!saveProject(path("no/folder/p.embedscope"), p).ok());
     }
+
+    // A crafted project with 100,000 nested levels in "parameters" (once a stack overflow)
+    // is refused with the file and the byte; brackets inside strings do not count.
+    void deepNestingIsRefused()
+    {
+        const std::string doc = savedSample().dump();
+        QVERIFY(!doc.empty());
+        for (const std::string &deep : {std::string(100000, '[') + std::string(100000, ']'),
+                                        [] {
+                                            std::string s;
+                                            for (int i = 0; i < 100000; ++i)
+                                                s += "{\"a\":";
+                                            return s + "1" + std::string(100000, '}');
+                                        }()}) {
+            std::string text = doc;
+            const auto at = text.find("\"parameters\":");
+            QVERIFY(at != std::string::npos);
+            text.replace(at, 13, "\"parameters\":{\"deep\":" + deep + "},\"old_parameters\":");
+            auto r = loadProject(write("deep.embedscope", text));
+            QVERIFY(!r.ok());
+            QVERIFY2(r.error().message.starts_with("deep.embedscope: nested too deep"), r.error().message.c_str());
+        }
+        json d = savedSample();
+        d["parameters"]["note"] = std::string(5000, '[') + std::string(300, '{');
+        d["parameters"]["ok"] = json::parse("[[[[[[[[[[{\"a\": [[[1]]]}]]]]]]]]]]");
+        auto r = loadProject(write("brackets.embedscope", d.dump()));
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+        QCOMPARE(r->parameters, d["parameters"]);
+    }
+
+    // Integers are range-checked before they are narrowed (4294967297 was version 1 and
+    // 4294967296 label column 0), and a projection has 2 or 3 columns.
+    void integersAndShapesAreChecked()
+    {
+        const json doc = savedSample();
+        QVERIFY(!doc.is_null());
+        json d = doc;
+        d["version"] = 4294967297LL;
+        std::string m = loadError("v.embedscope", d);
+        QVERIFY2(m.find("4294967297") != std::string::npos, m.c_str());
+        d["version"] = -4294967295LL;
+        m = loadError("v.embedscope", d);
+        QVERIFY2(m.find("version -4294967295") != std::string::npos, m.c_str());
+        d["version"] = 1.5;
+        QVERIFY(loadError("v.embedscope", d).find("version") != std::string::npos);
+
+        d = doc;
+        d["dataset"]["label_column"] = 4294967296LL;
+        m = loadError("l.embedscope", d);
+        QVERIFY2(m.find("dataset.label_column: 4294967296 is not a column index") != std::string::npos, m.c_str());
+        d["dataset"]["label_column"] = -2;
+        QVERIFY(loadError("l.embedscope", d).find("dataset.label_column: -2 is not a column index") != std::string::npos);
+        d["dataset"]["label_column"] = 18446744073709551615ULL;
+        QVERIFY(loadError("l.embedscope", d).find("dataset.label_column: 18446744073709551615") != std::string::npos);
+
+        d = doc;
+        d["vectors"]["rows"] = 18446744073709551615ULL;
+        m = loadError("r.embedscope", d);
+        QVERIFY2(m.find("vectors.rows") != std::string::npos, m.c_str());
+        d = doc;
+        d["vectors"]["dims"] = 4294967301LL; // 5 after truncation to 32 bits
+        m = loadError("dims.embedscope", d);
+        QVERIFY2(m.find("vectors") != std::string::npos && m.find("4294967301") != std::string::npos, m.c_str());
+        d = doc;
+        d["dataset"]["lines"][1] = -3;
+        QVERIFY(loadError("ln.embedscope", d).find("dataset.lines[1]") != std::string::npos);
+
+        // A projection of 4 x 5: the bytes are right, the shape is not.
+        Project five;
+        five.dataset.texts = {"a", "b", "c", "d"};
+        five.projections["pca2d"] = randomMatrix(4, 2, 1);
+        QVERIFY(saveProject(path("five.embedscope"), five).ok());
+        d = json::parse(readAll(path("five.embedscope")));
+        const Matrix m5 = randomMatrix(4, 5, 2);
+        d["projections"]["pca2d"]["dims"] = 5;
+        d["projections"]["pca2d"]["data"] =
+            encodeBase64(std::string_view(reinterpret_cast<const char *>(m5.data()), 4 * 5 * sizeof(float)));
+        QCOMPARE(loadError("p5.embedscope", d),
+                 std::string("p5.embedscope: projections.pca2d: 5 columns; a projection has 2 or 3"));
+        five.projections["pca2d"] = m5;
+        QVERIFY(!saveProject(path("five.embedscope"), five).ok());
+    }
 };
 
 ES_TEST_GUILESS_MAIN(TestProject)

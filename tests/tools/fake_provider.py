@@ -17,9 +17,15 @@ POST /control {"reset": true} | {"rules": [RULE, ...]} | RULE, where
 RULE = {"fault": NAME, "times": 1 (-1 = always), "after": 0 (requests to let through first),
         "retry_after": "1", "slow_seconds": 5, "max_batch": N}
 Faults: 429, 429_retry_after, 500, 503, slow, drop, truncated, count, shuffle, dup_index,
-nan, zero, dim, 401, quota, echo_key, float_list, max_batch (413 above max_batch inputs).
+nan, zero, dim, 401, quota, echo_key, float_list, max_batch (413 above max_batch inputs),
+huge (a valid answer padded to "size_mb" MB), stall (sends nothing, or with "stall_at":
+"body" the headers and half the body, then waits "stall_seconds", default 300),
+redirect (307 to "location").
 Any input containing TOO_LONG gets OpenAI's "maximum context length" error (400).
-GET /stats -> {"requests": n, "inputs": n, "statuses": {...}}.
+GET /stats -> {"requests": n, "inputs": n, "statuses": {...}, "all_requests": n,
+"header_names": [...]}: all_requests counts every request but /control and /stats
+(proxy CONNECTs and refused ones included); header_names are the (lower-case) names of
+every header received with them.
 """
 import argparse
 import base64
@@ -36,7 +42,7 @@ from urllib.parse import urlparse, parse_qs
 
 LOCK = threading.Lock()
 STATE = {"rules": [], "requests": 0, "inputs": 0, "statuses": {}, "last": time.monotonic(),
-         "latency_ms": 0}
+         "latency_ms": 0, "all_requests": 0, "header_names": set()}
 ARGS = None
 
 
@@ -95,18 +101,34 @@ class Handler(BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(n) if n else b""
 
+    def seen(self):
+        """Records a request that is not /control or /stats, and its header names."""
+        with LOCK:
+            STATE["all_requests"] += 1
+            STATE["header_names"].update(k.lower() for k in self.headers.keys())
+
     def do_GET(self):
         STATE["last"] = time.monotonic()
         if self.path == "/stats":
             with LOCK:
-                s = {k: STATE[k] for k in ("requests", "inputs", "statuses")}
+                s = {k: STATE[k] for k in ("requests", "inputs", "statuses", "all_requests")}
+                s["header_names"] = sorted(STATE["header_names"])
             self.send_json(200, s)
         else:
+            self.seen()
             self.send_json(404, {"error": "not found"})
+
+    def do_CONNECT(self):
+        # Used as an HTTP(S) proxy by a test, it refuses every tunnel but counts it.
+        STATE["last"] = time.monotonic()
+        self.seen()
+        self.send_json(403, {"error": "fake provider: not a proxy"})
 
     def do_POST(self):
         STATE["last"] = time.monotonic()
         url = urlparse(self.path)
+        if url.path != "/control":
+            self.seen()
         raw = self.read_body()
         if url.path == "/control":
             return self.control(raw)
@@ -134,7 +156,7 @@ class Handler(BaseHTTPRequestHandler):
         cmd = json.loads(raw.decode() or "{}")
         with LOCK:
             if cmd.get("reset"):
-                STATE.update(rules=[], requests=0, inputs=0, statuses={})
+                STATE.update(rules=[], requests=0, inputs=0, statuses={}, all_requests=0, header_names=set())
             if "latency_ms" in cmd:
                 STATE["latency_ms"] = int(cmd["latency_ms"])
             rules = cmd.get("rules", [cmd] if "fault" in cmd else [])
@@ -186,6 +208,13 @@ class Handler(BaseHTTPRequestHandler):
         if name == "slow":
             time.sleep(float(rule.get("slow_seconds", 5)))
             return False
+        if name == "redirect":
+            self.send_json(307, None, {"Location": rule.get("location", "http://127.0.0.1:1/v1/embeddings")}, raw=b"")
+            return True
+        if name == "stall" and rule.get("stall_at", "start") == "start":
+            time.sleep(float(rule.get("stall_seconds", 300)))
+            self.close_connection = True
+            return True
         return False
 
     def check_key(self, style, header_value):
@@ -295,10 +324,22 @@ class Handler(BaseHTTPRequestHandler):
         tokens = sum(max(1, len(t) // 4) for t in inputs)
         resp = {"object": "list", "data": items, "model": deployment if azure else body["model"],
                 "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
-        self.reply(resp, name)
+        self.reply(resp, name, rule)
 
-    def reply(self, resp, name):
+    def reply(self, resp, name, rule=None):
+        if name == "huge" and isinstance(resp, dict):
+            resp["padding"] = "x" * int(float((rule or {}).get("size_mb", 64)) * 1000000)
         raw = json.dumps(resp, allow_nan=True).encode()
+        if name == "stall":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw[: len(raw) // 2])
+            self.wfile.flush()
+            time.sleep(float((rule or {}).get("stall_seconds", 300)))
+            self.close_connection = True
+            return
         if name == "truncated":
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -342,7 +383,7 @@ class Handler(BaseHTTPRequestHandler):
         elif name == "zero":
             vecs[0] = [0.0] * dims
         self.reply({"model": model, "embeddings": vecs, "total_duration": 1000, "load_duration": 10,
-                    "prompt_eval_count": sum(len(t.split()) for t in inputs)}, name)
+                    "prompt_eval_count": sum(len(t.split()) for t in inputs)}, name, rule)
 
     # -- TEI ------------------------------------------------------------------------------
     def tei(self, body):
@@ -374,7 +415,7 @@ class Handler(BaseHTTPRequestHandler):
             vecs = vecs[:-1]
         elif name == "dim":
             vecs[-1] = vecs[-1][:-1]
-        self.reply(vecs, name)
+        self.reply(vecs, name, rule)
 
 
 class Server(ThreadingHTTPServer):

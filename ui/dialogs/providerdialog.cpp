@@ -1,7 +1,9 @@
 #include "dialogs/providerdialog.h"
 
 #include "embed/embedder.h"
+#include "embed/http/http_embedder.h"
 #include "jobs/background.h"
+#include "util/url.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -126,6 +128,24 @@ void ProviderDialog::setKey(const QString &key)
 QString ProviderDialog::testResult() const
 {
     return result_->text();
+}
+
+void ProviderDialog::accept()
+{
+    const EmbedderSpec s = spec();
+    std::optional<std::string> problem;
+    if (http::providerFromName(s.provider)) {
+        if (!s.baseUrl.empty())
+            problem = url::httpUrlProblem(s.baseUrl);
+        if (!problem)
+            problem = http::apiKeyProblem(s.apiKey);
+    }
+    if (problem) {
+        result_->setStyleSheet(QStringLiteral("color: #b00020"));
+        result_->setText(QString::fromStdString(*problem));
+        return;
+    }
+    QDialog::accept();
 }
 
 void ProviderDialog::testConnection()

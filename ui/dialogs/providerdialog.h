@@ -32,6 +32,10 @@ public:
     // Result of the last connection test ("" while none ran).
     QString testResult() const;
 
+    // OK: refused, with the reason shown, while the base URL is not http(s) with a host or
+    // the key holds a control character (the checks makeEmbedder makes before sending).
+    void accept() override;
+
     static bool isRemote(const std::string &provider) { return !provider.empty() && provider != "local" && provider != "lexical"; }
 
 signals:

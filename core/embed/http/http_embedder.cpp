@@ -1,5 +1,7 @@
 #include "embed/http/http_embedder.h"
 
+#include "util/url.h"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -38,6 +40,7 @@ struct Job {
     std::vector<std::size_t> items;
     int batchNo = 0;
     int attempt = 0;            // failed attempts so far
+    int stalls = 0;             // attempts given up because nothing arrived for stallTimeout
     Clock::time_point notBefore{};
 };
 
@@ -54,6 +57,13 @@ struct Transfer {
     std::string body;
     std::string response;
     std::optional<double> retryAfterSeconds;
+    std::size_t maxBytes = 0;   // the response cap of this batch
+    bool tooLarge = false;      // the response went beyond maxBytes (the transfer was stopped)
+    // Stall detection: the byte counts last seen and when they last moved.
+    Clock::duration stallTimeout{};
+    curl_off_t lastDown = -1, lastUp = -1;
+    Clock::time_point lastActivity = Clock::now();
+    bool stalled = false;       // nothing moved for stallTimeout (the transfer was stopped)
     RunContext *ctx = nullptr;
     char errbuf[CURL_ERROR_SIZE] = {};
 };
@@ -61,10 +71,23 @@ struct Transfer {
 size_t onWrite(char *p, size_t size, size_t n, void *ud)
 {
     auto *t = static_cast<Transfer *>(ud);
-    if (t->response.size() + size * n > (std::size_t(1) << 30))
-        return 0; // a 1 GiB reply is not an embedding response
+    if (t->response.size() + size * n > t->maxBytes) {
+        t->tooLarge = true;
+        return 0; // stops the transfer (CURLE_WRITE_ERROR)
+    }
     t->response.append(p, size * n);
     return size * n;
+}
+
+// "16 MB", "1.5 MB" (SI megabytes, as --max-response-mb).
+std::string megabytes(std::int64_t bytes)
+{
+    char buf[32];
+    if (bytes % 1000000 == 0)
+        std::snprintf(buf, sizeof buf, "%lld MB", static_cast<long long>(bytes / 1000000));
+    else
+        std::snprintf(buf, sizeof buf, "%.1f MB", double(bytes) / 1e6);
+    return buf;
 }
 
 size_t onHeader(char *p, size_t size, size_t n, void *ud)
@@ -101,9 +124,24 @@ size_t onHeader(char *p, size_t size, size_t n, void *ud)
     return size * n;
 }
 
-int onProgress(void *ud, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
+// Cancellation, and the stall check: libcurl's low-speed limit averages over a window of
+// about five seconds, so a 2 s limit fired after 6-7 s; counting the time since the byte
+// counts last moved gives up within a second of stallTimeout.
+int onProgress(void *ud, curl_off_t, curl_off_t dlnow, curl_off_t, curl_off_t ulnow)
 {
-    return static_cast<Transfer *>(ud)->ctx->stop.stop_requested() ? 1 : 0;
+    auto *t = static_cast<Transfer *>(ud);
+    if (t->ctx->stop.stop_requested())
+        return 1;
+    const auto now = Clock::now();
+    if (dlnow != t->lastDown || ulnow != t->lastUp) {
+        t->lastDown = dlnow;
+        t->lastUp = ulnow;
+        t->lastActivity = now;
+    } else if (now - t->lastActivity >= t->stallTimeout) {
+        t->stalled = true;
+        return 1;
+    }
+    return 0;
 }
 
 // curl's verbose output, passed to the trace sink with credentials removed.
@@ -140,7 +178,7 @@ int onDebug(CURL *, curl_infotype type, char *data, size_t size, void *ud)
     case CURLINFO_TEXT: break;
     default: return 0;
     }
-    (*ctx->trace)(prefix + scrubKey(std::move(text), ctx->key));
+    (*ctx->trace)(prefix + url::redactUrls(scrubKey(std::move(text), ctx->key)));
     return 0;
 }
 
@@ -188,14 +226,15 @@ std::string HttpEmbedder::id() const
     std::string base = o_.baseUrl;
     while (!base.empty() && base.back() == '/')
         base.pop_back();
-    return std::string(providerName(o_.provider)) + ":" + base + ":" + o_.model + ":"
+    // The identity of the vectors (cache key, --stats, project files): never a password.
+    return std::string(providerName(o_.provider)) + ":" + url::redactUserInfo(base) + ":" + o_.model + ":"
            + std::to_string(o_.dimensions);
 }
 
 std::string HttpEmbedder::displayName() const
 {
     std::string name = o_.model.empty() ? std::string(providerName(o_.provider)) : o_.model;
-    return name + " (" + std::string(providerName(o_.provider)) + ", " + o_.baseUrl + ")";
+    return name + " (" + std::string(providerName(o_.provider)) + ", " + url::redactUserInfo(o_.baseUrl) + ")";
 }
 
 bool HttpEmbedder::isRemote() const { return !isLocalHost(o_.baseUrl); }
@@ -235,6 +274,8 @@ Result<EmbedResult> HttpEmbedder::embedStreaming(const std::vector<std::string> 
             return Error{"row " + std::to_string(rowOf(i)) + ": empty text"};
     if (o_.baseUrl.empty())
         return Error{"no base URL for " + std::string(providerName(o_.provider))};
+    if (auto problem = optionsProblem(o_)) // before anything is sent
+        return Error{scrubKey(*problem, o_.apiKey)};
 
     // Batches in input order, bounded by count and by cautiously estimated tokens.
     const int batchLimit = std::clamp(o_.batchSize > 0 ? o_.batchSize : defaultBatchSize(o_.provider), 1,
@@ -264,7 +305,7 @@ Result<EmbedResult> HttpEmbedder::embedStreaming(const std::vector<std::string> 
 
     RunContext ctx{stop, &o_.trace, o_.apiKey};
     const std::string url = endpointUrl(o_);
-    const std::string urlShown = scrubKey(url, o_.apiKey);
+    const std::string urlShown = url::redactUserInfo(scrubKey(url, o_.apiKey));
     curl_slist *headers = nullptr;
     headers = curl_slist_append(headers, "Content-Type: application/json");
     headers = curl_slist_append(headers, "Accept: application/json");
@@ -331,6 +372,8 @@ Result<EmbedResult> HttpEmbedder::embedStreaming(const std::vector<std::string> 
         for (auto i : job.items)
             views.emplace_back(texts[i]);
         t->body = requestBody(o_, views);
+        t->stallTimeout = std::chrono::seconds(std::max<std::int64_t>(1, o_.stallTimeout.count()));
+        t->maxBytes = std::size_t(o_.maxResponseBytes > 0 ? o_.maxResponseBytes : responseCap(job.items.size(), dims));
         t->job = std::move(job);
         CURL *e = nullptr;
         if (!idle.empty()) {
@@ -354,8 +397,17 @@ Result<EmbedResult> HttpEmbedder::embedStreaming(const std::vector<std::string> 
         curl_easy_setopt(e, CURLOPT_XFERINFODATA, t.get());
         curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, long(o_.connectTimeout.count()));
         curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, long(o_.requestTimeout.count()));
+        // The stall check is onProgress's; libcurl's low-speed limit (1 byte/s, averaged over
+        // its window) stays as the backstop.
         curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, long(std::max(1, o_.lowSpeedSeconds)));
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, long(std::max<std::int64_t>(1, o_.stallTimeout.count())));
+        curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(t->maxBytes)); // a Content-Length above it
+        curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L); // the key would go along: reported instead
+#if LIBCURL_VERSION_NUM >= 0x075500
+        curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+        curl_easy_setopt(e, CURLOPT_PROTOCOLS, long(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
         curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
         curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -375,7 +427,7 @@ Result<EmbedResult> HttpEmbedder::embedStreaming(const std::vector<std::string> 
 
     auto fail = [&](std::string message, bool badInput = false) {
         if (!fatal)
-            fatal = Error{scrubKey(std::move(message), o_.apiKey), false, badInput};
+            fatal = Error{url::redactUrls(scrubKey(std::move(message), o_.apiKey)), false, badInput};
     };
 
     auto retryOrFail = [&](Job job, const std::string &what, std::optional<double> retryAfter) {
@@ -404,8 +456,33 @@ Result<EmbedResult> HttpEmbedder::embedStreaming(const std::vector<std::string> 
         Job job = std::move(t->job);
         const std::string where = "batch " + std::to_string(job.batchNo) + " of " + std::to_string(batches)
                                   + " (" + rowsText(job, hooks.originalRows) + ")";
-        if (code == CURLE_ABORTED_BY_CALLBACK || stop.stop_requested()) {
+        if ((code == CURLE_ABORTED_BY_CALLBACK && !t->stalled) || stop.stop_requested()) {
             cancelled = true;
+            return;
+        }
+        if (t->tooLarge || code == CURLE_FILESIZE_EXCEEDED) {
+            // The same request would get the same answer: not retried.
+            const std::int64_t cap = std::int64_t(t->maxBytes);
+            fail(where + ": the response from " + urlShown + " is larger than " + megabytes(cap)
+                 + (o_.maxResponseBytes > 0 ? std::string(", the cap set with --max-response-mb")
+                                            : ", many times what " + std::to_string(job.items.size())
+                                                  + " embeddings need")
+                 + "; it was not read. If the server's answers are really that large, raise --max-response-mb");
+            return;
+        }
+        const bool stalled = t->stalled
+                             || (code == CURLE_OPERATION_TIMEDOUT
+                                 && std::string_view(t->errbuf).find("too slow") != std::string_view::npos);
+        if (stalled) {
+            const std::string what = "the server sent nothing for " + std::to_string(o_.stallTimeout.count())
+                                     + " s (stalled; --stall-timeout)";
+            if (++job.stalls >= 2) {
+                fail(where + ": " + urlShown + " stalled twice: nothing arrived for "
+                     + std::to_string(o_.stallTimeout.count()) + " s each time; giving up. For a slow server, "
+                       "raise --stall-timeout");
+                return;
+            }
+            retryOrFail(std::move(job), what, std::nullopt);
             return;
         }
         if (code != CURLE_OK) {
@@ -466,6 +543,17 @@ Result<EmbedResult> HttpEmbedder::embedStreaming(const std::vector<std::string> 
             return;
         }
 
+        if (status >= 300 && status < 400) {
+            // Not followed: the key (and the texts) would go to wherever the server points.
+            char *location = nullptr;
+            curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_URL, &location);
+            fail("HTTP " + std::to_string(status) + " from " + urlShown + ": a redirect"
+                     + (location && *location ? " to " + url::redactUserInfo(location) : std::string(" without a Location"))
+                     + ", not followed (the key would go along). Set --base-url to the address the provider "
+                       "documents",
+                 true);
+            return;
+        }
         const std::string message = scrubKey(providerMessage(t->response), o_.apiKey);
         const std::string what = "HTTP " + std::to_string(status) + ": " + message;
         const std::string body = lower(t->response);

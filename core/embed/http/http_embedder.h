@@ -4,12 +4,16 @@
 // flight on one thread, retries with exponential back-off and full jitter (honouring
 // Retry-After), batch splitting on 413 / "too long", strict response validation, and
 // cancellation within a poll interval (curl_multi_wakeup + the transfer progress callback).
-// The key is held only in memory and scrubbed from every message this class produces.
+// The key is held only in memory and scrubbed from every message this class produces; so is
+// the user-info of the base URL. Nothing is sent before optionsProblem() says the URL and the
+// key are sound; redirects are not followed, responses are capped (responseCap) and a
+// stalled transfer is given up after stallTimeout.
 #include "embed/embedder.h"
 #include "embed/http/streaming.h"
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -25,6 +29,8 @@ enum class Provider { OpenAI, Azure, Ollama, Tei };
 std::string_view providerName(Provider p);
 std::optional<Provider> providerFromName(std::string_view name);
 
+inline constexpr std::chrono::seconds kDefaultStallTimeout{30};
+
 struct HttpOptions {
     Provider provider = Provider::OpenAI;
     std::string baseUrl;       // API root as documented by the provider (no endpoint)
@@ -38,7 +44,12 @@ struct HttpOptions {
     int maxAttempts = 6;       // per batch, the first try included
     std::chrono::milliseconds connectTimeout{10000};
     std::chrono::milliseconds requestTimeout{600000}; // whole request
-    int lowSpeedSeconds = 60;  // abort a transfer slower than 1 byte/s for this long
+    // A transfer that receives (or sends) nothing for this long has stalled: it is given
+    // up (within a second; libcurl's low-speed limit as a backstop) and retried once, and a
+    // second stall of the same batch ends the run.
+    std::chrono::seconds stallTimeout{kDefaultStallTimeout};
+    // Largest response accepted, in bytes; 0 = automatic: responseCap() of the batch.
+    std::int64_t maxResponseBytes = 0;
     std::chrono::milliseconds backoffBase{500};
     std::chrono::milliseconds backoffMax{30000};
     std::chrono::milliseconds retryAfterMax{120000};
@@ -53,6 +64,17 @@ int maxBatchSize(Provider p);                     // the API's documented limit
 int defaultMaxTokensPerRequest(Provider p);
 // Endpoint URL for a base URL ("{base}/embeddings", "?api-version=" for Azure, ...).
 std::string endpointUrl(const HttpOptions &o);
+
+// The automatic response cap for a batch of `texts` vectors of `dims` dimensions (dims 0:
+// not known yet, 4096 assumed): twice the largest valid answer written as a JSON list of
+// floats (32 bytes a number, 256 bytes an item), and never below 16 MB.
+std::int64_t responseCap(std::size_t texts, int dims);
+
+// What makes these options unsafe or impossible to send, or nullopt: a base URL that is
+// not http(s) with a host (url::httpUrlProblem), a key with a control character (it would
+// add HTTP headers of its own). Checked before any request; the key is never quoted.
+std::optional<std::string> optionsProblem(const HttpOptions &o);
+std::optional<std::string> apiKeyProblem(std::string_view key);
 
 // Rough token count of a text (about 4 bytes of English per token), used for the consent
 // estimate and the cost; batching uses a more cautious 3 bytes per token.

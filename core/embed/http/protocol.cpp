@@ -1,6 +1,8 @@
 // The wire formats of the providers: request bodies, response decoding and validation,
 // error messages, limits and prices. No I/O here.
 #include "embed/http/http_embedder.h"
+#include "util/json_depth.h"
+#include "util/url.h"
 
 #include <nlohmann/json.hpp>
 
@@ -78,6 +80,34 @@ std::string endpointUrl(const HttpOptions &o)
     case Provider::Tei: return base + "/embed";
     }
     return base;
+}
+
+std::int64_t responseCap(std::size_t texts, int dims)
+{
+    constexpr std::int64_t kFloor = 16'000'000;
+    const std::int64_t d = dims > 0 ? dims : 4096;
+    const std::int64_t largest = std::int64_t(texts) * (d * 32 + 256);
+    return std::max(kFloor, 2 * largest);
+}
+
+std::optional<std::string> apiKeyProblem(std::string_view key)
+{
+    for (const unsigned char c : key)
+        if (c < 0x20 || c == 0x7f)
+            return std::string("the API key contains a control character (a line break, tab or similar), which "
+                               "would add HTTP headers of its own; it was not sent. Set the key again without it");
+    return std::nullopt;
+}
+
+std::optional<std::string> optionsProblem(const HttpOptions &o)
+{
+    if (auto p = url::httpUrlProblem(o.baseUrl))
+        return p;
+    if (o.provider == Provider::Azure) // the version goes into the URL as it is
+        if (auto p = url::httpUrlProblem("https://h/?api-version=" + o.apiVersion))
+            return std::string("the Azure API version (--api-version) holds a space, a control character or a "
+                               "character beyond ASCII, which a URL cannot carry");
+    return apiKeyProblem(o.apiKey);
 }
 
 std::int64_t estimateTokens(std::string_view text)
@@ -214,6 +244,9 @@ bool readNumbers(const json &arr, std::vector<float> &out)
 std::variant<DecodedResponse, ResponseError> decodeResponse(Provider p, std::string_view body,
                                                             std::size_t inputs, int expectDims)
 {
+    if (findJsonTooDeep(body) != std::string_view::npos)
+        return ResponseError{"the response is nested too deep (more than " + std::to_string(kMaxJsonDepth)
+                                 + " levels of arrays and objects)", -1, false};
     json j = json::parse(body, nullptr, false);
     if (j.is_discarded())
         return ResponseError{"the response is not valid JSON (" + std::to_string(body.size())
@@ -315,7 +348,8 @@ std::variant<DecodedResponse, ResponseError> decodeResponse(Provider p, std::str
 
 std::string providerMessage(std::string_view body)
 {
-    json j = json::parse(body, nullptr, false);
+    json j = findJsonTooDeep(body) == std::string_view::npos ? json::parse(body, nullptr, false)
+                                                            : json(json::value_t::discarded);
     std::string msg;
     auto str = [](const json &v) -> std::string {
         return v.is_string() ? v.get<std::string>() : (v.is_null() ? std::string() : v.dump());
