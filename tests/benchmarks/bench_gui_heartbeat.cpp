@@ -10,6 +10,7 @@
 #include "models/sentencemodel.h"
 
 #include "targets.h"
+#include "tools/testmain.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -399,12 +400,15 @@ private slots:
     }
 };
 
+// ES_TEST_MAIN's steps (tests/tools/testmain.h) with TimingApp as the application.
 int main(int argc, char **argv)
 {
+    if (const int s = es::test::checkCpuPath(); s >= 0)
+        return s;
     TimingApp app(argc, argv);
     app.setAttribute(Qt::AA_Use96Dpi, true);
     BenchGuiHeartbeat bench;
     QTEST_SET_MAIN_SOURCE_PATH
-    return QTest::qExec(&bench, argc, argv);
+    return es::test::runSuite(&bench, argc, argv, true);
 }
 #include "bench_gui_heartbeat.moc"
