@@ -1,12 +1,16 @@
 // GUI-thread heartbeat during jobs: a 5 ms timer on the GUI thread records the longest gap
 // between its ticks while the window loads, embeds and analyses (target: never more than
-// 100 ms, issue 6). Prints one line per scenario; fails nothing (figures, not assertions).
+// 100 ms, issue 6). Prints one line per scenario and checks its longest stall against the
+// target (tests/benchmarks/targets.h): a scenario whose stall is longer fails.
 // Each line also names the single event that took the GUI thread longest (TimingApp), so a
 // long block points at its cause (a job result handler, a paint of the window, ...).
 #include "mainwindow.h"
 
 #include "formats/vectors.h"
 #include "models/sentencemodel.h"
+
+#include "targets.h"
+#include "tools/testmain.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -228,6 +232,18 @@ bool showWindow(MainWindow &w, int tab, double *tabShowWall = nullptr)
 
 class BenchGuiHeartbeat : public QObject {
     Q_OBJECT
+    bench::Targets targets_;
+
+    // The scenario's longest GUI stall against the target (issue 6: never more than 100 ms);
+    // the test fails when it is longer. Call it last in a test function.
+    void checkStall(const Measurement &m, const QString &scenario)
+    {
+        const std::size_t from = targets_.size();
+        targets_.check(scenario.toStdString() + ": longest GUI stall", double(m.hb.maxGap), bench::Direction::AtMost,
+                       100, "ms");
+        ES_VERIFY_TARGETS(targets_, from);
+    }
+
 private slots:
     void initTestCase()
     {
@@ -235,6 +251,8 @@ private slots:
         QCoreApplication::setOrganizationName("EmbedScopeTest");
         QCoreApplication::setApplicationName("bench_gui_heartbeat");
     }
+
+    void cleanupTestCase() { targets_.summary(); }
 
     void vectors_data()
     {
@@ -284,6 +302,7 @@ private slots:
                      .arg(second ? "second " : "").arg(n).arg(tab == 0 ? "heatmap" : "2D map").toUtf8(),
                  QStringLiteral("; setData call itself %1 ms CPU; showing the tab before: longest event %2 ms wall")
                      .arg(setDataCpu, 0, 'f', 0).arg(tabShowWall, 0, 'f', 0).toUtf8());
+        checkStall(m, QStringLiteral("set data (%1)").arg(QTest::currentDataTag()));
     }
 
     // Live t-SNE: the maps animate from the job's snapshots while it runs.
@@ -322,6 +341,7 @@ private slots:
         m.report(QStringLiteral("live t-SNE %1D, N=%2 (%3 tab), %4 frames shown (%5 per s)")
                      .arg(dims).arg(n).arg(tab == 1 ? "2D map" : "3D map").arg(frames)
                      .arg(frames / m.seconds(), 0, 'f', 1).toUtf8());
+        checkStall(m, QStringLiteral("live t-SNE (%1)").arg(QTest::currentDataTag()));
     }
 
     // Loading: a 100,000 x 64 .npy with its texts (the pair skips embedding), then the
@@ -354,6 +374,7 @@ private slots:
         QTest::qWait(100);
         m.report(QStringLiteral("open %1 x %2 .npy + texts, neighbours + PCA (2D map tab)").arg(n).arg(d).toUtf8());
         QCOMPARE(w.sentenceModel()->rowCount(), n);
+        checkStall(m, QStringLiteral("open %1 x %2 .npy").arg(n).arg(d));
     }
 
     void embedDemoSet()
@@ -375,15 +396,19 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 60000);
         QVERIFY(w.waitForJobs(300000));
         m.report(QStringLiteral("open + embed + analyse topics300.csv (%1 rows)").arg(w.sentenceModel()->rowCount()).toUtf8());
+        checkStall(m, QStringLiteral("open + embed topics300.csv"));
     }
 };
 
+// ES_TEST_MAIN's steps (tests/tools/testmain.h) with TimingApp as the application.
 int main(int argc, char **argv)
 {
+    if (const int s = es::test::checkCpuPath(); s >= 0)
+        return s;
     TimingApp app(argc, argv);
     app.setAttribute(Qt::AA_Use96Dpi, true);
     BenchGuiHeartbeat bench;
     QTEST_SET_MAIN_SOURCE_PATH
-    return QTest::qExec(&bench, argc, argv);
+    return es::test::runSuite(&bench, argc, argv, true);
 }
 #include "bench_gui_heartbeat.moc"

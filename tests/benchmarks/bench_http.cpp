@@ -1,9 +1,11 @@
 // HTTP provider throughput against the loopback fake server with 20 ms latency per request:
 // texts per second at concurrency 1, 2, 4, 8 (batch 64), the cached second run, and how long
-// a cancel takes mid-request. Prints figures; targets (issue 5): 4 in flight >= 3.5x of 1,
-// cached >= 100,000 texts/s, cancel < 200 ms.
+// a cancel takes mid-request. Targets (issue 5), checked (tests/benchmarks/targets.h): 4 in
+// flight >= 3.5x the texts/s of 1, cached >= 100,000 texts/s, cancel < 200 ms (the longest
+// of 5).
 #include "embed/cache/cache.h"
 #include "embed/http/http_embedder.h"
+#include "targets.h"
 #include "tools/fake_provider.h"
 
 #include <QTemporaryDir>
@@ -22,6 +24,7 @@ class BenchHttp : public QObject {
     Q_OBJECT
 
     std::unique_ptr<test::FakeProvider> server_;
+    bench::Targets targets_;
 
     HttpOptions options(int concurrency)
     {
@@ -53,8 +56,11 @@ private slots:
         QVERIFY(server_->ok());
     }
 
+    void cleanupTestCase() { targets_.summary(); }
+
     void concurrency()
     {
+        const std::size_t from = targets_.size();
         const int n = 64 * 48; // 48 requests per run
         double base = 0;
         for (int c : {1, 2, 4, 8}) {
@@ -71,11 +77,15 @@ private slots:
             std::printf("concurrency %d, batch 64, 20 ms latency: %8.0f texts/s (%lld requests, %.2f s, %.2fx of 1)\n",
                         c, tps, (long long)r->stats.requests, s, tps / base);
             std::fflush(stdout);
+            if (c == 4)
+                targets_.check("4 in flight vs 1 (texts/s)", tps / base, bench::Direction::AtLeast, 3.5, "x");
         }
+        ES_VERIFY_TARGETS(targets_, from);
     }
 
     void cachedSecondRun()
     {
+        const std::size_t from = targets_.size();
         QTemporaryDir dir;
         const std::string path = dir.filePath("bench.sqlite").toStdString();
         const auto in = texts(100000, "cached");
@@ -98,10 +108,13 @@ private slots:
                     "%.0f texts per CPU second)\n",
                     double(in.size()) / s, in.size(), s, double(in.size()) / cpu);
         std::fflush(stdout);
+        targets_.check("cached second run", double(in.size()) / s, bench::Direction::AtLeast, 100000, "texts/s");
+        ES_VERIFY_TARGETS(targets_, from);
     }
 
     void cancelLatency()
     {
+        const std::size_t from = targets_.size();
         server_->control(R"({"latency_ms": 5000})");
         HttpEmbedder e(options(4));
         std::vector<double> ms;
@@ -116,9 +129,11 @@ private slots:
             ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
             QVERIFY(r && !r->ok() && r->error().cancelled);
         }
-        std::printf("cancel mid-request (4 in flight, server answers after 5 s): max %.1f ms over 5 runs\n",
-                    *std::max_element(ms.begin(), ms.end()));
+        const double worst = *std::max_element(ms.begin(), ms.end());
+        std::printf("cancel mid-request (4 in flight, server answers after 5 s): max %.1f ms over 5 runs\n", worst);
         server_->control(R"({"latency_ms": 20})");
+        targets_.check("cancel mid-request (longest of 5)", worst, bench::Direction::Below, 200, "ms");
+        ES_VERIFY_TARGETS(targets_, from);
     }
 };
 

@@ -1,4 +1,7 @@
-// Benchmarks of the scatter views under Xvfb (prints figures; no timed assertions):
+// Benchmarks of the scatter views under Xvfb. Figures with a target are checked
+// (tests/benchmarks/targets.h; a test function fails when one falls short): 2D and 3D
+// first frame of 100,000 points < 1000 ms, 2D zoom and pan frame medians < 50 ms, 2D live
+// update at least 20 frames/s, heatmap of 10,000 items painted within 1000 ms.
 //  - 2D, 100,000 clustered points, drawn as the view chooses here (Auto: painted points
 //    under Xvfb's software OpenGL) and with Qt Charts' OpenGL series: first frame
 //    (setPoints to the first frame on screen: the OpenGL layer's swapped frame, or the
@@ -15,6 +18,8 @@
 #include "views/palette.h"
 #include "views/scatter2dview.h"
 #include "views/scatter3dview.h"
+
+#include "targets.h"
 
 #include <QChartView>
 #include <QElapsedTimer>
@@ -149,8 +154,10 @@ double median(QVector<double> v)
 
 class BenchViews : public QObject {
     Q_OBJECT
+    bench::Targets targets_;
 private slots:
     void initTestCase();
+    void cleanupTestCase() { targets_.summary(); }
     void scatter2D_data();
     void scatter2D();
     void liveUpdate2D_data();
@@ -176,6 +183,7 @@ void BenchViews::scatter2D_data()
 void BenchViews::scatter2D()
 {
     QFETCH(bool, opengl);
+    const std::size_t from = targets_.size();
     const Data d = clustered(100000, 10, 11);
     Scatter2DView view;
     if (opengl)
@@ -206,6 +214,8 @@ void BenchViews::scatter2D()
     const double firstMs = t.nsecsElapsed() / 1e6;
     qInfo("2D 100000 points (%s): setPoints+setColors %.1f ms, first frame %.1f ms (target < 1000 ms)", how, setMs,
           firstMs);
+    targets_.check(std::string("2D 100000 points, first frame (") + how + ")", firstMs, bench::Direction::Below, 1000,
+                   "ms");
 
     QVector<double> zoom, pan;
     for (int i = 0; i < 20; ++i) {
@@ -227,6 +237,11 @@ void BenchViews::scatter2D()
           "(target < 50 ms); nearest-point query %.3f ms (%d/1000 hits)",
           how, median(zoom), *std::max_element(zoom.begin(), zoom.end()), median(pan),
           *std::max_element(pan.begin(), pan.end()), pick.nsecsElapsed() / 1e6 / 1000, hits);
+    targets_.check(std::string("2D 100000 points, zoom frame median (") + how + ")", median(zoom),
+                   bench::Direction::Below, 50, "ms");
+    targets_.check(std::string("2D 100000 points, pan frame median (") + how + ")", median(pan),
+                   bench::Direction::Below, 50, "ms");
+    ES_VERIFY_TARGETS(targets_, from);
 }
 
 void BenchViews::liveUpdate2D_data()
@@ -237,6 +252,7 @@ void BenchViews::liveUpdate2D_data()
 void BenchViews::liveUpdate2D()
 {
     QFETCH(bool, opengl);
+    const std::size_t from = targets_.size();
     Data d = clustered(10000, 8, 5);
     Scatter2DView view;
     if (opengl)
@@ -262,9 +278,12 @@ void BenchViews::liveUpdate2D()
         QVERIFY(waitFrame2D(view));
         frame.append(t.nsecsElapsed() / 1e6);
     }
+    const char *how = view.usesOpenGL() ? "OpenGL series" : "painted points";
     qInfo("2D live update, 10000 points (%s): setPoints median %.2f ms, to next frame median %.1f ms "
-          "(%.0f frames/s possible; target 20)", view.usesOpenGL() ? "OpenGL series" : "painted points",
-          median(set), median(frame), 1000.0 / median(frame));
+          "(%.0f frames/s possible; target 20)", how, median(set), median(frame), 1000.0 / median(frame));
+    targets_.check(std::string("2D live update, 10000 points (") + how + ")", 1000.0 / median(frame),
+                   bench::Direction::AtLeast, 20, "frames/s");
+    ES_VERIFY_TARGETS(targets_, from);
 }
 
 void BenchViews::export2D()
@@ -285,6 +304,7 @@ void BenchViews::scatter3D()
     QString why;
     if (!Scatter3DView::isOpenGLAvailable(&why))
         QSKIP(qPrintable(why));
+    const std::size_t from = targets_.size();
     const Data d = clustered(100000, 10, 11);
     Scatter3DView view;
     view.resize(1400, 900);
@@ -303,6 +323,7 @@ void BenchViews::scatter3D()
     QVERIFY(!first.isNull());
     qInfo("3D 100000 points: setPoints+setColors %.1f ms, first frame (renderToImage) %.1f ms (target < 1000 ms); "
           "on-screen frame (continuous rendering) %.1f ms", setMs, firstMs, onScreenFrameMs(view.graph()));
+    targets_.check("3D 100000 points, first frame (renderToImage)", firstMs, bench::Direction::Below, 1000, "ms");
 
     const Data big = clustered(1000000, 10, 12);
     t.restart();
@@ -312,6 +333,7 @@ void BenchViews::scatter3D()
     const double bigFirst = t.nsecsElapsed() / 1e6;
     qInfo("3D 1000000 points (level of detail: %d drawn): first frame %.1f ms, on-screen frame %.1f ms",
           view.drawnCount(), bigFirst, onScreenFrameMs(view.graph()));
+    ES_VERIFY_TARGETS(targets_, from);
 }
 
 
@@ -345,6 +367,7 @@ double untilPainted(HeatmapView &view, const std::function<void()> &start)
 
 void BenchViews::heatmap()
 {
+    const std::size_t from = targets_.size();
     {
         const int n = 10000;
         auto v = clusteredVectors(n, 100, 5);
@@ -377,6 +400,7 @@ void BenchViews::heatmap()
         qInfo("heatmap, 10000 items: first paint %.0f ms after setMatrix (target 1000 ms; the similarity "
               "itself took %.0f ms on a worker); new order painted after %.0f ms; a repaint (GUI thread) %.1f ms",
               ms, simMs, orderMs, paintMs);
+        targets_.check("heatmap, 10000 items, first paint after setMatrix", ms, bench::Direction::AtMost, 1000, "ms");
     }
     {
         const int n = 100000;
@@ -390,6 +414,7 @@ void BenchViews::heatmap()
         qInfo("heatmap, 100000 items (vectors, block means of %d rows): first paint %.0f ms after setVectors; "
               "zoom to %d rows: exact cells painted after %.0f ms", view.overviewBlockSize(), ms, n / 100, zoomMs);
     }
+    ES_VERIFY_TARGETS(targets_, from);
 }
 ES_TEST_MAIN(BenchViews)
 #include "bench_views.moc"
