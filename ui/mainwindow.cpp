@@ -22,6 +22,7 @@
 #include "keystore.h"
 #include "models/sentencemodel.h"
 #include "theme.h"
+#include "util/url.h"
 #include "views/heatmapview.h"
 #include "views/legend.h"
 #include "views/inspectorview.h"
@@ -2611,7 +2612,7 @@ void MainWindow::showCompare()
                 return true;
             if (QMessageBox::question(compareWindow_, tr("Send texts?"),
                                       tr("Comparing with %1 sends %n sentence(s) to the provider. Continue?", nullptr, n)
-                                          .arg(model))
+                                          .arg(qs(url::redactUrls(model.toStdString()))))
                 != QMessageBox::Yes)
                 return false;
             consented_.insert(account);

@@ -29,7 +29,7 @@ enum class Provider { OpenAI, Azure, Ollama, Tei };
 std::string_view providerName(Provider p);
 std::optional<Provider> providerFromName(std::string_view name);
 
-inline constexpr std::chrono::seconds kDefaultStallTimeout{30};
+inline constexpr std::chrono::seconds kDefaultStallTimeout{60};
 
 struct HttpOptions {
     Provider provider = Provider::OpenAI;
