@@ -53,10 +53,10 @@ int runDoctor(const Args &args)
     outputKind(out, {"csv"});
     doctor::DoctorConfig cfg;
     cfg.nearDuplicateThreshold = args.getDouble("--threshold", cfg.nearDuplicateThreshold, -1.0, 1.0);
-    const int k = int(args.getInt("--neighbors", 10, 1, 1000));
-    cfg.labelNeighbours = cfg.outlierNeighbours = k;
+    cfg.outlierNeighbours = int(args.getInt("--neighbors", cfg.outlierNeighbours, 1, 1000));
+    cfg.labelNeighbours = int(args.getInt("--label-neighbors", cfg.labelNeighbours, 1, 1000));
+    cfg.labelMaxShare = args.getDouble("--label-share", cfg.labelMaxShare, 0.0, 1.0);
     cfg.duplicateNeighbours = int(args.getInt("--duplicate-candidates", cfg.duplicateNeighbours, 1, 1000));
-    cfg.disagreementShare = args.getDouble("--disagreement", cfg.disagreementShare, 0.0, 0.99);
     const std::string method = args.get("--outlier-method", "knn");
     if (method == "lof")
         cfg.outlierMethod = doctor::OutlierMethod::Lof;
@@ -157,8 +157,11 @@ const Registrar reg{Command{
     "REPORT.csv has the columns finding,row,other_row,score,detail,text, one line per finding:\n"
     "  exact_duplicate / near_duplicate  row duplicates other_row (the first row of its group);\n"
     "                                    score = cosine; exact = same text ignoring case/spaces\n"
-    "  label_disagreement                most of row's k nearest neighbours carry another\n"
-    "                                    label; score = that label's share\n"
+    "  label_disagreement                row's label looks wrong beside its neighbours' labels\n"
+    "                                    (confident learning on k-NN label probabilities);\n"
+    "                                    other_row = nearest row with the suggested label;\n"
+    "                                    score = 1 - p(label) / p typical of that label (0..1,\n"
+    "                                    most suspect first); at most --label-share of the rows\n"
     "  outlier                           row is far from everything; score = k-NN distance\n"
     "                                    (1 - mean cosine of the k nearest) or LOF\n"
     "  cluster                           the most typical rows of each label group (or\n"
@@ -170,9 +173,10 @@ const Registrar reg{Command{
         {"--output", "-o", "REPORT", "Report file (.csv)", ""},
         {"--embedder", "", "MODEL", "Model for text input: local, lexical, hybrid, openai:M, ollama:M, tei, azure@URL", "local"},
         {"--threshold", "", "C", "Near-duplicate cosine threshold", "0.95"},
-        {"--neighbors", "-k", "K", "Neighbours for label disagreement and outliers", "10"},
+        {"--neighbors", "-k", "K", "Neighbours for the outlier score", "10"},
+        {"--label-neighbors", "", "K", "Neighbours voting on each row's label", "30"},
+        {"--label-share", "", "F", "Flag at most this share of the labelled rows as possible mislabels", "0.05"},
         {"--duplicate-candidates", "", "N", "Neighbours checked per item for near duplicates", "10"},
-        {"--disagreement", "", "S", "Flag when another label holds more than this share", "0.5"},
         {"--outlier-method", "", "M", "knn (k-NN distance) or lof (local outlier factor)", "knn"},
         {"--outlier-mads", "", "C", "Outlier threshold: median + C * 1.4826 * MAD", "4"},
         {"--clusters", "", "K", "k-means clusters to explain (0: label groups, else automatic)", "0"},

@@ -174,62 +174,192 @@ std::vector<DuplicateGroup> findDuplicates(const Matrix &unit, const analysis::N
 
 std::vector<LabelDisagreement> findLabelDisagreements(const analysis::Neighbors &nn,
                                                       const std::vector<std::string> &labels, int k,
-                                                      double share)
+                                                      double maxShare)
 {
     std::vector<LabelDisagreement> out;
-    if (labels.empty())
-        return out;
     k = std::min(k, nn.k);
-    const int n = int(labels.size());
-    std::map<std::string_view, std::pair<int, double>> votes; // count, summed similarity
-    for (int i = 0; i < n; ++i) {
-        const std::string &own = labels[std::size_t(i)];
-        if (own.empty())
-            continue;
+    const int n = std::min(int(labels.size()), nn.rows());
+    if (n == 0 || k < 1)
+        return out;
+    // Label ids in sorted order (deterministic); -1 = unlabelled.
+    std::map<std::string_view, int> ids;
+    for (int i = 0; i < n; ++i)
+        if (!labels[std::size_t(i)].empty())
+            ids.emplace(labels[std::size_t(i)], 0);
+    const int classes = int(ids.size());
+    if (classes < 2)
+        return out;
+    std::vector<std::string_view> names;
+    for (auto &[name, id] : ids) {
+        id = int(names.size());
+        names.push_back(name);
+    }
+    std::vector<int> cls(static_cast<std::size_t>(n), -1);
+    std::vector<double> prior(static_cast<std::size_t>(classes), 0.0);
+    int labelled = 0;
+    for (int i = 0; i < n; ++i)
+        if (!labels[std::size_t(i)].empty()) {
+            cls[std::size_t(i)] = ids[labels[std::size_t(i)]];
+            prior[std::size_t(cls[std::size_t(i)])] += 1;
+            ++labelled;
+        }
+    for (auto &p : prior)
+        p /= labelled;
+    constexpr double alpha = 0.03; // strength of the prior; small: the neighbours decide
+
+    // One item's votes: per label (in order of first appearance) its summed weight and count.
+    struct Vote {
+        int label;
+        double weight;
+        int count;
+    };
+    std::vector<Vote> votes;
+    double total = 0;
+    int counted = 0;
+    auto collect = [&](int i) {
         votes.clear();
-        int counted = 0;
+        total = 0;
+        counted = 0;
+        const double nearest = nn.sim(i, 0);
+        if (!(nearest > 0))
+            return;
         for (int r = 0; r < k; ++r) {
-            const std::string &l = labels[std::size_t(nn.at(i, r))];
-            if (l.empty() || nn.sim(i, r) <= 0.0f) // unrelated "neighbours" do not vote
+            const int j = nn.at(i, r);
+            const float s = nn.sim(i, r);
+            if (s <= 0.0f) // sorted: the rest are unrelated too
+                break;
+            const int c = cls[std::size_t(j)];
+            if (c < 0)
                 continue;
-            auto &v = votes[l];
-            ++v.first;
-            v.second += nn.sim(i, r);
+            const double w = double(s) / nearest / (double(r + 1) * double(r + 1));
+            auto it = std::find_if(votes.begin(), votes.end(), [c](const Vote &v) { return v.label == c; });
+            if (it == votes.end())
+                votes.push_back({c, w, 1});
+            else {
+                it->weight += w;
+                ++it->count;
+            }
+            total += w;
             ++counted;
         }
+    };
+    auto voteOf = [&](int c) -> const Vote * {
+        for (const auto &v : votes)
+            if (v.label == c)
+                return &v;
+        return nullptr;
+    };
+    auto probability = [&](int c) {
+        const Vote *v = voteOf(c);
+        return ((v ? v->weight : 0.0) + alpha * prior[std::size_t(c)]) / (total + alpha);
+    };
+
+    // Pass 1: each item's probability of its own label; per-label thresholds.
+    std::vector<double> own(static_cast<std::size_t>(n), -1.0); // -1: unlabelled or no vote
+    std::vector<double> sum(std::size_t(classes), 0.0);
+    std::vector<int> members(std::size_t(classes), 0);
+    double sumAll = 0;
+    int withVotes = 0;
+    for (int i = 0; i < n; ++i) {
+        const int y = cls[std::size_t(i)];
+        if (y < 0)
+            continue;
+        collect(i);
         if (counted == 0)
             continue;
-        // Majority: most votes, then the larger summed similarity, then the label's order.
-        auto best = votes.begin();
-        for (auto it = votes.begin(); it != votes.end(); ++it)
-            if (it->second.first > best->second.first
-                || (it->second.first == best->second.first && it->second.second > best->second.second))
-                best = it;
-        const double s = double(best->second.first) / counted;
-        if (best->first == own || s <= share)
+        const double p = probability(y);
+        own[std::size_t(i)] = p;
+        sum[std::size_t(y)] += p;
+        ++members[std::size_t(y)];
+        sumAll += p;
+        ++withVotes;
+    }
+    if (withVotes == 0)
+        return out;
+    const double meanAll = sumAll / withVotes;
+    std::vector<double> threshold(static_cast<std::size_t>(classes));
+    for (int c = 0; c < classes; ++c) // one pseudo-item at the overall mean
+        threshold[std::size_t(c)] = (sum[std::size_t(c)] + meanAll) / (members[std::size_t(c)] + 1);
+
+    // Labels without a vote for an item have p = alpha * prior / (total + alpha). The most
+    // probable of them is the one with the largest prior; one is confident when
+    // alpha * prior / threshold >= total + alpha, most likely for the largest such ratio.
+    std::vector<int> byPrior(static_cast<std::size_t>(classes)), byRatio(static_cast<std::size_t>(classes));
+    std::iota(byPrior.begin(), byPrior.end(), 0);
+    std::iota(byRatio.begin(), byRatio.end(), 0);
+    std::stable_sort(byPrior.begin(), byPrior.end(),
+                     [&](int a, int b) { return prior[std::size_t(a)] > prior[std::size_t(b)]; });
+    auto ratio = [&](int c) { return alpha * prior[std::size_t(c)] / threshold[std::size_t(c)]; };
+    std::stable_sort(byRatio.begin(), byRatio.end(), [&](int a, int b) { return ratio(a) > ratio(b); });
+    auto firstWithoutVote = [&](const std::vector<int> &order, int y) {
+        for (int c : order)
+            if (c != y && !voteOf(c))
+                return c;
+        return -1;
+    };
+
+    // Pass 2: items below their label's threshold with a more credible other label: above
+    // that label's threshold, or more probable and carried by more of the neighbours (so that
+    // one mislabelled nearest neighbour does not make an item look mislabelled).
+    for (int i = 0; i < n; ++i) {
+        const int y = cls[std::size_t(i)];
+        const double pOwn = own[std::size_t(i)];
+        if (y < 0 || pOwn < 0 || !(pOwn < threshold[std::size_t(y)]))
+            continue;
+        collect(i);
+        int best = -1;
+        double pBest = -1;
+        bool confident = false;
+        for (const auto &v : votes) {
+            if (v.label == y)
+                continue;
+            const double p = probability(v.label);
+            confident = confident || p >= threshold[std::size_t(v.label)];
+            if (p > pBest || (p == pBest && v.label < best)) {
+                best = v.label;
+                pBest = p;
+            }
+        }
+        if (const int c = firstWithoutVote(byPrior, y); c >= 0) {
+            const double p = probability(c);
+            if (p > pBest || (p == pBest && c < best)) {
+                best = c;
+                pBest = p;
+            }
+        }
+        if (const int c = firstWithoutVote(byRatio, y); c >= 0)
+            confident = confident || probability(c) >= threshold[std::size_t(c)];
+        const Vote *vb = voteOf(best);
+        const Vote *vo = voteOf(y);
+        const int countBest = vb ? vb->count : 0, countOwn = vo ? vo->count : 0;
+        if (best < 0 || !(confident || (pBest > pOwn && countBest > countOwn)))
             continue;
         LabelDisagreement d;
         d.row = i;
-        d.label = own;
-        d.majorityLabel = std::string(best->first);
-        d.share = s;
-        const auto ownIt = votes.find(own);
-        d.ownShare = ownIt == votes.end() ? 0.0 : double(ownIt->second.first) / counted;
+        d.label = labels[std::size_t(i)];
+        d.majorityLabel = std::string(names[std::size_t(best)]);
+        d.threshold = threshold[std::size_t(y)];
+        d.probability = pOwn;
+        d.score = 1.0 - pOwn / d.threshold;
+        d.suggestedProbability = pBest;
         d.neighbours = counted;
+        d.share = double(countBest) / counted;
+        d.ownShare = double(countOwn) / counted;
         for (int r = 0; r < k; ++r)
-            if (labels[std::size_t(nn.at(i, r))] == d.majorityLabel) {
+            if (cls[std::size_t(nn.at(i, r))] == best) {
                 d.nearestWithMajority = nn.at(i, r);
                 break;
             }
         out.push_back(std::move(d));
     }
     std::sort(out.begin(), out.end(), [](const LabelDisagreement &a, const LabelDisagreement &b) {
-        if (a.share != b.share)
-            return a.share > b.share;
-        if (a.ownShare != b.ownShare)
-            return a.ownShare < b.ownShare;
-        return a.row < b.row;
+        return a.score != b.score ? a.score > b.score : a.row < b.row;
     });
+    const std::size_t cap = maxShare > 0
+        ? std::max<std::size_t>(1, std::size_t(std::floor(maxShare * labelled + 1e-9)))
+        : 0;
+    if (out.size() > cap)
+        out.resize(cap);
     return out;
 }
 
@@ -343,6 +473,8 @@ Result<DoctorReport> diagnose(const Matrix &vectors, const std::vector<std::stri
         return Error{"doctor: " + std::to_string(labels.size()) + " labels for " + std::to_string(n) + " vectors"};
     if (!(config.nearDuplicateThreshold > -1.0 && config.nearDuplicateThreshold <= 1.0))
         return Error{"doctor: the near-duplicate threshold must be a cosine in (-1, 1]"};
+    if (!(config.labelMaxShare >= 0.0 && config.labelMaxShare <= 1.0))
+        return Error{"doctor: the share of rows to flag as possible mislabels must be in [0, 1]"};
 
     DoctorReport rep;
     int k = 1;
@@ -371,7 +503,7 @@ Result<DoctorReport> diagnose(const Matrix &vectors, const std::vector<std::stri
     }
     if (config.labels && !labels.empty()) {
         report(progress, 0.85, "labels");
-        rep.disagreements = findLabelDisagreements(*nn, labels, config.labelNeighbours, config.disagreementShare);
+        rep.disagreements = findLabelDisagreements(*nn, labels, config.labelNeighbours, config.labelMaxShare);
     }
     if (config.outliers) {
         report(progress, 0.88, "outliers");
@@ -521,9 +653,12 @@ std::vector<FindingRow> findingRows(const DoctorReport &report)
                                                     + std::to_string(grp.rows[0]))});
     }
     for (const auto &d : report.disagreements)
-        out.push_back({"label_disagreement", d.row, d.nearestWithMajority, d.share,
-                       "labelled '" + d.label + "'; " + std::to_string(int(std::lround(d.share * d.neighbours)))
-                           + " of " + std::to_string(d.neighbours) + " neighbours are '" + d.majorityLabel + "'"});
+        out.push_back({"label_disagreement", d.row, d.nearestWithMajority, d.score,
+                       "labelled '" + d.label + "' (p " + fmt(d.probability, "%.2f") + ", typical "
+                           + fmt(d.threshold, "%.2f") + "); suggested '" + d.majorityLabel + "' (p "
+                           + fmt(d.suggestedProbability, "%.2f") + "); "
+                           + std::to_string(int(std::lround(d.share * d.neighbours))) + " of "
+                           + std::to_string(d.neighbours) + " neighbours are '" + d.majorityLabel + "'"});
     for (const auto &o : report.outliers)
         out.push_back({"outlier", o.row, o.nearest, o.score,
                        "score " + fmt(o.score) + " (robust z " + fmt(o.robustZ) + ", threshold "

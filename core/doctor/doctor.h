@@ -4,8 +4,8 @@
 // never on an N x N matrix, so 100,000 items are fine.
 //  - duplicates: exact (same text after whitespace/case normalisation) and near (cosine >=
 //    threshold among the neighbours), joined into groups by union-find;
-//  - label disagreement: items whose k nearest neighbours mostly carry another label
-//    (neighbours with cosine <= 0 are unrelated and do not vote);
+//  - label disagreement (possible mislabels): confident learning on out-of-sample k-NN
+//    class probabilities, ranked by a calibrated score and capped (findLabelDisagreements);
 //  - outliers: k-NN distance score or local outlier factor, flagged above a robust
 //    threshold median + c * 1.4826 * MAD;
 //  - clusters explained: label groups or k-means clusters with their most typical items
@@ -32,8 +32,9 @@ struct DoctorConfig {
     int duplicateNeighbours = 10;         // candidates per item checked against the threshold
 
     bool labels = true;
-    int labelNeighbours = 10;             // k
-    double disagreementShare = 0.5;       // flag when another label holds more than this share
+    int labelNeighbours = 30;             // k: neighbours voting on each item's label
+    double labelMaxShare = 0.05;          // flag at most this share of the labelled rows, the most
+                                          // suspect first (at least one when > 0; 0: none)
 
     bool outliers = true;
     int outlierNeighbours = 10;
@@ -57,14 +58,21 @@ struct DuplicateGroup {
     std::vector<float> similarity; // per row (1 for the representative)
 };
 
+// A possible mislabel. The probabilities are out of sample: an item is never its own
+// neighbour (see findLabelDisagreements).
 struct LabelDisagreement {
     int row = 0;
-    std::string label;          // the item's own label
-    std::string majorityLabel;  // the neighbours' most common label
-    double share = 0;           // its share of the labelled neighbours
+    std::string label;          // the item's own (given) label
+    std::string majorityLabel;  // the suggested label: the other label with the highest probability
+    double score = 0;           // calibrated: 1 - p(label) / t(label), in (0, 1]; higher = more suspect
+    double probability = 0;     // p(label): k-NN probability of its own label
+    double threshold = 0;       // t(label): mean p(label) over the items carrying that label
+                                // (with one pseudo-item at the mean over all labels)
+    double suggestedProbability = 0; // p(majorityLabel)
+    double share = 0;           // share of the labelled neighbours carrying majorityLabel (by count)
     double ownShare = 0;        // share carrying the item's own label
-    int neighbours = 0;         // labelled neighbours counted
-    int nearestWithMajority = -1; // nearest neighbour carrying the majority label
+    int neighbours = 0;         // labelled neighbours counted (cosine > 0)
+    int nearestWithMajority = -1; // nearest neighbour carrying majorityLabel, -1 when none in the k
 };
 
 struct Outlier {
@@ -92,7 +100,7 @@ struct Cluster {
 
 struct DoctorReport {
     std::vector<DuplicateGroup> duplicates; // largest groups first, then by similarity
-    std::vector<LabelDisagreement> disagreements; // by share, highest first
+    std::vector<LabelDisagreement> disagreements; // by score, highest first; ties by row
     std::vector<Outlier> outliers;          // by score, highest first
     double outlierThreshold = 0;
     double outlierMedian = 0, outlierMad = 0;
@@ -113,9 +121,31 @@ Result<DoctorReport> diagnose(const Matrix &vectors, const std::vector<std::stri
 std::vector<DuplicateGroup> findDuplicates(const Matrix &unitVectors, const analysis::Neighbors &nn,
                                            const std::vector<std::string> &texts, double threshold,
                                            int neighbours);
+
+// Possible mislabels by confident learning (Northcutt, Jiang, Chuang 2021, "Confident
+// learning: estimating uncertainty in dataset labels") on k-NN class probabilities:
+//  1. p(j | i), out of sample (an item is never its own neighbour): of its k nearest, those
+//     with a label and cosine > 0 vote with weight (s_r / s_1) / r^2 (s_r the cosine of the
+//     r-th nearest, r from 1), so the nearest few decide and farther ones still separate
+//     "the own label is nowhere near" from "it is a few places down";
+//     p(j | i) = (votes_j + a * prior_j) / (sum of votes + a), a = 0.03, prior_j = the
+//     label's share of the labelled rows. Items without a vote are left out.
+//  2. Per-label thresholds t_j = mean p(j | i) over the items labelled j, with one
+//     pseudo-item at the mean over all labels (so a label of one or two items gets a usable
+//     threshold).
+//  3. Item i labelled y is a possible mislabel when p(y | i) < t_y and another label j is
+//     more credible: p(j | i) >= t_j (confident learning's rule), or p(j | i) > p(y | i) and
+//     more of the k neighbours carry j than y (one mislabelled nearest neighbour alone does
+//     not make its neighbours look mislabelled).
+//  4. Ranked by score = 1 - p(y | i) / t_y (how far below its label's typical confidence),
+//     highest first, ties by row; at most max(1, floor(maxShare * labelled rows)) are kept
+//     (none when maxShare <= 0).
+// Unlabelled rows ("") neither vote nor are flagged. Single-threaded and in a fixed order,
+// so the result depends only on the neighbour list (itself the same on any thread count).
+// Measured on the Debian descriptions with 40 planted flips: tests/benchmarks/bench_doctor.
 std::vector<LabelDisagreement> findLabelDisagreements(const analysis::Neighbors &nn,
                                                       const std::vector<std::string> &labels, int k,
-                                                      double share);
+                                                      double maxShare);
 struct OutlierScores {
     std::vector<double> score;
     double median = 0, mad = 0, threshold = 0;

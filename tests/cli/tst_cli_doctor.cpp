@@ -166,6 +166,20 @@ private slots:
         QCOMPARE(stats["duplicate_groups"].toInt() + stats["near_duplicates"].toInt()
                      + stats["exact_duplicates"].toInt(),
                  63);
+        // Label findings: --label-share caps them (0: none), --label-neighbors sets their k.
+        r = run({"doctor", kInput, "--embedder", "lexical", "--label-share", "0", "-o", out, "--stats"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(lastLineJson(r.out)["label_disagreements"].toInt(), 0);
+        r = run({"doctor", kInput, "--embedder", "lexical", "--label-neighbors", "5", "--label-share", "0.02",
+                 "-o", out, "--stats"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(lastLineJson(r.out)["label_disagreements"].toInt(), 1); // at least one, floor(0.02 * 63) = 1
+        bool flipped = false;
+        for (const QStringList &row : readCsv(out))
+            flipped = flipped || (row[0] == "label_disagreement" && row[1] == "61");
+        QVERIFY(flipped);
+        r = run({"doctor", kInput, "--embedder", "lexical", "--label-share", "1.5", "-o", out});
+        QCOMPARE(r.exitCode, 2);
     }
 
     void compareModelWithItself()

@@ -2,12 +2,17 @@
 // duplicates, flipped labels, planted outliers (k-NN distance and LOF), clusters explained
 // by their typical items and distinctive words. Each test checks that the planted items
 // are found AND that clean items are not flagged (bounded false positives).
+#include "analysis/neighbors.h"
 #include "doctor/doctor.h"
 
 #include <QtTest>
 #include "tools/testmain.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <numeric>
 #include <random>
 #include <set>
 
@@ -61,6 +66,48 @@ Synthetic makeSynthetic(int perCluster, unsigned seed, float noise = 0.15f)
             s.texts.push_back(t);
         }
     return s;
+}
+
+// Labelled clusters that overlap (a k-NN classifier is right about 90 % of the time) with
+// unequal sizes, and `flips` rows relabelled to another label (seeded).
+struct Flipped {
+    Matrix vectors;
+    std::vector<std::string> labels; // with the flips
+    std::vector<int> truth;
+    std::set<int> flipped;
+};
+
+Flipped makeFlipped(unsigned seed, int flips)
+{
+    const std::vector<int> sizes{300, 200, 120, 80, 60, 40};
+    const int d = 24, classes = int(sizes.size());
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> g(0.0f, 1.0f);
+    Matrix centres(classes, d);
+    for (int c = 0; c < classes; ++c) {
+        for (int j = 0; j < d; ++j)
+            centres(c, j) = g(rng);
+        centres.row(c).normalize();
+    }
+    Flipped f;
+    const int n = std::accumulate(sizes.begin(), sizes.end(), 0);
+    f.vectors.resize(n, d);
+    int r = 0;
+    for (int c = 0; c < classes; ++c)
+        for (int i = 0; i < sizes[std::size_t(c)]; ++i, ++r) {
+            for (int j = 0; j < d; ++j)
+                f.vectors(r, j) = centres(c, j) + 0.2f * g(rng);
+            f.truth.push_back(c);
+            f.labels.push_back("class" + std::to_string(c));
+        }
+    while (int(f.flipped.size()) < flips) {
+        const int row = int(rng() % unsigned(n));
+        if (!f.flipped.insert(row).second)
+            continue;
+        const int other = (f.truth[std::size_t(row)] + 1 + int(rng() % unsigned(classes - 1))) % classes;
+        f.labels[std::size_t(row)] = "class" + std::to_string(other);
+    }
+    return f;
 }
 
 } // namespace
@@ -171,19 +218,151 @@ private slots:
             found.insert(d.row);
             if (std::count(flipped.begin(), flipped.end(), d.row))
                 QCOMPARE(d.majorityLabel, "topic" + std::to_string(s.truth[std::size_t(d.row)]));
-            QVERIFY(d.share > 0.5);
+            QVERIFY(d.score > 0 && d.score <= 1);
+            QVERIFY(d.probability < d.threshold);
+            QCOMPARE(d.score, 1 - d.probability / d.threshold);
         }
         for (int r : flipped)
             QVERIFY2(found.count(r), qPrintable(QString("flipped row %1 not found").arg(r)));
         QVERIFY(int(found.size()) - int(flipped.size()) <= 2);
-        // Sorted by share, highest first.
+        // Sorted by score, highest first.
         for (std::size_t i = 1; i < rep->disagreements.size(); ++i)
-            QVERIFY(rep->disagreements[i - 1].share >= rep->disagreements[i].share);
+            QVERIFY(rep->disagreements[i - 1].score >= rep->disagreements[i].score);
         // Unlabelled rows are neither flagged nor counted.
         s.labels[3] = "";
         rep = diagnose(s.vectors, s.texts, s.labels, cfg);
         for (const auto &d : rep->disagreements)
             QVERIFY(d.row != 3);
+    }
+
+    // The calibrated finder on overlapping clusters of unequal sizes with 20 planted flips:
+    // it finds them within its cap (5 % of the labelled rows), ranks them first, and names
+    // their true label.
+    void calibratedFinderRanksPlantedFlipsWithinCap()
+    {
+        const Flipped f = makeFlipped(31, 20);
+        const int n = int(f.labels.size());
+        DoctorConfig cfg;
+        cfg.duplicates = cfg.outliers = cfg.clusters = false;
+        auto rep = diagnose(f.vectors, {}, f.labels, cfg);
+        QVERIFY(rep.ok());
+        const auto &ds = rep->disagreements;
+        QVERIFY(int(ds.size()) <= n / 20); // 5 % of 800 rows = 40
+        int found = 0, named = 0, inTop20 = 0;
+        for (std::size_t i = 0; i < ds.size(); ++i) {
+            const bool flip = f.flipped.count(ds[i].row) > 0;
+            found += flip;
+            inTop20 += flip && i < 20;
+            named += flip && ds[i].majorityLabel == "class" + std::to_string(f.truth[std::size_t(ds[i].row)]);
+            QVERIFY(ds[i].score > 0 && ds[i].score <= 1);
+            if (i > 0)
+                QVERIFY(ds[i - 1].score > ds[i].score || (ds[i - 1].score == ds[i].score && ds[i - 1].row < ds[i].row));
+        }
+        qInfo("flagged %d of %d rows; %d of 20 flips found, %d in the top 20, %d with their true label suggested",
+              int(ds.size()), n, found, inTop20, named);
+        QVERIFY2(found >= 18, qPrintable(QString::number(found)));
+        QVERIFY(inTop20 >= 16);
+        QCOMPARE(named, found);
+
+        // A smaller cap keeps the most suspect: the first rows of the full list.
+        cfg.labelMaxShare = 0.01;
+        auto top = diagnose(f.vectors, {}, f.labels, cfg);
+        QVERIFY(top.ok());
+        QCOMPARE(int(top->disagreements.size()), 8);
+        for (std::size_t i = 0; i < top->disagreements.size(); ++i)
+            QCOMPARE(top->disagreements[i].row, ds[i].row);
+        // No cap means none; a tiny one still shows the most suspect row; a bad one is an error.
+        cfg.labelMaxShare = 0;
+        QCOMPARE(int(diagnose(f.vectors, {}, f.labels, cfg)->disagreements.size()), 0);
+        cfg.labelMaxShare = 1e-6;
+        auto one = diagnose(f.vectors, {}, f.labels, cfg);
+        QCOMPARE(int(one->disagreements.size()), 1);
+        QCOMPARE(one->disagreements[0].row, ds[0].row);
+        cfg.labelMaxShare = std::numeric_limits<double>::quiet_NaN();
+        QVERIFY(!diagnose(f.vectors, {}, f.labels, cfg).ok());
+    }
+
+    // The neighbour list is the same on one and two threads, and so is the ranking, to the bit.
+    void labelFindingsDeterministicOnOneAndTwoThreads()
+    {
+        const Flipped f = makeFlipped(47, 20);
+        std::vector<std::vector<LabelDisagreement>> runs;
+        for (int threads : {1, 2, 2}) {
+            analysis::KnnConfig kc;
+            kc.k = 30;
+            kc.threads = threads;
+            auto nn = analysis::knn(f.vectors, kc);
+            QVERIFY(nn.ok());
+            runs.push_back(findLabelDisagreements(*nn, f.labels, 30, 0.05));
+        }
+        QVERIFY(!runs[0].empty());
+        for (std::size_t r = 1; r < runs.size(); ++r) {
+            QCOMPARE(runs[r].size(), runs[0].size());
+            for (std::size_t i = 0; i < runs[0].size(); ++i) {
+                QCOMPARE(runs[r][i].row, runs[0][i].row);
+                QCOMPARE(runs[r][i].majorityLabel, runs[0][i].majorityLabel);
+                QVERIFY(runs[r][i].score == runs[0][i].score); // exact, not fuzzy
+                QVERIFY(runs[r][i].probability == runs[0][i].probability);
+            }
+        }
+    }
+
+    // Edge cases: a label carried by one item (a typo inside another class), a label of two
+    // items that sit together apart from everything, and unlabelled rows ("").
+    void labelFindingsSmallClassesAndUnlabelledRows()
+    {
+        Synthetic s = makeSynthetic(40, 23); // 200 rows, topic0..topic4
+        const int n = int(s.vectors.rows());
+        Matrix v(n + 2, s.vectors.cols());
+        v.topRows(n) = s.vectors;
+        // Rows n, n+1: a pair of their own, far from the five topics.
+        std::mt19937 rng(5);
+        std::normal_distribution<float> g(0.0f, 1.0f);
+        Eigen::RowVectorXf centre(v.cols());
+        for (int j = 0; j < v.cols(); ++j)
+            centre(j) = g(rng);
+        centre.normalize();
+        for (int p = 0; p < 2; ++p) {
+            for (int j = 0; j < v.cols(); ++j)
+                v(n + p, j) = centre(j) + 0.1f * g(rng);
+            s.labels.push_back("rare");
+        }
+        s.labels[17] = "topci0";               // a one-item label inside topic0
+        for (int r : {41, 42, 43, 44, 120, 160}) // unlabelled rows, in topic1, topic3, topic4
+            s.labels[std::size_t(r)] = "";
+        s.labels[130] = "topic1";              // one real flip (row 130 is in topic3)
+        DoctorConfig cfg;
+        cfg.duplicates = cfg.outliers = cfg.clusters = false;
+        auto rep = diagnose(v, {}, s.labels, cfg);
+        QVERIFY(rep.ok());
+        std::map<int, LabelDisagreement> byRow;
+        for (const auto &d : rep->disagreements)
+            byRow[d.row] = d;
+        QVERIFY(int(rep->disagreements.size()) <= (n + 2 - 6) / 20);
+        QVERIFY(byRow.count(17));
+        QCOMPARE(byRow[17].majorityLabel, std::string("topic0"));
+        QVERIFY(byRow.count(130));
+        QCOMPARE(byRow[130].majorityLabel, std::string("topic3"));
+        QVERIFY(!byRow.count(n) && !byRow.count(n + 1)); // the pair supports itself
+        for (int r : {41, 42, 43, 44, 120, 160})
+            QVERIFY(!byRow.count(r));
+        // Unlabelled neighbours do not vote: the flip's counted neighbours are its labelled
+        // ones with cosine > 0 among its 30 nearest.
+        auto nn = analysis::knnCosine(v, 30);
+        QVERIFY(nn.ok());
+        int labelled = 0, unlabelled = 0;
+        for (int r = 0; r < 30; ++r) {
+            const bool has = !s.labels[std::size_t(nn->at(130, r))].empty();
+            labelled += has && nn->sim(130, r) > 0;
+            unlabelled += !has;
+        }
+        QVERIFY(unlabelled > 0); // row 120, in the same cluster
+        QCOMPARE(byRow[130].neighbours, labelled);
+        // One label only, or no labelled row: nothing to disagree with.
+        std::vector<std::string> single(std::size_t(n + 2), "same");
+        single[3] = "";
+        QCOMPARE(int(diagnose(v, {}, single, cfg)->disagreements.size()), 0);
+        QCOMPARE(int(diagnose(v, {}, std::vector<std::string>(std::size_t(n + 2)), cfg)->disagreements.size()), 0);
     }
 
     void plantedOutliersFound_data()
@@ -287,11 +466,26 @@ private slots:
         DoctorReport r;
         r.outliers.push_back({4, 0.7, 6.5, 2, 0.31});
         r.outlierThreshold = 0.4;
-        r.disagreements.push_back({1, "a", "b", 0.8, 0.2, 10, 3});
+        LabelDisagreement d;
+        d.row = 1;
+        d.label = "a";
+        d.majorityLabel = "b";
+        d.probability = 0.05;
+        d.threshold = 0.8;
+        d.score = 1 - 0.05 / 0.8;
+        d.suggestedProbability = 0.9;
+        d.share = 0.8;
+        d.ownShare = 0.2;
+        d.neighbours = 10;
+        d.nearestWithMajority = 3;
+        r.disagreements.push_back(d);
         const auto rows = findingRows(r);
         QCOMPARE(int(rows.size()), 2);
         QCOMPARE(rows[0].finding, std::string("label_disagreement"));
-        QCOMPARE(rows[0].detail, std::string("labelled 'a'; 8 of 10 neighbours are 'b'"));
+        QCOMPARE(rows[0].otherRow, 3);
+        QCOMPARE(rows[0].score, 0.9375); // the calibrated score
+        QCOMPARE(rows[0].detail, std::string("labelled 'a' (p 0.05, typical 0.80); suggested 'b' (p 0.90); "
+                                             "8 of 10 neighbours are 'b'"));
         std::vector<std::string> texts{"t0", "t1", "t2", "t3", "t4"};
         std::vector<Mark> marks(5);
         marks[4] = Mark::Drop;

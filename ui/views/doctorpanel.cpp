@@ -264,7 +264,7 @@ void DoctorPanel::buildUi()
     k_ = new QSpinBox;
     k_->setRange(2, 100);
     k_->setValue(10);
-    k_->setToolTip(tr("Neighbours examined for label disagreement and outliers"));
+    k_->setToolTip(tr("Neighbours examined for the outlier score"));
     clustersK_ = new QSpinBox;
     clustersK_->setRange(0, 100);
     clustersK_->setValue(0);
@@ -324,7 +324,7 @@ void DoctorPanel::buildUi()
     const QStringList headers[TabCount] = {
         rowHeader,
         rowHeader,
-        {tr("Row"), tr("Label"), tr("Neighbours say"), tr("Share"), tr("Mark"), tr("Text")},
+        {tr("Row"), tr("Label"), tr("Suggested"), tr("Score"), tr("Mark"), tr("Text")},
         {tr("Row"), tr("Score"), tr("z"), tr("Mark"), tr("Text")},
         {tr("Cluster / row"), tr("Size / sim."), tr("Mark"), tr("Distinctive words / text")},
     };
@@ -416,7 +416,6 @@ doctor::DoctorConfig DoctorPanel::config() const
 {
     doctor::DoctorConfig c;
     c.nearDuplicateThreshold = threshold_->value();
-    c.labelNeighbours = k_->value();
     c.outlierNeighbours = k_->value();
     c.duplicateNeighbours = std::max(10, k_->value());
     c.clusterCount = clustersK_->value();
@@ -430,7 +429,7 @@ void DoctorPanel::setConfig(const doctor::DoctorConfig &config)
 {
     settingConfig_ = true;
     threshold_->setValue(config.nearDuplicateThreshold);
-    k_->setValue(config.labelNeighbours);
+    k_->setValue(config.outlierNeighbours);
     clustersK_->setValue(config.clusterByLabel ? 0 : config.clusterCount);
     outlierMethod_->setCurrentIndex(config.outlierMethod == doctor::OutlierMethod::Lof ? 1 : 0);
     settingConfig_ = false;
@@ -574,14 +573,16 @@ void DoctorPanel::fillLabels()
             rows << d.nearestWithMajority;
         auto *item = rowItem(nullptr,
                              {displayRow(d.row), QString::fromStdString(d.label),
-                              QString::fromStdString(d.majorityLabel),
-                              QStringLiteral("%1%").arg(qRound(d.share * 100)), QString(), textOf(d.row)},
+                              QString::fromStdString(d.majorityLabel), num(d.score, 2), QString(), textOf(d.row)},
                              rows);
         item->setData(0, kMarkRowRole, d.row);
-        item->setToolTip(3, tr("%1 of %2 labelled neighbours say '%3'; %4% share its own label '%5'")
+        item->setToolTip(3, tr("Probability of its label '%1' from its neighbours: %2 (typical for that label: %3); "
+                               "of '%4': %5. %6 of %7 labelled neighbours say '%4', %8 say '%1'. "
+                               "Score = 1 − %2 / %3.")
+                                .arg(QString::fromStdString(d.label), num(d.probability, 2), num(d.threshold, 2),
+                                     QString::fromStdString(d.majorityLabel), num(d.suggestedProbability, 2))
                                 .arg(qRound(d.share * d.neighbours)).arg(d.neighbours)
-                                .arg(QString::fromStdString(d.majorityLabel)).arg(qRound(d.ownShare * 100))
-                                .arg(QString::fromStdString(d.label)));
+                                .arg(qRound(d.ownShare * d.neighbours)));
         lists_[Labels]->addTopLevelItem(item);
     }
 }

@@ -3,14 +3,15 @@
 // es::doctor::diagnose through the JobRunner (kind "doctor": progress bar, Cancel button,
 // a new run cancels the old one) and lists the findings in one tab per kind:
 //   Near duplicates / Exact duplicates  groups, each with its rows and cosine to the first;
-//   Labels    items whose k nearest neighbours mostly carry another label, with that
-//             majority label and its share;
+//   Labels    possible mislabels (confident learning on k-NN label probabilities), with
+//             the suggested label and the calibrated score, most suspect first;
 //   Outliers  items far from everything, with their score and robust z;
 //   Clusters  label groups or k-means clusters with their typical sentences (nearest the
 //             centroid) and distinctive words (c-TF-IDF).
-// The threshold, k and cluster count are adjustable; changing one re-runs the doctor.
+// The threshold, the outliers' k and the cluster count are adjustable; changing one re-runs
+// the doctor.
 // Clicking a finding emits rowsActivated(rows): a group or cluster gives all its rows, a
-// label disagreement the item and its nearest neighbour with the majority label, any
+// label disagreement the item and its nearest neighbour with the suggested label, any
 // other line its own row. Marks keep / fix / drop (buttons or keys K, F, D, 0) apply to
 // the rows of the selected findings and live in a DoctorMarks object the project saves.
 // Export writes the findings CSV of DESIGN.md s.5 (core's findingTable) with a mark column.
