@@ -638,13 +638,19 @@ void MainWindow::buildDocks()
     search_->setPlaceholderText(tr("Search sentences..."));
     search_->setClearButtonEnabled(true);
     searchRegex_ = new QCheckBox(tr("Regex"), w);
+    searchRegex_->setObjectName(QStringLiteral("searchRegex"));
+    searchWholeWords_ = new QCheckBox(tr("Words"), w);
+    searchWholeWords_->setObjectName(QStringLiteral("searchWholeWords"));
+    searchWholeWords_->setToolTip(tr("Whole words only: \"rain\" does not find \"train\""));
     searchCount_ = new QLabel(w);
     searchRow->addWidget(search_, 1);
+    searchRow->addWidget(searchWholeWords_);
     searchRow->addWidget(searchRegex_);
     searchRow->addWidget(searchCount_);
     lay->addLayout(searchRow);
     connect(search_, &QLineEdit::textChanged, this, &MainWindow::updateSearch);
     connect(searchRegex_, &QCheckBox::toggled, this, &MainWindow::updateSearch);
+    connect(searchWholeWords_, &QCheckBox::toggled, this, &MainWindow::updateSearch);
 
     table_ = new QTableView(w);
     table_->setObjectName(QStringLiteral("sentenceTable"));
@@ -1703,9 +1709,14 @@ void MainWindow::updateSearch()
     const QString q = search_->text();
     searchHits_.clear();
     if (!q.isEmpty()) {
+        // Whole words: "rain" finds "rain" and "Rain," but not "train" (the pattern is the
+        // text, escaped, between word boundaries; with Regex, the pattern as written).
+        const bool whole = searchWholeWords_->isChecked();
         QRegularExpression re;
-        if (searchRegex_->isChecked()) {
-            re = QRegularExpression(q, QRegularExpression::CaseInsensitiveOption);
+        if (searchRegex_->isChecked() || whole) {
+            const QString pattern = searchRegex_->isChecked() ? q : QRegularExpression::escape(q);
+            re = QRegularExpression(whole ? QStringLiteral("\\b(?:%1)\\b").arg(pattern) : pattern,
+                                    QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption);
             if (!re.isValid()) {
                 searchCount_->setText(tr("bad pattern"));
                 searchCount_->setToolTip(re.errorString());
@@ -1716,7 +1727,7 @@ void MainWindow::updateSearch()
         }
         for (int r = 0; r < model_->rowCount(); ++r) {
             const QString t = model_->text(r);
-            if (searchRegex_->isChecked() ? re.match(t).hasMatch() : t.contains(q, Qt::CaseInsensitive))
+            if (searchRegex_->isChecked() || whole ? re.match(t).hasMatch() : t.contains(q, Qt::CaseInsensitive))
                 searchHits_.append(r);
         }
         searchCount_->setText(tr("%n match(es)", nullptr, int(searchHits_.size())));

@@ -301,6 +301,7 @@ private:
     QLabel *banner_ = nullptr;
     QLineEdit *search_ = nullptr;
     QCheckBox *searchRegex_ = nullptr;
+    QCheckBox *searchWholeWords_ = nullptr;
     QLabel *searchCount_ = nullptr;
     QLineEdit *newSentence_ = nullptr;
     QComboBox *heatmapOrder_ = nullptr;

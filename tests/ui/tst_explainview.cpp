@@ -68,6 +68,12 @@ private slots:
         view.setEmbedder(std::make_shared<lexical::TfidfEmbedder>());
         view.setTexts({"the cat sleeps on the warm mat", "a cat naps on the mat", "stocks fell sharply"});
 
+        // Named columns before anything is explained (they read "1 2 3").
+        for (QTableWidget *t : {view.togetherTable(), view.apartTable()})
+            for (int c = 0; c < t->columnCount(); ++c) {
+                const QString h = t->horizontalHeaderItem(c) ? t->horizontalHeaderItem(c)->text() : QString();
+                QVERIFY2(!h.isEmpty() && !h.front().isDigit(), qPrintable(h));
+            }
         view.explainRows(0, 1);
         QCOMPARE(view.mode(), ExplainView::Mode::Offer);
         // The title numbers the rows as the sentence table does (from 1).

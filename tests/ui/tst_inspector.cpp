@@ -15,6 +15,18 @@ using namespace es;
 class TestInspector : public QObject {
     Q_OBJECT
 private slots:
+    void titleDoesNotRepeatTheDock()
+    {
+        // The dock is titled "Inspector"; the view's own title says what is shown.
+        InspectorView view;
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        auto *title = view.findChild<QLabel *>("inspectorTitle");
+        QVERIFY(title);
+        QVERIFY2(!title->text().contains("Inspector"), qPrintable(title->text()));
+        QCOMPARE(title->text(), QString("No sentence chosen"));
+    }
+
     void showsNeighboursAndDistortion()
     {
         SentenceModel model;

@@ -231,7 +231,19 @@ private slots:
         QVERIFY(w.sentenceModel()->data(w.sentenceModel()->index(2, 0), Qt::BackgroundRole).isValid());
         w.searchBox()->clear();
         QVERIFY(w.searchHits().isEmpty());
-        auto *regex = w.findChild<QCheckBox *>();
+        // Whole words: "ark" is inside "barks" and "markets" but is no word of its own.
+        auto *words = w.findChild<QCheckBox *>("searchWholeWords");
+        QVERIFY(words);
+        w.searchBox()->setText("ark");
+        QCOMPARE(w.searchHits(), QVector<int>({2, 3}));
+        words->setChecked(true);
+        QVERIFY(w.searchHits().isEmpty());
+        w.searchBox()->setText("BANK");
+        QCOMPARE(w.searchHits(), QVector<int>({4}));
+        w.searchBox()->setText("on the");
+        QCOMPARE(w.searchHits(), QVector<int>({0, 1}));
+        words->setChecked(false);
+        auto *regex = w.findChild<QCheckBox *>("searchRegex");
         QVERIFY(regex);
         regex->setChecked(true);
         w.searchBox()->setText("^(The|A) [ck]");

@@ -161,6 +161,8 @@ void ExplainView::buildUi()
         table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
         table->horizontalHeader()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
         table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 6);
+        // Named columns from the start (an empty table showed "1 2 3").
+        table->setHorizontalHeaderLabels({tr("Word"), tr("Word"), tr("Contribution")});
         v->addWidget(title);
         v->addWidget(table, 1);
         return std::pair{box, table};

@@ -127,7 +127,7 @@ void InspectorView::refresh()
         meta_->removeRow(0);
     const bool valid = model_ && row_ >= 0 && row_ < model_->rowCount();
     if (!valid) {
-        title_->setText(tr("Inspector"));
+        title_->setText(tr("No sentence chosen")); // the dock's title already says "Inspector"
         text_->setPlainText(QString());
         text_->setPlaceholderText(tr("Click a sentence, a point or a heatmap cell."));
         neighborsTitle_->clear();
