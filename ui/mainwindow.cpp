@@ -2424,7 +2424,7 @@ void MainWindow::buildAnalysisDocks()
     tsnePerplexity_ = new QDoubleSpinBox(w);
     tsnePerplexity_->setRange(2, 200);
     tsnePerplexity_->setValue(30);
-    tsnePerplexity_->setDecimals(0);
+    tsnePerplexity_->setDecimals(1);
     field(tr("Perplexity"), tsnePerplexity_, tr("t-SNE: about how many neighbours each point keeps close"));
     tsneIterations_ = new QSpinBox(w);
     tsneIterations_->setRange(260, 10000);
@@ -2818,17 +2818,31 @@ bool MainWindow::runTsne()
             };
             return analysis::tsne(*vecs, cfg, cb, ctx.stop);
         },
-        [this, version, toPoints, dims = cfg.dims](analysis::TsneResult &r) {
+        [this, version, toPoints, dims = cfg.dims, asked = cfg.perplexity](analysis::TsneResult &r) {
             if (version != dataVersion_ || r.coords.rows() != model_->rowCount())
                 return;
             tsneCoords_ = toPoints(r.coords);
             tsneDimsUsed_ = dims;
             tsnePerplexityUsed_ = r.perplexity;
             ++tsneSnapshots_;
-            QString msg = tr("t-SNE done: %1 iterations, KL %2, perplexity %3.")
-                              .arg(r.iterations).arg(r.klDivergence, 0, 'f', 3).arg(r.perplexity, 0, 'g', 3);
-            if (!r.warnings.empty())
-                msg += QLatin1Char(' ') + qs(r.warnings.front());
+            QString msg;
+            if (r.perplexity < asked - 1e-9) {
+                // One sentence, and the box shows the perplexity that made this map.
+                msg = tr("t-SNE done: %1 iterations, KL %2, perplexity %3 (%4 is too large for %5 points: "
+                         "at most (N - 1) / 3).")
+                          .arg(r.iterations)
+                          .arg(r.klDivergence, 0, 'f', 3)
+                          .arg(r.perplexity, 0, 'f', 1)
+                          .arg(asked, 0, 'g', 4)
+                          .arg(r.coords.rows());
+                const QSignalBlocker block(tsnePerplexity_);
+                tsnePerplexity_->setValue(r.perplexity);
+            } else {
+                msg = tr("t-SNE done: %1 iterations, KL %2, perplexity %3.")
+                          .arg(r.iterations).arg(r.klDivergence, 0, 'f', 3).arg(r.perplexity, 0, 'g', 3);
+                if (!r.warnings.empty())
+                    msg += QLatin1Char(' ') + qs(r.warnings.front());
+            }
             tsneStatus_->setText(msg);
             applyProjection();
         });

@@ -18,6 +18,7 @@
 #include <cstring>
 
 #include <QAction>
+#include <QDoubleSpinBox>
 #include <QToolBar>
 #include <QStatusBar>
 #include <QMenuBar>
@@ -334,6 +335,32 @@ private slots:
         QVERIFY(w.waitForJobs(30000));
         QVERIFY(w.similarity());
         QCOMPARE(w.similarity()->rows(), 6);
+    }
+
+    void perplexityTooLargeIsOneSentenceAndShown()
+    {
+        // 12 points: perplexity 30 is cut to (12 - 1) / 3; the status says so once and the box
+        // shows the value the map was made with.
+        MainWindow w;
+        w.setAutoEmbed(false);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        Dataset ds;
+        Matrix v;
+        clusterData(12, ds, v);
+        w.setData(ds, v);
+        QVERIFY(w.waitForJobs(30000));
+        auto *perplexity = w.tsneDock()->findChild<QDoubleSpinBox *>();
+        QVERIFY(perplexity);
+        perplexity->setValue(30);
+        w.tsneIterationsBox()->setValue(300);
+        QVERIFY(w.runTsne());
+        QVERIFY(w.waitForJobs(60000));
+        const QString status = w.tsneStatus()->text();
+        QVERIFY2(status.startsWith("t-SNE done") && status.count(". ") == 0 && status.endsWith(").")
+                     && status.count("perplexity") == 1 && status.contains("30 is too large for 12 points"),
+                 qPrintable(status));
+        QVERIFY2(std::abs(perplexity->value() - 11.0 / 3.0) < 0.05, qPrintable(QString::number(perplexity->value())));
     }
 
     void tsneAnimatesTheMapAndCancels()
