@@ -80,6 +80,7 @@
 #include <QGuiApplication>
 #include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 #include <QUndoStack>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -2394,9 +2395,9 @@ void MainWindow::buildAnalysisDocks()
     auto *rows = new QVBoxLayout(w);
     rows->setContentsMargins(4, 2, 4, 2);
     rows->setSpacing(2);
-    // Row 1: what the maps show, Run / Pause / Cancel and the status; row 2: t-SNE's
-    // parameters. Two short rows instead of one long one: the bar never needs more width
-    // than the map has at 1280 x 720.
+    // Row 1: what the maps show, Run / Pause / Cancel and what a drag does; row 2: t-SNE's
+    // parameters; row 3: the status. Short rows instead of one long one: the bar never needs
+    // more width than the map has at 1280 x 720.
     auto *top = new QHBoxLayout;
     top->setSpacing(6);
     rows->addLayout(top);
@@ -2456,12 +2457,45 @@ void MainWindow::buildAnalysisDocks()
     top->addWidget(tsneRun_);
     top->addWidget(tsnePause_);
     top->addWidget(tsneCancel_);
+    // What a drag does on the 2D map, as buttons (Shift+drag and Ctrl+drag still work).
+    {
+        top->addSpacing(6);
+        auto *label = new QLabel(tr("Drag:"), w);
+        top->addWidget(label);
+        auto *group = new QActionGroup(w);
+        const struct {
+            const char *name;
+            QString text, tip;
+            Scatter2DView::DragMode mode;
+        } modes[] = {
+            {"dragPan", tr("Pan"), tr("Drag moves the 2D map (wheel zooms)"), Scatter2DView::DragMode::Pan},
+            {"dragBox", tr("Box"), tr("Drag a box on the 2D map to select the points inside (also Shift+drag)"),
+             Scatter2DView::DragMode::RubberBand},
+            {"dragLasso", tr("Lasso"), tr("Draw around points on the 2D map to select them (also Ctrl+drag)"),
+             Scatter2DView::DragMode::Lasso},
+        };
+        for (const auto &m : modes) {
+            auto *a = new QAction(m.text, group);
+            a->setCheckable(true);
+            a->setToolTip(m.tip);
+            a->setChecked(m.mode == Scatter2DView::DragMode::Pan);
+            auto *b = new QToolButton(w);
+            b->setObjectName(QLatin1String(m.name));
+            b->setDefaultAction(a);
+            top->addWidget(b);
+            const auto mode = m.mode;
+            connect(a, &QAction::triggered, this, [this, mode] {
+                if (scatter2d_)
+                    scatter2d_->setDragMode(mode);
+            });
+        }
+    }
     tsneStatus_ = new QLabel(tr("PCA map shown. Choose t-SNE and press Run."), w);
     tsneStatus_->setObjectName(QStringLiteral("tsneStatus"));
     tsneStatus_->setWordWrap(true);
     tsneStatus_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    top->addSpacing(6);
-    top->addWidget(tsneStatus_, 1);
+    top->addStretch(1);
+    rows->addWidget(tsneStatus_); // its own line: a long message never squeezes the controls
     tsneDock_->setWidget(w);
     addDockWidget(Qt::TopDockWidgetArea, tsneDock_);
     connect(projection_, &QComboBox::currentIndexChanged, this, [this](int i) {

@@ -18,6 +18,7 @@
 #include <cstring>
 
 #include <QAction>
+#include <QToolButton>
 #include <QDoubleSpinBox>
 #include <QToolBar>
 #include <QStatusBar>
@@ -335,6 +336,28 @@ private slots:
         QVERIFY(w.waitForJobs(30000));
         QVERIFY(w.similarity());
         QCOMPARE(w.similarity()->rows(), 6);
+    }
+
+    void dragModesAreButtons()
+    {
+        // Box and lasso selection are discoverable: buttons with tooltips over the map.
+        MainWindow w;
+        w.setAutoEmbed(false);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QCOMPARE(w.scatter2d()->dragMode(), Scatter2DView::DragMode::Pan);
+        const std::pair<const char *, Scatter2DView::DragMode> buttons[] = {
+            {"dragBox", Scatter2DView::DragMode::RubberBand},
+            {"dragLasso", Scatter2DView::DragMode::Lasso},
+            {"dragPan", Scatter2DView::DragMode::Pan}};
+        for (const auto &[name, mode] : buttons) {
+            auto *b = w.tsneDock()->findChild<QToolButton *>(name);
+            QVERIFY2(b && b->isVisible(), name);
+            QVERIFY(!b->toolTip().isEmpty());
+            QTest::mouseClick(b, Qt::LeftButton);
+            QCOMPARE(w.scatter2d()->dragMode(), mode);
+            QVERIFY(b->isChecked());
+        }
     }
 
     void perplexityTooLargeIsOneSentenceAndShown()
