@@ -16,6 +16,7 @@
 #include "views/scatter3dview.h"
 
 #include <QApplication>
+#include <QFontMetrics>
 #include <QImage>
 #include <QPainter>
 #include <QRegularExpression>
@@ -74,7 +75,8 @@ int runRender(const Args &args)
     const std::string view = args.required("--view");
     if (view != "heatmap" && view != "pca2d" && view != "pca3d" && view != "tsne2d" && view != "tsne3d")
         throw UsageError("--view " + view + ": expected heatmap, pca2d, pca3d, tsne2d or tsne3d");
-    const QSize size = parseSize(args.get("--size", "1200x800"));
+    const QSize fullSize = parseSize(args.get("--size", "1200x800"));
+    const QString title = QString::fromStdString(args.get("--title", ""));
     const std::string theme = args.get("--theme", "light");
     if (theme != "light" && theme != "dark")
         throw UsageError("--theme " + theme + ": expected light or dark");
@@ -183,6 +185,15 @@ int runRender(const Args &args)
     }
     const QString legendTitle = QString::fromStdString(groupTitle);
     const bool showLabels = labels == "on" || (labels == "auto" && n <= kLabelsAuto);
+    // --title: a band across the top, the view below it in the rest of the picture.
+    QFont titleFont = QApplication::font();
+    titleFont.setPointSizeF((titleFont.pointSizeF() > 0 ? titleFont.pointSizeF() : 10.0) * 1.5);
+    titleFont.setBold(true);
+    const int band = title.isEmpty() ? 0 : QFontMetrics(titleFont).height() * 2;
+    if (band >= fullSize.height() / 2)
+        throw UsageError("--title needs a taller picture than --size " + std::to_string(fullSize.width()) + "x"
+                         + std::to_string(fullSize.height()));
+    const QSize size(fullSize.width(), fullSize.height() - band);
 
     QImage image;
     if (view == "heatmap") {
@@ -261,6 +272,18 @@ int runRender(const Args &args)
     }
     if (image.isNull() || image.size() != size)
         return fail(Error{"rendering the " + view + " view failed"});
+    if (band > 0) {
+        QImage titled(fullSize, QImage::Format_ARGB32_Premultiplied);
+        titled.fill(image.pixel(image.width() - 1, image.height() - 1)); // the view's background
+        QPainter p(&titled);
+        p.drawImage(0, band, image);
+        p.setFont(titleFont);
+        p.setPen(QApplication::palette().color(QPalette::WindowText));
+        p.drawText(QRect(0, 0, fullSize.width(), band), Qt::AlignCenter,
+                   QFontMetrics(titleFont).elidedText(title, Qt::ElideRight, fullSize.width() - 20));
+        p.end();
+        image = titled;
+    }
 
     QSaveFile file(QString::fromStdString(out));
     if (!file.open(QIODevice::WriteOnly))
@@ -279,6 +302,7 @@ std::vector<Option> renderOptions()
         {"--color-by", "", "COLUMN", "Colour points by this metadata column", "the label column"},
         {"--labels", "", "MODE", "Text labels beside points: auto (up to 60 points), on, off", "auto"},
         {"--theme", "", "T", "light or dark", "light"},
+        {"--title", "", "TEXT", "A title across the top of the picture", ""},
         {"--perplexity", "", "P", "t-SNE perplexity", "30"},
         {"--seed", "", "S", "t-SNE random seed", "42"},
     };

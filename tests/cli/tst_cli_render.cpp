@@ -118,6 +118,7 @@ private slots:
     void everyView();
     void demoSetColouredByLabel();
     void mapKeepsEqualScale();
+    void titleAcrossTheTop();
     void usageErrors();
     void badInput();
 
@@ -220,6 +221,30 @@ void TestCliRender::mapKeepsEqualScale()
     QVERIFY(box.height() > 100);
     QVERIFY2(std::abs(box.width() - box.height()) <= 3,
              qPrintable(QStringLiteral("the circle is drawn %1 x %2 px").arg(box.width()).arg(box.height())));
+}
+
+// --title: the picture keeps --size; the title is dark text in a band across the top,
+// centred, where the untitled picture has only background.
+void TestCliRender::titleAcrossTheTop()
+{
+    const QString plain = dir_.filePath(QStringLiteral("plain.png")), titled = dir_.filePath(QStringLiteral("titled.png"));
+    QCOMPARE(run({"render", npy_, "--view", "pca2d", "--size", "800x600", "-o", plain}).exitCode, 0);
+    const Run r = run({"render", npy_, "--view", "pca2d", "--size", "800x600", "--title", "Four clusters", "-o", titled});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QImage a = QImage(plain).convertToFormat(QImage::Format_RGB32);
+    const QImage b = QImage(titled).convertToFormat(QImage::Format_RGB32);
+    QCOMPARE(b.size(), QSize(800, 600));
+    const auto darkInBand = [](const QImage &img) {
+        int dark = 0;
+        for (int y = 0; y < 30; ++y)
+            for (int x = 250; x < 550; ++x)
+                dark += qGray(img.pixel(x, y)) < 100;
+        return dark;
+    };
+    QVERIFY2(darkInBand(b) > 50, qPrintable(QString::number(darkInBand(b))));
+    QCOMPARE(darkInBand(a), 0);
+    // No room for the view under the title: a usage error.
+    QCOMPARE(run({"render", npy_, "--view", "pca2d", "--size", "300x64", "--title", "x", "-o", titled}).exitCode, 2);
 }
 
 void TestCliRender::usageErrors()
