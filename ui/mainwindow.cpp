@@ -744,6 +744,7 @@ void MainWindow::restoreSettings()
     theme_ = s.value(QStringLiteral("ui/theme"), QStringLiteral("light")).toString();
     for (QAction *a : themeGroup_->actions())
         a->setChecked(a->data().toString() == theme_);
+    applyTheme(themeFromName(theme_), presentation_); // the theme chosen last time, from the start
     autoEmbed_ = s.value(QStringLiteral("embed/auto"), true).toBool();
     spec_.provider = s.value(QStringLiteral("embed/provider"), QStringLiteral("local")).toString().toStdString();
     spec_.model = s.value(QStringLiteral("embed/model")).toString().toStdString();

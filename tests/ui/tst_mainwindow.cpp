@@ -17,6 +17,7 @@
 
 #include <cstring>
 
+#include <QSettings>
 #include <QAction>
 #include <QToolButton>
 #include <QDoubleSpinBox>
@@ -769,6 +770,27 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 30000);
         QCOMPARE(w.sentenceModel()->rowCount(), 2);
         QCOMPARE(w.sentenceModel()->text(1), QString("another sentence"));
+    }
+
+    void savedThemeIsAppliedAtStart()
+    {
+        // A user who chose Dark finds a dark window when starting again (it used to open
+        // light with "Dark" ticked in the menu).
+        QSettings().setValue(QStringLiteral("ui/theme"), QStringLiteral("dark"));
+        {
+            MainWindow w;
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 100);
+            const QImage shot = w.grab().toImage();
+            QVERIFY(QColor(shot.pixel(shot.width() / 2, shot.height() - 3)).lightness() < 100);
+        }
+        QSettings().setValue(QStringLiteral("ui/theme"), QStringLiteral("light"));
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 150);
+        QSettings().remove(QStringLiteral("ui/theme"));
     }
 
     void layoutFitsOrdinaryScreens_data()
