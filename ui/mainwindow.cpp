@@ -9,6 +9,7 @@
 #include "formats/project.h"
 #include "formats/texts.h"
 #include "dialogs/about.h"
+#include "docks/projectiondock.h"
 #include "dialogs/providerdialog.h"
 #include "formats/vectors.h"
 #include "jobs/jobrunner.h"
@@ -1064,10 +1065,6 @@ void MainWindow::connectDocument()
     });
     connect(doc_, &ExplorerDocument::neighborsReady, this, [this] { inspector_->setNeighbors(doc_->neighbors()); });
     connect(doc_, &ExplorerDocument::projectionReady, this, [this] { applyProjection(); });
-    connect(doc_, &ExplorerDocument::projectionStatus, this, [this](const QString &id, const QString &status) {
-        if (!doc_->method(id)->automatic())
-            tsneStatus_->setText(status);
-    });
     connect(doc_, &ExplorerDocument::clusterOrderReady, this, &MainWindow::updateHeatmapOrder);
     connect(doc_, &ExplorerDocument::analysisCleared, this, [this] {
         heatmap_->setMatrix(nullptr);
@@ -1107,7 +1104,7 @@ void MainWindow::connectDocument()
 }
 QString MainWindow::shownProjection() const
 {
-    const QString active = projection_ ? projection_->currentData().toString() : QString();
+    const QString active = tsneDock_ ? tsneDock_->chosen() : QString();
     if (doc_->method(active) && doc_->hasProjection(active))
         return active;
     return doc_->methods().front()->id();
@@ -1625,7 +1622,7 @@ void MainWindow::saveProjectAs()
 bool MainWindow::saveProject(const QString &path)
 {
     // The document's data, maps and their parameters; the view state beside them.
-    pushTsneParameters();
+    tsneDock_->pushParameters();
     formats::Project p = doc_->toProject();
     QJsonObject params;
     params[QStringLiteral("heatmapOrder")] = heatmapOrder_->currentData().toString();
@@ -1674,12 +1671,11 @@ void MainWindow::applyProjectParameters(const QString &json)
     searchRegex_->setChecked(o.value(QStringLiteral("searchRegex")).toBool());
     search_->setText(o.value(QStringLiteral("search")).toString());
     // The methods' parameters are the document's (restoreProjections): the bar shows them.
-    pullTsneParameters();
+    tsneDock_->pullParameters();
     // The saved map (restored by openFile) is shown as it was, without running it again.
     for (const auto &m : doc_->methods())
         if (o.value(m->id()).toObject().value(QStringLiteral("shown")).toBool() && doc_->hasProjection(m->id()))
-            if (const int i = projection_->findData(m->id()); i >= 0)
-                projection_->setCurrentIndex(i);
+            tsneDock_->choose(m->id());
 }
 
 void MainWindow::updateTitle()
@@ -1941,189 +1937,18 @@ bool MainWindow::exportSentences(const QString &path)
 
 void MainWindow::buildAnalysisDocks()
 {
-    // The projection bar over the map (a dock in the top area, beside the sentences): the
-    // projection shown, t-SNE's parameters and Run / Pause / Cancel in one row, the status
-    // below. A row, not a form in a side dock: the map keeps the width (at 1280 x 720 the
-    // old form pushed Run / Pause / Cancel under the doctor's dock).
-    tsneDock_ = new QDockWidget(tr("Projection"), this);
-    tsneDock_->setObjectName(QStringLiteral("tsneDock"));
-    tsneDock_->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
-                           | QDockWidget::DockWidgetClosable);
-    tsneDock_->setTitleBarWidget(new QWidget(tsneDock_)); // no title row: the controls say what it is
-    auto *w = new QWidget(tsneDock_);
-    auto *rows = new QVBoxLayout(w);
-    rows->setContentsMargins(4, 2, 4, 2);
-    rows->setSpacing(2);
-    // Row 1: what the maps show, Run / Pause / Cancel and what a drag does; row 2: t-SNE's
-    // parameters; row 3: the status. Short rows instead of one long one: the bar never needs
-    // more width than the map has at 1280 x 720.
-    auto *top = new QHBoxLayout;
-    top->setSpacing(6);
-    rows->addLayout(top);
-    auto *form = new QHBoxLayout;
-    form->setSpacing(6);
-    rows->addLayout(form);
-    const auto field = [&](const QString &label, QWidget *box, const QString &tip) {
-        auto *l = new QLabel(label, w);
-        l->setBuddy(box);
-        box->setToolTip(tip);
-        l->setToolTip(tip);
-        form->addWidget(l);
-        form->addWidget(box);
-    };
-    projection_ = new QComboBox(w);
-    for (const auto &m : doc_->methods())
-        projection_->addItem(m->name(), m->id());
-    {
-        auto *l = new QLabel(tr("Maps show:"), w);
-        l->setBuddy(projection_);
-        projection_->setToolTip(tr("The projection the 2D and 3D maps show"));
-        top->addWidget(l);
-        top->addWidget(projection_);
-    }
-    tsnePerplexity_ = new QDoubleSpinBox(w);
-    tsnePerplexity_->setRange(2, 200);
-    tsnePerplexity_->setValue(30);
-    tsnePerplexity_->setDecimals(1);
-    field(tr("Perplexity"), tsnePerplexity_, tr("t-SNE: about how many neighbours each point keeps close"));
-    tsneIterations_ = new QSpinBox(w);
-    tsneIterations_->setRange(260, 10000);
-    tsneIterations_->setSingleStep(100);
-    tsneIterations_->setValue(1000);
-    field(tr("Iterations"), tsneIterations_, tr("t-SNE: optimisation steps"));
-    tsneSeed_ = new QSpinBox(w);
-    tsneSeed_->setRange(0, 1000000);
-    tsneSeed_->setValue(42);
-    field(tr("Seed"), tsneSeed_, tr("t-SNE: the same seed gives the same map"));
-    tsneDims_ = new QComboBox(w);
-    tsneDims_->addItem(tr("2D"), 2);
-    tsneDims_->addItem(tr("3D"), 3);
-    field(tr("Dims"), tsneDims_, tr("t-SNE: a 2D or a 3D map"));
-    tsneMetric_ = new QComboBox(w);
-    tsneMetric_->addItem(tr("cosine"));
-    tsneMetric_->addItem(tr("euclidean"));
-    field(tr("Distance"), tsneMetric_, tr("t-SNE: the distance between sentence vectors"));
-    tsneRun_ = new QPushButton(tr("Run"), w);
-    tsnePause_ = new QPushButton(tr("Pause"), w);
-    tsnePause_->setCheckable(true);
-    tsnePause_->setEnabled(false);
-    tsneCancel_ = new QPushButton(tr("Cancel"), w);
-    tsneCancel_->setEnabled(false);
-    tsneRun_->setObjectName(QStringLiteral("tsneRun"));
-    tsnePause_->setObjectName(QStringLiteral("tsnePause"));
-    tsneCancel_->setObjectName(QStringLiteral("tsneCancel"));
-    form->addStretch(1);
-    top->addWidget(tsneRun_);
-    top->addWidget(tsnePause_);
-    top->addWidget(tsneCancel_);
-    // What a drag does on the 2D map, as buttons (Shift+drag and Ctrl+drag still work).
-    {
-        top->addSpacing(6);
-        auto *label = new QLabel(tr("Drag:"), w);
-        top->addWidget(label);
-        auto *group = new QActionGroup(w);
-        const struct {
-            const char *name;
-            QString text, tip;
-            Scatter2DView::DragMode mode;
-        } modes[] = {
-            {"dragPan", tr("Pan"), tr("Drag moves the 2D map (wheel zooms)"), Scatter2DView::DragMode::Pan},
-            {"dragBox", tr("Box"), tr("Drag a box on the 2D map to select the points inside (also Shift+drag)"),
-             Scatter2DView::DragMode::RubberBand},
-            {"dragLasso", tr("Lasso"), tr("Draw around points on the 2D map to select them (also Ctrl+drag)"),
-             Scatter2DView::DragMode::Lasso},
-        };
-        for (const auto &m : modes) {
-            auto *a = new QAction(m.text, group);
-            a->setCheckable(true);
-            a->setToolTip(m.tip);
-            a->setChecked(m.mode == Scatter2DView::DragMode::Pan);
-            auto *b = new QToolButton(w);
-            b->setObjectName(QLatin1String(m.name));
-            b->setDefaultAction(a);
-            top->addWidget(b);
-            const auto mode = m.mode;
-            connect(a, &QAction::triggered, this, [this, mode] {
-                if (scatter2d_)
-                    scatter2d_->setDragMode(mode);
-            });
-        }
-    }
-    tsneStatus_ = new QLabel(tr("PCA map shown. Choose t-SNE and press Run."), w);
-    tsneStatus_->setObjectName(QStringLiteral("tsneStatus"));
-    tsneStatus_->setWordWrap(true);
-    tsneStatus_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    top->addStretch(1);
-    rows->addWidget(tsneStatus_); // its own line: a long message never squeezes the controls
-    tsneDock_->setWidget(w);
+    // The projection bar over the map (docks/projectiondock.h).
+    tsneDock_ = new ProjectionDock(doc_, this);
     addDockWidget(Qt::TopDockWidgetArea, tsneDock_);
-    // A method made on request is run when chosen and it has no map of these rows yet.
-    connect(projection_, &QComboBox::currentIndexChanged, this, [this] {
-        const QString id = projection_->currentData().toString();
-        doc_->setActiveProjection(id);
-        if (!doc_->method(id)->automatic() && !doc_->hasProjection(id) && !jobs_->isRunning(id))
-            runProjection(id);
-        applyProjection();
+    connect(tsneDock_, &ProjectionDock::shownChanged, this, &MainWindow::applyProjection);
+    connect(tsneDock_, &ProjectionDock::dragModeChosen, this, [this](Scatter2DView::DragMode mode) {
+        if (scatter2d_)
+            scatter2d_->setDragMode(mode);
     });
-    connect(tsnePerplexity_, &QDoubleSpinBox::valueChanged, this, &MainWindow::pushTsneParameters);
-    connect(tsneIterations_, &QSpinBox::valueChanged, this, &MainWindow::pushTsneParameters);
-    connect(tsneSeed_, &QSpinBox::valueChanged, this, &MainWindow::pushTsneParameters);
-    connect(tsneDims_, &QComboBox::currentIndexChanged, this, &MainWindow::pushTsneParameters);
-    connect(tsneMetric_, &QComboBox::currentIndexChanged, this, &MainWindow::pushTsneParameters);
-    connect(tsneRun_, &QPushButton::clicked, this, [this] { runTsne(); });
-    connect(tsneCancel_, &QPushButton::clicked, this, &MainWindow::cancelTsne);
-    connect(tsnePause_, &QPushButton::toggled, this, [this](bool on) {
-        doc_->setProjectionPaused(QStringLiteral("tsne"), on);
-        tsnePause_->setText(on ? tr("Resume") : tr("Pause"));
-        if (on)
-            tsneStatus_->setText(tr("t-SNE pausing at iteration %1...").arg(doc_->projectionIteration(QStringLiteral("tsne"))));
-    });
-    connect(jobs_, &JobRunner::jobStarted, this, [this](const QString &kind) {
-        if (kind != QLatin1String("tsne"))
-            return;
-        tsneRun_->setEnabled(false);
-        tsnePause_->setEnabled(true);
-        tsnePause_->setChecked(false);
-        tsneCancel_->setEnabled(true);
-    });
-    // The box shows the perplexity the map was made with (reduced for small data sets).
-    connect(jobs_, &JobRunner::jobFinished, this, [this](const QString &kind) {
-        if (kind != QLatin1String("tsne"))
-            return;
-        const double used = doc_->projection(kind).used.value(QStringLiteral("perplexity")).toDouble(0);
-        if (used > 0 && used < tsnePerplexity_->value() - 1e-9) {
-            const QSignalBlocker block(tsnePerplexity_);
-            tsnePerplexity_->setValue(used);
-        }
-    });
-    // The runner reports only the current run of a kind, so a replaced run does not reset these.
-    auto tsneEnded = [this](const QString &kind) {
-        if (kind != QLatin1String("tsne"))
-            return;
+    connect(tsneDock_, &ProjectionDock::runEnded, this, [this] {
         if (scatter3d_ && scatter3d_->isShowingMessage())
             QMetaObject::invokeMethod(this, [this] { applyProjection(); }, Qt::QueuedConnection);
-        tsneRun_->setEnabled(true);
-        tsnePause_->setChecked(false);
-        tsnePause_->setEnabled(false);
-        tsneCancel_->setEnabled(false);
-    };
-    connect(jobs_, &JobRunner::jobFinished, this, tsneEnded);
-    connect(jobs_, &JobRunner::jobFailed, this, [this, tsneEnded](const QString &kind, const QString &message) {
-        tsneEnded(kind);
-        if (kind == QLatin1String("tsne"))
-            tsneStatus_->setText(tr("t-SNE failed: %1").arg(message));
     });
-    connect(jobs_, &JobRunner::jobCancelled, this, [this, tsneEnded](const QString &kind) {
-        tsneEnded(kind);
-        if (kind == QLatin1String("tsne"))
-            tsneStatus_->setText(tr("t-SNE cancelled at iteration %1; the map shows where it stopped.")
-                                     .arg(doc_->projectionIteration(QStringLiteral("tsne"))));
-    });
-    if (const int i = projection_->findData(qEnvironmentVariable("EMBEDSCOPE_PROJECTION")); i > 0) {
-        const QSignalBlocker block(projection_);
-        projection_->setCurrentIndex(i);
-        doc_->setActiveProjection(projection_->currentData().toString());
-    }
 
     // Data-set doctor, hidden until asked for (View menu).
     doctorDock_ = new QDockWidget(tr("Doctor"), this);
@@ -2313,68 +2138,45 @@ void MainWindow::updateCaptions()
 
 void MainWindow::setTsneProjection(bool on)
 {
-    projection_->setCurrentIndex(projection_->findData(on ? QStringLiteral("tsne") : QStringLiteral("pca")));
-}
-bool MainWindow::tsneProjection() const
+    tsneDock_->choose(on ? QStringLiteral("tsne") : QStringLiteral("pca"));
+}bool MainWindow::tsneProjection() const
 {
-    return projection_ && projection_->currentData().toString() == QLatin1String("tsne");
-}
-void MainWindow::cancelTsne()
+    return tsneDock_ && tsneDock_->chosen() == QLatin1String("tsne");
+}void MainWindow::cancelTsne()
 {
     doc_->cancelProjection(QStringLiteral("tsne"));
 }
 // The 3D tab's button: the usual t-SNE run (dock parameters) with Dimensions set to 3D.
 void MainWindow::runTsne3d()
 {
-    tsneDims_->setCurrentIndex(tsneDims_->findData(3));
+    tsneDock_->dimsBox()->setCurrentIndex(tsneDock_->dimsBox()->findData(3));
     tsneDock_->show();
     if (runTsne() && scatter3d_)
         scatter3d_->showMessage(tr("Computing the 3D t-SNE map..."));
 }
 
+QLabel *MainWindow::tsneStatus() const
+{
+    return tsneDock_->status();
+}
+
+QSpinBox *MainWindow::tsneIterationsBox() const
+{
+    return tsneDock_->iterationsBox();
+}
+
+QComboBox *MainWindow::tsneDimsBox() const
+{
+    return tsneDock_->dimsBox();
+}
+
+QDockWidget *MainWindow::tsneDock() const
+{
+    return tsneDock_;
+}
+
 bool MainWindow::runTsne()
 {
-    return runProjection(QStringLiteral("tsne"));
-}
-
-bool MainWindow::runProjection(const QString &id)
-{
-    pushTsneParameters();
-    if (const QString why = doc_->runProjection(id); !why.isEmpty()) {
-        tsneStatus_->setText(why);
-        return false;
-    }
-    if (projection_->currentData().toString() != id) {
-        const QSignalBlocker block(projection_);
-        projection_->setCurrentIndex(projection_->findData(id));
-        doc_->setActiveProjection(id);
-    }
-    return true;
-}
-
-void MainWindow::pushTsneParameters()
-{
-    if (ProjectionMethod *m = doc_->method(QStringLiteral("tsne")))
-        m->setParameters(QJsonObject{
-            {QStringLiteral("perplexity"), tsnePerplexity_->value()},
-            {QStringLiteral("iterations"), tsneIterations_->value()},
-            {QStringLiteral("seed"), tsneSeed_->value()},
-            {QStringLiteral("dims"), tsneDims_->currentData().toInt()},
-            {QStringLiteral("metric"), tsneMetric_->currentIndex() == 1 ? QStringLiteral("euclidean") : QStringLiteral("cosine")},
-        });
-}
-
-void MainWindow::pullTsneParameters()
-{
-    const ProjectionMethod *m = doc_->method(QStringLiteral("tsne"));
-    if (!m)
-        return;
-    const QJsonObject t = m->parameters();
-    tsnePerplexity_->setValue(t.value(QStringLiteral("perplexity")).toDouble(tsnePerplexity_->value()));
-    tsneIterations_->setValue(t.value(QStringLiteral("iterations")).toInt(tsneIterations_->value()));
-    tsneSeed_->setValue(t.value(QStringLiteral("seed")).toInt(tsneSeed_->value()));
-    if (const int dims = tsneDims_->findData(t.value(QStringLiteral("dims")).toInt(2)); dims >= 0)
-        tsneDims_->setCurrentIndex(dims);
-    tsneMetric_->setCurrentIndex(t.value(QStringLiteral("metric")).toString() == QLatin1String("euclidean") ? 1 : 0);
+    return tsneDock_->run(QStringLiteral("tsne"));
 }
 } // namespace es

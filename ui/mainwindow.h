@@ -54,6 +54,7 @@ class HeatmapView;
 class InspectorView;
 class JobRunner;
 class PointView;
+class ProjectionDock;
 class Scatter2DView;
 class Scatter3DView;
 class SentenceModel;
@@ -148,10 +149,10 @@ public:
     void cancelTsne();
     const QVector<QVector3D> &tsneCoords() const { return doc_->projection(QStringLiteral("tsne")).coords; }
     int tsneSnapshotsShown() const { return doc_->projection(QStringLiteral("tsne")).snapshots; }
-    QLabel *tsneStatus() const { return tsneStatus_; }
-    QSpinBox *tsneIterationsBox() const { return tsneIterations_; }
-    QComboBox *tsneDimsBox() const { return tsneDims_; }
-    QDockWidget *tsneDock() const { return tsneDock_; }
+    QLabel *tsneStatus() const;
+    QSpinBox *tsneIterationsBox() const;
+    QComboBox *tsneDimsBox() const;
+    QDockWidget *tsneDock() const;
     DoctorPanel *doctorPanel() const { return doctor_; }
     QDockWidget *doctorDock() const { return doctorDock_; }
     ExplainView *explainView() const { return explain_; }
@@ -222,11 +223,6 @@ private:
     void showVectorsMissing(ExplorerDocument::Refresh why);
     // The projection the maps show: the one chosen when its map is complete, else the first (PCA).
     QString shownProjection() const;
-    // Starts a run of id with the projection bar's parameters; false (and why in the bar).
-    bool runProjection(const QString &id);
-    // The projection bar's t-SNE boxes into the method's parameters, and back.
-    void pushTsneParameters();
-    void pullTsneParameters();
     void applyProjection();
     void runTsne3d();
     void updateViewsSelection();
@@ -324,20 +320,9 @@ private:
     QAction *leavePresentationAction_ = nullptr;
     QList<QPair<QWidget *, PointView *>> pointViews_;
 
-    // Projection bar (t-SNE's parameters)
-    QDockWidget *tsneDock_ = nullptr;
+    ProjectionDock *tsneDock_ = nullptr; // the projection bar
     QDockWidget *inspectorDock_ = nullptr;
     QDockWidget *sentencesDock_ = nullptr;
-    QComboBox *projection_ = nullptr;
-    QDoubleSpinBox *tsnePerplexity_ = nullptr;
-    QSpinBox *tsneIterations_ = nullptr;
-    QSpinBox *tsneSeed_ = nullptr;
-    QComboBox *tsneDims_ = nullptr;
-    QComboBox *tsneMetric_ = nullptr;
-    QPushButton *tsneRun_ = nullptr;
-    QPushButton *tsnePause_ = nullptr;
-    QPushButton *tsneCancel_ = nullptr;
-    QLabel *tsneStatus_ = nullptr;
 
     // Doctor and "why close?"
     DoctorPanel *doctor_ = nullptr;
