@@ -139,17 +139,21 @@ ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
     connect(tsneSeed_, &QSpinBox::valueChanged, this, &ProjectionDock::pushParameters);
     connect(tsneDims_, &QComboBox::currentIndexChanged, this, &ProjectionDock::pushParameters);
     connect(tsneMetric_, &QComboBox::currentIndexChanged, this, &ProjectionDock::pushParameters);
-    connect(tsneRun_, &QPushButton::clicked, this, [this] { run(QStringLiteral("tsne")); });
-    connect(tsneCancel_, &QPushButton::clicked, this, [this] { doc_->cancelProjection(QStringLiteral("tsne")); });
+    // Run / Pause / Cancel act on the runs of methods made on request (t-SNE, next UMAP).
+    connect(tsneRun_, &QPushButton::clicked, this, [this] { run(runnable()); });
+    connect(tsneCancel_, &QPushButton::clicked, this, [this] { doc_->cancelProjection(running_); });
     connect(tsnePause_, &QPushButton::toggled, this, [this](bool on) {
-        doc_->setProjectionPaused(QStringLiteral("tsne"), on);
+        doc_->setProjectionPaused(running_, on);
         tsnePause_->setText(on ? tr("Resume") : tr("Pause"));
-        if (on)
-            tsneStatus_->setText(tr("t-SNE pausing at iteration %1...").arg(doc_->projectionIteration(QStringLiteral("tsne"))));
+        if (on && doc_->method(running_))
+            tsneStatus_->setText(tr("%1 pausing at iteration %2...")
+                                     .arg(doc_->method(running_)->name())
+                                     .arg(doc_->projectionIteration(running_)));
     });
     connect(doc_->jobs(), &JobRunner::jobStarted, this, [this](const QString &kind) {
-        if (kind != QLatin1String("tsne"))
+        if (!isMapRun(kind))
             return;
+        running_ = kind;
         tsneRun_->setEnabled(false);
         tsnePause_->setEnabled(true);
         tsnePause_->setChecked(false);
@@ -167,7 +171,7 @@ ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
     });
     // The runner reports only the current run of a kind, so a replaced run does not reset these.
     auto tsneEnded = [this](const QString &kind) {
-        if (kind != QLatin1String("tsne"))
+        if (!isMapRun(kind))
             return;
         emit runEnded();
         tsneRun_->setEnabled(true);
@@ -178,14 +182,15 @@ ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
     connect(doc_->jobs(), &JobRunner::jobFinished, this, tsneEnded);
     connect(doc_->jobs(), &JobRunner::jobFailed, this, [this, tsneEnded](const QString &kind, const QString &message) {
         tsneEnded(kind);
-        if (kind == QLatin1String("tsne"))
-            tsneStatus_->setText(tr("t-SNE failed: %1").arg(message));
+        if (isMapRun(kind))
+            tsneStatus_->setText(tr("%1 failed: %2").arg(doc_->method(kind)->name(), message));
     });
     connect(doc_->jobs(), &JobRunner::jobCancelled, this, [this, tsneEnded](const QString &kind) {
         tsneEnded(kind);
-        if (kind == QLatin1String("tsne"))
-            tsneStatus_->setText(tr("t-SNE cancelled at iteration %1; the map shows where it stopped.")
-                                     .arg(doc_->projectionIteration(QStringLiteral("tsne"))));
+        if (isMapRun(kind))
+            tsneStatus_->setText(tr("%1 cancelled at iteration %2; the map shows where it stopped.")
+                                     .arg(doc_->method(kind)->name())
+                                     .arg(doc_->projectionIteration(kind)));
     });
     // The window's and the document's state follow the box.
     connect(doc_, &ExplorerDocument::projectionStatus, this, [this](const QString &id, const QString &status) {
@@ -208,6 +213,22 @@ QString ProjectionDock::chosen() const
 void ProjectionDock::choose(const QString &id)
 {
     projection_->setCurrentIndex(projection_->findData(id));
+}
+
+bool ProjectionDock::isMapRun(const QString &kind) const
+{
+    const ProjectionMethod *m = doc_->method(kind);
+    return m && !m->automatic();
+}
+
+QString ProjectionDock::runnable() const
+{
+    if (isMapRun(chosen()))
+        return chosen();
+    for (const auto &m : doc_->methods())
+        if (!m->automatic())
+            return m->id();
+    return chosen();
 }
 
 bool ProjectionDock::run(const QString &id)

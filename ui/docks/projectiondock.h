@@ -49,7 +49,13 @@ signals:
     void dragModeChosen(Scatter2DView::DragMode mode);
 
 private:
+    // kind is a method made on request (its job kind is its id).
+    bool isMapRun(const QString &kind) const;
+    // What Run starts: the method chosen, or the first made on request when PCA is chosen.
+    QString runnable() const;
+
     ExplorerDocument *doc_;
+    QString running_ = QStringLiteral("tsne"); // the method of the last run started
     QComboBox *projection_ = nullptr;
     QDoubleSpinBox *tsnePerplexity_ = nullptr;
     QSpinBox *tsneIterations_ = nullptr;
