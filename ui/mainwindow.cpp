@@ -1,21 +1,15 @@
 #include "mainwindow.h"
 
-#include "analysis/neighbors.h"
-#include "analysis/pca.h"
-#include "analysis/similarity.h"
-#include "analysis/tsne.h"
-#include "embed/cache/cache.h"
-#include "embed/local/local_embedder.h"
 #include "views/doctorpanel.h"
 #include "views/explainview.h"
 #include "views/comparewidget.h"
 #include "doctor/model_spec.h"
 #include "embed/embedder.h"
-#include "analysis/ordering.h"
 #include "formats/detect.h"
 #include "formats/project.h"
 #include "formats/texts.h"
 #include "dialogs/about.h"
+#include "docks/projectiondock.h"
 #include "dialogs/providerdialog.h"
 #include "formats/vectors.h"
 #include "jobs/jobrunner.h"
@@ -93,16 +87,8 @@
 
 namespace es {
 
-struct MainWindow::RowVectors {
-    std::vector<std::vector<float>> rows;
-    QHash<QString, std::vector<float>> byText;
-    std::shared_ptr<const Matrix> matrix; // the same vectors, one row each
-};
-
 namespace {
 
-int kMaxHeatmap = 20000; // above this no N x N matrix is allocated (tests lower it)
-constexpr int kNeighbors = 10;
 // Version of the dock layout kept in the settings: a layout saved by an older arrangement of
 // the docks is not restored.
 constexpr int kDockStateVersion = 2;
@@ -211,17 +197,6 @@ Result<Loaded> loadAnything(const std::string &path, const std::string &format)
     return out;
 }
 
-struct EmbedOut {
-    std::shared_ptr<Embedder> embedder;
-    std::vector<std::string> texts;
-    EmbedResult result;
-};
-
-struct AnalysisInput {
-    std::shared_ptr<const Matrix> vectors;
-    quint64 version;
-};
-
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
@@ -232,7 +207,11 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     setAcceptDrops(true);
 
     jobs_ = new JobRunner(this);
-    model_ = new SentenceModel(this);
+    doc_ = new ExplorerDocument(jobs_, this);
+    doc_->setRemoteGate([this](EmbedderSpec &spec, const std::vector<std::string> &texts) {
+        return prepareRemote(spec, texts);
+    });
+    model_ = doc_->model();
     selection_ = new QItemSelectionModel(model_, this);
 
     refreshTimer_ = new QTimer(this);
@@ -257,17 +236,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     buildMenus();
     buildStatusBar();
 
-    connect(model_, &QAbstractItemModel::modelReset, this, [this] {
-        rowVec_.assign(std::size_t(model_->rowCount()), {});
-        coords_.clear();
-        pcaFit_.reset();
-        refitProjection_ = true;
-        tsneCoords_.clear();
-        tsne3dCoords_.clear();
-        jobs_->cancel(QStringLiteral("tsne"));
-        jobs_->cancel(QStringLiteral("tsneplace"));
-        doctorStale_ = true;
-    });
+    connect(model_, &QAbstractItemModel::modelReset, this, [this] { doctorStale_ = true; });
     connect(model_, &QAbstractItemModel::rowsInserted, this,
             [this](const QModelIndex &, int first, int last) { onRowsInserted(first, last); });
     connect(model_, &QAbstractItemModel::rowsAboutToBeRemoved, this, [this](const QModelIndex &, int first, int last) {
@@ -308,25 +277,16 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         jobLabel_->setVisible(busy);
         cancelButton_->setVisible(busy);
         cancelAction_->setEnabled(busy);
-        if (!busy && vectors_ && (similarity_ || heatmap_->isVectorMode()) && knn_)
+        if (!busy && doc_->vectors() && (doc_->similarity() || heatmap_->isVectorMode()) && doc_->neighbors())
             emit analysisFinished();
     });
+    // The document reports its own failures (documentFailed); the others (loading, views' jobs) here.
     connect(jobs_, &JobRunner::jobFailed, this, [this](const QString &kind, const QString &message) {
-        if (kind == QLatin1String("check-model")) {
-            embedderChecked_ = true;
-            modelProblem_ = message;
-            banner_->setText(tr("<b>The embedding model is not available.</b> %1<br>You can still "
-                                "edit sentences and open vectors (.npy, projector TSV) from files.")
-                                 .arg(message.toHtmlEscaped()));
-            banner_->show();
-            refresh();
+        if (doc_->ownsJob(kind))
             return;
-        }
-        const QString title = kind == QLatin1String("load") ? tr("Could not open the file")
-            : kind == QLatin1String("embed")               ? tr("Embedding failed")
-                                                            : tr("Analysis failed");
-        showError(title, message);
+        showError(kind == QLatin1String("load") ? tr("Could not open the file") : tr("Analysis failed"), message);
     });
+    connectDocument();
     connect(jobs_, &JobRunner::jobCancelled, this, [this](const QString &kind) {
         showStatus(tr("Cancelled: %1").arg(kind));
     });
@@ -454,9 +414,9 @@ void MainWindow::buildMenus()
     analysis->addAction(tr("Embedding &Provider..."), this, &MainWindow::showProviderDialog);
     QAction *autoEmbed = analysis->addAction(tr("Embed &Automatically with the Local Model"));
     autoEmbed->setCheckable(true);
-    autoEmbed->setChecked(autoEmbed_);
+    autoEmbed->setChecked(doc_->autoEmbed());
     connect(autoEmbed, &QAction::toggled, this, [this](bool on) {
-        autoEmbed_ = on;
+        doc_->setAutoEmbed(on);
         QSettings().setValue(QStringLiteral("embed/auto"), on);
         if (on)
             scheduleRefresh();
@@ -745,11 +705,13 @@ void MainWindow::restoreSettings()
     for (QAction *a : themeGroup_->actions())
         a->setChecked(a->data().toString() == theme_);
     applyTheme(themeFromName(theme_), presentation_); // the theme chosen last time, from the start
-    autoEmbed_ = s.value(QStringLiteral("embed/auto"), true).toBool();
-    spec_.provider = s.value(QStringLiteral("embed/provider"), QStringLiteral("local")).toString().toStdString();
-    spec_.model = s.value(QStringLiteral("embed/model")).toString().toStdString();
-    spec_.baseUrl = s.value(QStringLiteral("embed/baseUrl")).toString().toStdString();
-    spec_.dimensions = s.value(QStringLiteral("embed/dimensions"), 0).toInt();
+    doc_->setAutoEmbed(s.value(QStringLiteral("embed/auto"), true).toBool());
+    EmbedderSpec spec;
+    spec.provider = s.value(QStringLiteral("embed/provider"), QStringLiteral("local")).toString().toStdString();
+    spec.model = s.value(QStringLiteral("embed/model")).toString().toStdString();
+    spec.baseUrl = s.value(QStringLiteral("embed/baseUrl")).toString().toStdString();
+    spec.dimensions = s.value(QStringLiteral("embed/dimensions"), 0).toInt();
+    doc_->setEmbedderSpec(spec);
     updateRecentMenu();
     // The last size, place and dock layout; a layout of an older arrangement of the docks
     // is skipped (restoreState checks the version). A size larger than the screen's free
@@ -806,6 +768,7 @@ void MainWindow::showStatus(const QString &message, int ms)
 
 QString MainWindow::privacyText() const
 {
+    const EmbedderSpec &spec_ = doc_->embedderSpec();
     if (spec_.provider == "local" || spec_.provider.empty())
         return tr("Local model: nothing leaves this computer");
     QString host = qs(spec_.baseUrl);
@@ -818,6 +781,7 @@ QString MainWindow::privacyText() const
 
 void MainWindow::updatePrivacyLabel()
 {
+    const EmbedderSpec &spec_ = doc_->embedderSpec();
     const bool local = spec_.provider == "local" || spec_.provider.empty();
     privacy_->setText(privacyText());
     privacy_->setStyleSheet(local ? QStringLiteral("QLabel { color: #0a7a30; font-weight: bold; padding: 0 6px; }")
@@ -860,7 +824,7 @@ bool MainWindow::openFile(const QString &path)
             if (ctx.stop.stop_requested())
                 return Error::cancel();
             if (r && r->vectors)
-                r->rowVectors = rowVectorsFor(r->dataset, std::move(*r->vectors));
+                r->rowVectors = ExplorerDocument::rowVectorsFor(r->dataset, std::move(*r->vectors));
             return r;
         },
         [this, path = fi.absoluteFilePath()](Loaded &l) {
@@ -874,24 +838,8 @@ bool MainWindow::openFile(const QString &path)
             else
                 setTexts(l.dataset);
             if (l.project) {
-                // A project's vectors are the embedder's: later edits re-embed with it.
-                vectorsFromFile_ = l.project->provider.empty();
                 projectPath_ = path;
-                for (const char *name : {"tsne2d", "tsne3d"}) {
-                    auto it = l.project->projections.find(name);
-                    if (it == l.project->projections.end() || it->second.rows() != model_->rowCount())
-                        continue;
-                    const Matrix &c = it->second;
-                    tsneCoords_.resize(int(c.rows()));
-                    for (Eigen::Index i = 0; i < c.rows(); ++i)
-                        tsneCoords_[int(i)] = QVector3D(c(i, 0), c(i, 1), c.cols() > 2 ? c(i, 2) : 0.f);
-                    tsneDimsUsed_ = int(c.cols());
-                    const nlohmann::json::json_pointer perp("/tsne/perplexity");
-                    if (l.project->parameters.is_object() && l.project->parameters.contains(perp)
-                        && l.project->parameters.at(perp).is_number())
-                        tsnePerplexityUsed_ = l.project->parameters.at(perp).get<double>();
-                    tsneStatus_->setText(tr("t-SNE map from the project (%1D).").arg(c.cols()));
-                }
+                doc_->restoreProjections(*l.project); // its saved maps and their parameters
                 applyProjectParameters(pendingParameters_);
                 QStringList marks;
                 for (const auto &m : l.project->marks)
@@ -971,85 +919,38 @@ void MainWindow::setTexts(const Dataset &dataset)
     cancelJobs();
     doctor_->marks()->fromStrings({}); // a new document: no marks
     marksModified_ = false;
-    vectorsFromFile_ = false;
-    model_->setDataset(dataset); // resets rowVec_ (filled from the cache below)
-    for (int r = 0; r < model_->rowCount(); ++r)
-        if (auto it = cache_.constFind(model_->text(r)); it != cache_.constEnd())
-            rowVec_[std::size_t(r)] = *it;
+    doc_->setTexts(dataset);
     refreshTimer_->stop();
     refresh();
 }
-
 void MainWindow::setData(const Dataset &dataset, const Matrix &vectors)
 {
-    setData(dataset, rowVectorsFor(dataset, Matrix(vectors)));
+    setData(dataset, ExplorerDocument::rowVectorsFor(dataset, Matrix(vectors)));
 }
-
-MainWindow::RowVectors MainWindow::rowVectorsFor(const Dataset &dataset, Matrix vectors)
-{
-    RowVectors out;
-    const std::size_t n = dataset.size();
-    out.rows.resize(n);
-    out.byText.reserve(qsizetype(n));
-    for (std::size_t r = 0; r < n && Eigen::Index(r) < vectors.rows(); ++r) {
-        const Eigen::Index i = Eigen::Index(r);
-        out.rows[r].assign(vectors.row(i).data(), vectors.row(i).data() + vectors.cols());
-        // The key is the model's text of the row (SentenceModel::setDataset converts the same way).
-        out.byText.insert(QString::fromStdString(dataset.texts[r]), out.rows[r]);
-    }
-    out.matrix = std::make_shared<const Matrix>(std::move(vectors));
-    return out;
-}
-
 void MainWindow::setData(const Dataset &dataset, RowVectors prepared)
 {
     cancelJobs();
     doctor_->marks()->fromStrings({}); // a new document: no marks
     marksModified_ = false;
-    model_->setDataset(dataset);
-    vectorsFromFile_ = true;
-    // The cache now belongs to the file, so undoing a deletion gets the row's vector back;
-    // embedding with a model replaces it (another id).
-    rowVec_ = std::move(prepared.rows);
-    rowVec_.resize(std::size_t(model_->rowCount()));
-    cache_ = std::move(prepared.byText);
-    cacheId_ = QStringLiteral("file:") + qs(dataset.source);
-    fileVectors_ = std::move(prepared.matrix);
+    doc_->setData(dataset, std::move(prepared));
     refreshTimer_->stop();
     startTimer_->start();
 }
-
 void MainWindow::onRowsInserted(int first, int last)
 {
     const int count = last - first + 1;
-    rowVec_.insert(rowVec_.begin() + first, std::size_t(count), {});
     QStringList texts;
     for (int r = first; r <= last; ++r)
         texts.append(model_->text(r));
     doctor_->marks()->insertRows(first, count, texts);
-    for (int r = first; r <= last; ++r) {
-        if (auto it = cache_.constFind(model_->text(r)); it != cache_.constEnd())
-            rowVec_[std::size_t(r)] = *it;
+    for (int r = first; r <= last; ++r)
         pendingFlash_.append(r);
-    }
-    const float nan = std::numeric_limits<float>::quiet_NaN();
-    if (!coords_.isEmpty())
-        coords_.insert(first, count, QVector3D(nan, nan, nan));
-    if (!tsneCoords_.isEmpty() && first <= tsneCoords_.size())
-        tsneCoords_.insert(first, count, QVector3D(nan, nan, nan));
 }
-
 void MainWindow::onRowsRemoved(int first, int last)
 {
     const int count = last - first + 1;
     doctor_->marks()->removeRows(first, count, removingTexts_.size() == count ? removingTexts_ : QStringList());
     removingTexts_.clear();
-    if (std::size_t(last) < rowVec_.size())
-        rowVec_.erase(rowVec_.begin() + first, rowVec_.begin() + last + 1);
-    if (last < coords_.size())
-        coords_.remove(first, count);
-    if (last < tsneCoords_.size())
-        tsneCoords_.remove(first, count);
     QVector<int> kept;
     for (int r : std::as_const(pendingFlash_))
         if (r < first)
@@ -1058,33 +959,16 @@ void MainWindow::onRowsRemoved(int first, int last)
             kept.append(r - count);
     pendingFlash_ = kept;
 }
-
 void MainWindow::onTextEdited(int row)
 {
-    if (std::size_t(row) >= rowVec_.size())
-        return;
-    auto it = cache_.constFind(model_->text(row));
-    rowVec_[std::size_t(row)] = it != cache_.constEnd() ? *it : std::vector<float>{};
-    pendingFlash_.append(row);
-    // Placed again with the existing PCA fit and the old t-SNE points held fixed.
-    const float nan = std::numeric_limits<float>::quiet_NaN();
-    if (row < coords_.size())
-        coords_[row] = QVector3D(nan, nan, nan);
-    if (row < tsneCoords_.size())
-        tsneCoords_[row] = QVector3D(nan, nan, nan);
+    if (row < model_->rowCount())
+        pendingFlash_.append(row);
 }
-
 void MainWindow::onTextsChanged()
 {
-    // Everything derived from the texts is outdated: results still on their way are dropped.
-    ++dataVersion_;
-    for (const char *k : {"similarity", "knn", "pca", "order", "tsneplace"})
-        jobs_->cancel(QString::fromLatin1(k));
-    vectors_.reset();
+    // The document has dropped what the texts made outdated (it saw the change first).
     doctorStale_ = true;
-    const bool sameSize = similarity_ && similarity_->rows() == model_->rowCount();
-    if (!sameSize) {
-        similarity_.reset();
+    if (!doc_->similarity()) {
         heatmap_->setMatrix(nullptr);
         heatmap_->setPlaceholder(model_->rowCount() ? tr("Updating...") : QString());
     }
@@ -1117,7 +1001,7 @@ void MainWindow::onLabelsChanged()
     if (scatter3d_)
         scatter3d_->setLegendTitle(title);
     for (auto &[w, v] : pointViews_)
-        if (coords_.size() == group_.size())
+        if (doc_->projection(shownProjection()).coords.size() == group_.size())
             v->setColors(group_, groups_);
     updateHeatmapOrder();
 }
@@ -1134,367 +1018,129 @@ void MainWindow::scheduleRefresh()
 
 void MainWindow::refresh()
 {
-    // A file's matrix (setData) is for the analysis started now, if any; never a later one.
-    const auto dropFileVectors = qScopeGuard([this] { fileVectors_.reset(); });
     refreshTimer_->stop();
     startTimer_->stop();
-    const int n = model_->rowCount();
-    if (n == 0) {
-        clearAnalysis();
-        return;
-    }
-    QVector<int> missing;
-    for (int r = 0; r < n; ++r)
-        if (rowVec_[std::size_t(r)].empty())
-            missing.append(r);
-    if (missing.isEmpty()) {
-        startAnalysis();
-        return;
-    }
-    const bool local = spec_.provider == "local" || spec_.provider.empty();
-    if (vectorsFromFile_ && missing.size() < n) {
+    doc_->refresh(); // embeds or analyses; vectorsMissing otherwise
+}
+
+void MainWindow::showVectorsMissing(ExplorerDocument::Refresh why)
+{
+    if (why == ExplorerDocument::Refresh::FileVectors) {
         heatmap_->setPlaceholder(tr("%n row(s) have no vector: the vectors came from a file. "
                                     "Use Analysis > Embed to embed every sentence with the current model.",
-                                    nullptr, int(missing.size())));
+                                    nullptr, doc_->missingVectors()));
         return;
     }
-    if (autoEmbed_ && local && embedderChecked_ && modelProblem_.isEmpty()) {
-        startEmbedding(missing);
-        return;
-    }
-    heatmap_->setPlaceholder(modelProblem_.isEmpty() || !local
+    heatmap_->setPlaceholder(why == ExplorerDocument::Refresh::NeedsEmbed
                                  ? tr("Press Embed (Ctrl+E) to compute the vectors.")
                                  : tr("No local model: open vectors (.npy, projector TSV) or "
                                       "see the note above on how to get the model."));
 }
-
 void MainWindow::embed(bool all)
 {
-    const int n = model_->rowCount();
-    if (n == 0) {
+    if (model_->rowCount() == 0) {
         showError(tr("Nothing to embed"), tr("Add or open some sentences first."));
         return;
     }
-    QVector<int> rows;
-    for (int r = 0; r < n; ++r)
-        if (all || rowVec_[std::size_t(r)].empty())
-            rows.append(r);
-    if (all) {
-        // Vectors from a file or an earlier model are replaced as a whole.
-        for (auto &v : rowVec_)
-            v.clear();
-        if (cacheId_.startsWith(QLatin1String("file:"))) {
-            cache_.clear();
-            cacheId_.clear();
-        }
-        vectorsFromFile_ = false;
-        refitProjection_ = true;
-        ++dataVersion_;
-    }
-    if (rows.isEmpty()) {
-        startAnalysis();
-        return;
-    }
-    startEmbedding(rows);
+    doc_->embed(all);
 }
-
 void MainWindow::rerun()
 {
-    refitProjection_ = true;
-    if (vectorsFromFile_) {
-        startAnalysis();
-        return;
-    }
-    cache_.clear();
-    embed(true);
+    doc_->rerun();
 }
-
-void MainWindow::startEmbedding(const QVector<int> &rows)
+void MainWindow::connectDocument()
 {
-    std::vector<std::string> texts;
-    QSet<QString> seen;
-    for (int r : rows) {
-        const QString t = model_->text(r);
-        if (!seen.contains(t) && !cache_.contains(t)) {
-            seen.insert(t);
-            texts.push_back(t.toStdString());
-        }
-    }
-    if (texts.empty()) {
-        refresh();
-        return;
-    }
-    EmbedderSpec spec = spec_;
-    auto emb = embedder_;
-    if (ProviderDialog::isRemote(spec.provider)) {
-        if (!prepareRemote(spec, texts))
-            return;
-        emb.reset(); // built with the key inside the job
-    }
-    auto mutex = embedderMutex_;
-    const int count = int(texts.size());
-    jobs_->start<EmbedOut>(
-        QStringLiteral("embed"), tr("Embedding %n sentence(s)", nullptr, count),
-        [spec, emb, mutex, texts = std::move(texts)](JobContext &ctx) mutable -> Result<EmbedOut> {
-            EmbedOut out;
-            out.embedder = emb;
-            if (!out.embedder) {
-                report(ctx.progress, 0.0, "loading the model");
-                auto made = makeEmbedder(spec);
-                if (!made)
-                    return made.error();
-                out.embedder = std::shared_ptr<Embedder>(std::move(made.value()));
-            }
-            std::lock_guard lock(*mutex);
-            auto r = out.embedder->embed(texts, ctx.progress, ctx.stop);
-            if (!r)
-                return r.error();
-            out.result = std::move(r.value());
-            out.texts = std::move(texts);
-            return out;
-        },
-        [this](EmbedOut &out) {
-            embedder_ = out.embedder;
-            modelProblem_.clear();
-            banner_->hide();
-            const QString id = qs(embedder_->id());
-            if (id != cacheId_) {
-                cache_.clear();
-                cacheId_ = id;
-            }
-            const Matrix &m = out.result.vectors;
-            for (std::size_t i = 0; i < out.texts.size() && Eigen::Index(i) < m.rows(); ++i)
-                cache_.insert(qs(out.texts[i]), std::vector<float>(m.row(Eigen::Index(i)).data(),
-                                                                   m.row(Eigen::Index(i)).data() + m.cols()));
-            // Rows may have moved while embedding: fill every row whose text is now known.
-            for (int r = 0; r < model_->rowCount(); ++r)
-                if (rowVec_[std::size_t(r)].empty())
-                    if (auto it = cache_.constFind(model_->text(r)); it != cache_.constEnd())
-                        rowVec_[std::size_t(r)] = *it;
-            QString msg = tr("Embedded %n sentence(s) with %1", nullptr, int(out.texts.size()))
-                              .arg(qs(embedder_->displayName()));
-            if (out.result.stats.unknownTokens > 0)
-                msg += tr("; %n unknown word(s)", nullptr, int(out.result.stats.unknownTokens));
-            if (!out.result.warnings.empty())
-                msg += QStringLiteral("; ") + qs(out.result.warnings.front())
-                       + (out.result.warnings.size() > 1 ? tr(" (and %1 more)").arg(out.result.warnings.size() - 1)
-                                                         : QString());
-            showStatus(msg, 10000);
-            refresh();
-        });
-}
-
-void MainWindow::clearAnalysis()
-{
-    vectors_.reset();
-    similarity_.reset();
-    knn_.reset();
-    heatmap_->setMatrix(nullptr);
-    heatmap_->setPlaceholder(QString());
-    inspector_->setNeighbors(nullptr);
-    coords_.clear();
-    applyProjection();
-}
-
-void MainWindow::startAnalysis()
-{
-    const int n = model_->rowCount();
-    if (n == 0) {
-        clearAnalysis();
-        return;
-    }
-    const std::size_t d = rowVec_.front().size();
-    for (int r = 0; r < n; ++r) {
-        if (rowVec_[std::size_t(r)].size() != d) {
-            showError(tr("Vectors do not match"),
-                      tr("Row %1 has %2 dimensions but row %4 has %3. Embed again to compute "
-                         "all vectors with one model.")
-                          .arg(displayRow(r)).arg(rowVec_[std::size_t(r)].size()).arg(d).arg(displayRow(0)));
-            return;
-        }
-    }
-    std::shared_ptr<const Matrix> vecs = std::exchange(fileVectors_, nullptr);
-    if (!vecs || vecs->rows() != n || std::size_t(vecs->cols()) != d) {
-        auto m = std::make_shared<Matrix>(n, Eigen::Index(d));
-        for (int r = 0; r < n; ++r)
-            std::copy(rowVec_[std::size_t(r)].begin(), rowVec_[std::size_t(r)].end(), m->row(r).data());
-        vecs = m;
-    }
-    vectors_ = vecs;
-    const quint64 version = dataVersion_;
-    doctorStale_ = true;
-    updateDoctorData();
-    explain_->setTexts(model_->texts());
-    // Only the local model (inside its cache) is handed over: its exact split runs without
-    // embedding, so it never shares the embedder with an embedding job.
-    std::shared_ptr<Embedder> sif;
-    if (embedder_ && !vectorsFromFile_)
-        if (auto *e = dynamic_cast<local::SifEmbedder *>(&CachingEmbedder::unwrap(*embedder_)))
-            sif = std::shared_ptr<Embedder>(embedder_, e);
-    // Any other model (HTTP, lexical, hybrid): the leave-one-word-out estimate on demand.
-    // An HTTP embedder is shared with the embedding jobs (one call at a time, same cache);
-    // lexical / hybrid get their own, since an estimate refits the IDF.
-    if (!sif && embedder_ && !vectorsFromFile_) {
-        if (spec_.provider == "lexical" || spec_.provider == "hybrid") {
-            EmbedderSpec own = spec_;
-            own.useCache = false;
-            if (auto made = makeEmbedder(own))
-                sif = std::shared_ptr<Embedder>(std::move(made.value()));
-        } else {
-            sif = std::make_shared<SerializedEmbedder>(embedder_, embedderMutex_);
-        }
-    }
-    explain_->setEmbedder(sif);
-
-    if (n <= kMaxHeatmap) {
-        jobs_->start<std::shared_ptr<const Matrix>>(
-            QStringLiteral("similarity"), tr("Cosine similarity"),
-            [vecs](JobContext &ctx) -> Result<std::shared_ptr<const Matrix>> {
-                auto s = analysis::cosineSimilarity(*vecs, ctx.progress, ctx.stop);
-                if (!s)
-                    return s.error();
-                return std::shared_ptr<const Matrix>(std::make_shared<Matrix>(std::move(s.value())));
-            },
-            [this, version](std::shared_ptr<const Matrix> &s) {
-                if (version != dataVersion_)
-                    return;
-                similarity_ = s;
-                heatmap_->setPlaceholder(QString());
-                heatmap_->setMatrix(s, vectors_);
-                updateHeatmapOrder();
-            });
-    } else {
-        // No N x N matrix: the heatmap makes block means (and zoomed-in cells) from the vectors.
-        similarity_.reset();
+    connect(doc_, &ExplorerDocument::vectorsReady, this, [this] {
+        doctorStale_ = true;
+        updateDoctorData();
+        explain_->setTexts(model_->texts());
+        explain_->setEmbedder(doc_->explainEmbedder());
+    });
+    connect(doc_, &ExplorerDocument::similarityReady, this, [this] {
         heatmap_->setPlaceholder(QString());
-        heatmap_->setVectors(vecs);
+        if (doc_->similarity())
+            heatmap_->setMatrix(doc_->similarity(), doc_->vectors());
+        else // no N x N matrix: the heatmap makes block means (and zoomed-in cells) from the vectors
+            heatmap_->setVectors(doc_->vectors());
         updateHeatmapOrder();
-    }
-
-    if (n >= 2) {
-        const int k = std::min(kNeighbors, n - 1);
-        jobs_->start<std::shared_ptr<const analysis::Neighbors>>(
-            QStringLiteral("knn"), tr("Nearest neighbours"),
-            [vecs, k](JobContext &ctx) -> Result<std::shared_ptr<const analysis::Neighbors>> {
-                auto r = analysis::knnCosine(*vecs, k, ctx.progress, ctx.stop);
-                if (!r)
-                    return r.error();
-                return std::shared_ptr<const analysis::Neighbors>(
-                    std::make_shared<analysis::Neighbors>(std::move(r.value())));
-            },
-            [this, version](std::shared_ptr<const analysis::Neighbors> &r) {
-                if (version != dataVersion_)
-                    return;
-                knn_ = r;
-                inspector_->setNeighbors(r);
-            });
-
-        // New sentences are placed with the existing fit: only the rows without coordinates
-        // (added or edited, marked NaN) are transformed, the others keep theirs exactly. A
-        // re-run or a new data set fits again.
-        auto fit = pcaFit_;
-        const bool refit = refitProjection_ || !fit || fit->mean.size() != Eigen::Index(d)
-                           || coords_.size() != int(n);
-        refitProjection_ = false;
-        std::vector<Eigen::Index> placeRows;
-        if (!refit)
-            for (int i = 0; i < coords_.size(); ++i)
-                if (!std::isfinite(coords_[i].x()))
-                    placeRows.push_back(i);
-        struct PcaOut {
-            std::shared_ptr<const analysis::PcaResult> fit;
-            Matrix coords;                  // every row after a fit, else the rows below
-            std::vector<Eigen::Index> rows; // the rows placed with the existing fit
-        };
-        jobs_->start<PcaOut>(
-            QStringLiteral("pca"), tr("PCA"),
-            [vecs, fit, refit, d, placeRows](JobContext &ctx) -> Result<PcaOut> {
-                PcaOut out;
-                if (refit) {
-                    analysis::PcaConfig c;
-                    c.components = int(std::min<std::size_t>(3, d));
-                    auto r = analysis::pca(*vecs, c, ctx.progress, ctx.stop);
-                    if (!r)
-                        return r.error();
-                    out.fit = std::make_shared<analysis::PcaResult>(std::move(r.value()));
-                    out.coords = out.fit->coords;
-                } else {
-                    out.fit = fit;
-                    out.rows = placeRows;
-                    out.coords = analysis::pcaTransform(*fit, (*vecs)(placeRows, Eigen::indexing::all));
-                }
-                return out;
-            },
-            [this, version, refit](PcaOut &out) {
-                if (version != dataVersion_)
-                    return;
-                pcaFit_ = out.fit;
-                const Matrix &c = out.coords;
-                const auto point = [&c](Eigen::Index i) {
-                    return QVector3D(c(i, 0), c.cols() > 1 ? c(i, 1) : 0.f, c.cols() > 2 ? c(i, 2) : 0.f);
-                };
-                if (refit) {
-                    coords_.resize(c.rows());
-                    for (Eigen::Index i = 0; i < c.rows(); ++i)
-                        coords_[int(i)] = point(i);
-                } else {
-                    for (std::size_t r = 0; r < out.rows.size(); ++r)
-                        coords_[int(out.rows[r])] = point(Eigen::Index(r));
-                }
-                applyProjection();
-                if (tsneProjection()) {
-                    if (tsneCoords_.size() != model_->rowCount())
-                        runTsne();
-                    else
-                        placeNewTsneRows();
-                }
-            });
-    } else {
-        knn_.reset();
+    });
+    connect(doc_, &ExplorerDocument::neighborsReady, this, [this] { inspector_->setNeighbors(doc_->neighbors()); });
+    connect(doc_, &ExplorerDocument::projectionReady, this, [this] { applyProjection(); });
+    connect(doc_, &ExplorerDocument::clusterOrderReady, this, &MainWindow::updateHeatmapOrder);
+    connect(doc_, &ExplorerDocument::analysisCleared, this, [this] {
+        heatmap_->setMatrix(nullptr);
+        heatmap_->setPlaceholder(QString());
         inspector_->setNeighbors(nullptr);
-        coords_ = {QVector3D(0, 0, 0)};
         applyProjection();
-    }
+    });
+    connect(doc_, &ExplorerDocument::vectorsMissing, this, &MainWindow::showVectorsMissing);
+    // Before the document's refresh that follows these: a pending refresh would start the
+    // analysis a second time.
+    connect(doc_, &ExplorerDocument::embedded, this, [this](const QString &message) {
+        refreshTimer_->stop();
+        startTimer_->stop();
+        banner_->hide();
+        showStatus(message, 10000);
+    });
+    connect(doc_, &ExplorerDocument::modelReady, this, [this](const QString &name) {
+        refreshTimer_->stop();
+        startTimer_->stop();
+        banner_->hide();
+        showStatus(tr("Model: %1").arg(name));
+    });
+    connect(doc_, &ExplorerDocument::modelUnavailable, this, [this](const QString &message) {
+        refreshTimer_->stop();
+        startTimer_->stop();
+        banner_->setText(tr("<b>The embedding model is not available.</b> %1<br>You can still "
+                            "edit sentences and open vectors (.npy, projector TSV) from files.")
+                             .arg(message.toHtmlEscaped()));
+        banner_->show();
+    });
+    connect(doc_, &ExplorerDocument::failed, this, [this](const QString &kind, const QString &message) {
+        showError(kind == QLatin1String("embed")     ? tr("Embedding failed")
+                  : kind == QLatin1String("vectors") ? tr("Vectors do not match")
+                                                     : tr("Analysis failed"),
+                  message);
+    });
+}
+QString MainWindow::shownProjection() const
+{
+    const QString active = tsneDock_ ? tsneDock_->chosen() : QString();
+    if (doc_->method(active) && doc_->hasProjection(active))
+        return active;
+    return doc_->methods().front()->id();
 }
 
 void MainWindow::applyProjection()
 {
-    const bool tsne = tsneProjection() && !tsneCoords_.isEmpty() && tsneCoords_.size() == model_->rowCount();
-    const QVector<QVector3D> &shown = tsne ? tsneCoords_ : coords_;
+    const QString id = shownProjection();
+    const ProjectionMethod *method = doc_->method(id);
+    const ExplorerDocument::Projection &map = doc_->projection(id);
+    // tsne: a map made on request (t-SNE, UMAP) rather than the automatic PCA.
+    const bool tsne = !method->automatic();
+    const QVector<QVector3D> &shown = map.coords;
     // The 3D tab: a 2D t-SNE map has no third axis (it was drawn as a flat slab). It shows
     // the last 3D t-SNE map of these data, or says that one needs a 3D run and offers it.
-    if (tsne && tsneDimsUsed_ == 3) {
-        tsne3dCoords_ = tsneCoords_;
-        tsne3dVersion_ = dataVersion_;
-    }
-    const bool have3d = tsne3dVersion_ == dataVersion_ && tsne3dCoords_.size() == model_->rowCount();
-    const QVector<QVector3D> &shown3d = tsne && tsneDimsUsed_ != 3 && have3d ? tsne3dCoords_ : shown;
+    const bool have3d = map.version3d == doc_->version() && map.coords3d.size() == model_->rowCount();
+    const QVector<QVector3D> &shown3d = tsne && map.dims != 3 && have3d ? map.coords3d : shown;
     if (scatter3d_) {
-        if (!tsne || tsneDimsUsed_ == 3 || have3d)
+        if (!tsne || map.dims == 3 || have3d)
             scatter3d_->clearMessage();
-        else if (!jobs_->isRunning(QStringLiteral("tsne")) || tsneDims_->currentData().toInt() != 3)
-            scatter3d_->showMessage(tr("This t-SNE map was computed in 2D (Dimensions: 2D in the t-SNE panel): "
-                                       "it has no third axis to show. A 3D map needs a t-SNE run of its own."),
-                                    tr("Run t-SNE in 3D"));
+        else if (!jobs_->isRunning(id) || method->dims() != 3)
+            scatter3d_->showMessage(tr("This %1 map was computed in 2D (Dimensions: 2D in the projection bar): "
+                                       "it has no third axis to show. A 3D map needs a %1 run of its own.")
+                                        .arg(method->name()),
+                                    tr("Run %1 in 3D").arg(method->name()));
     }
-    inspector_->setProjection(shown, tsne ? tsneDimsUsed_ : 2, tsne ? tr("the t-SNE map") : tr("the PCA map"));
-    // PCA axes carry their share of the variance ("PC 1 (12.3 %)"): users see how much of
-    // the data a flat picture can show.
-    const auto axisTitle = [&](int c) {
-        if (tsne)
-            return tr("t-SNE %1").arg(c);
-        const auto *ratio = pcaFit_ ? &pcaFit_->explainedVarianceRatio : nullptr;
-        if (ratio && std::size_t(c - 1) < ratio->size())
-            return tr("PC %1 (%2 %)").arg(c).arg((*ratio)[std::size_t(c - 1)] * 100.0, 0, 'f', 1);
-        return tr("PC %1").arg(c);
-    };
+    inspector_->setProjection(shown, tsne ? map.dims : 2, tr("the %1 map").arg(method->name()));
+    const auto axisTitle = [&](int c) { return method->axisTitle(c, map.fit); };
     if (scatter2d_) {
         scatter2d_->setAxisTitles(axisTitle(1), axisTitle(2));
-        tabs_->setTabText(tabs_->indexOf(scatter2d_), tsne ? tr("2D map (t-SNE)") : tr("2D map (PCA)"));
+        tabs_->setTabText(tabs_->indexOf(scatter2d_), tr("2D map (%1)").arg(method->name()));
     }
     if (scatter3d_) {
         scatter3d_->setAxisTitles(axisTitle(1), axisTitle(2), axisTitle(3));
-        tabs_->setTabText(tabs_->indexOf(scatter3d_), tsne ? tr("3D map (t-SNE)") : tr("3D map (PCA)"));
+        tabs_->setTabText(tabs_->indexOf(scatter3d_), tr("3D map (%1)").arg(method->name()));
     }
     const QStringList texts = model_->texts();
     if (scatter2d_)
@@ -1518,12 +1164,11 @@ void MainWindow::applyProjection()
 
 void MainWindow::setHeatmapMatrixLimit(int rows)
 {
-    kMaxHeatmap = std::max(1, rows);
+    ExplorerDocument::setMatrixLimit(rows);
 }
-
 bool MainWindow::analysisReady() const
 {
-    return vectors_ && idle();
+    return doc_->vectors() && idle();
 }
 
 bool MainWindow::idle() const
@@ -1533,10 +1178,9 @@ bool MainWindow::idle() const
 
 void MainWindow::cancelJobs()
 {
-    for (const char *k : {"load", "embed", "similarity", "knn", "pca", "tsne", "tsneplace", "order"})
-        jobs_->cancel(QString::fromLatin1(k));
+    jobs_->cancel(QStringLiteral("load"));
+    doc_->cancel();
 }
-
 bool MainWindow::waitForJobs(int timeoutMs)
 {
     QElapsedTimer t;
@@ -1555,10 +1199,7 @@ bool MainWindow::waitForJobs(int timeoutMs)
 
 void MainWindow::setEmbedderSpec(const EmbedderSpec &spec)
 {
-    spec_ = spec;
-    embedder_.reset();
-    modelProblem_.clear();
-    embedderChecked_ = false;
+    doc_->setEmbedderSpec(spec);
     QSettings s;
     s.setValue(QStringLiteral("embed/provider"), qs(spec.provider));
     s.setValue(QStringLiteral("embed/model"), qs(spec.model));
@@ -1570,31 +1211,11 @@ void MainWindow::setEmbedderSpec(const EmbedderSpec &spec)
 
 void MainWindow::checkModel()
 {
-    if (ProviderDialog::isRemote(spec_.provider)) {
-        // Remote providers are reached only when embedding (after consent).
-        embedderChecked_ = true;
+    // Remote providers are reached only when embedding (after consent).
+    if (ProviderDialog::isRemote(doc_->embedderSpec().provider))
         banner_->hide();
-        return;
-    }
-    const EmbedderSpec spec = spec_;
-    jobs_->start<std::shared_ptr<Embedder>>(
-        QStringLiteral("check-model"), tr("Opening the model"),
-        [spec](JobContext &) -> Result<std::shared_ptr<Embedder>> {
-            auto made = makeEmbedder(spec);
-            if (!made)
-                return made.error();
-            return std::shared_ptr<Embedder>(std::move(made.value()));
-        },
-        [this](std::shared_ptr<Embedder> &e) {
-            embedder_ = e;
-            embedderChecked_ = true;
-            modelProblem_.clear();
-            banner_->hide();
-            showStatus(tr("Model: %1").arg(qs(e->displayName())));
-            refresh();
-        });
+    doc_->checkModel();
 }
-
 void MainWindow::updateEmbedActions()
 {
     const bool any = model_->rowCount() > 0;
@@ -1605,6 +1226,7 @@ void MainWindow::updateEmbedActions()
 
 void MainWindow::showProviderDialog()
 {
+    const EmbedderSpec &spec_ = doc_->embedderSpec();
     ProviderDialog dlg(spec_, this);
     const QString account = KeyStore::account(qs(spec_.provider), qs(spec_.baseUrl));
     if (sessionKeys_.contains(account))
@@ -1628,9 +1250,7 @@ void MainWindow::showProviderDialog()
                          || s.dimensions != spec_.dimensions || s.modelPath != spec_.modelPath;
     setEmbedderSpec(s);
     if (changed) {
-        // Vectors of another model cannot be mixed with the new ones.
-        cache_.clear();
-        cacheId_.clear();
+        doc_->clearCache(); // vectors of another model cannot be mixed with the new ones
         if (model_->rowCount() > 0)
             showStatus(tr("Provider changed: use Analysis > Embed to compute the vectors with it."), 12000);
     }
@@ -1768,10 +1388,10 @@ void MainWindow::updateHeatmapOrder()
     QVector<int> order(n);
     std::iota(order.begin(), order.end(), 0);
     if (mode == QLatin1String("cluster")) {
-        if (clusterOrder_ && clusterOrderVersion_ == dataVersion_ && int(clusterOrder_->size()) == n) {
-            order = QVector<int>(clusterOrder_->begin(), clusterOrder_->end());
+        if (const auto cluster = doc_->clusterOrder(); cluster && int(cluster->size()) == n) {
+            order = QVector<int>(cluster->begin(), cluster->end());
         } else {
-            startClusterOrder();
+            doc_->requestClusterOrder(); // clusterOrderReady
             return;
         }
     } else if (mode == QLatin1String("label") && group_.size() == n) {
@@ -1782,29 +1402,6 @@ void MainWindow::updateHeatmapOrder()
     }
     if (order != heatmap_->order())
         heatmap_->setOrder(order);
-}
-
-void MainWindow::startClusterOrder()
-{
-    if (!vectors_ || jobs_->isRunning(QStringLiteral("order")))
-        return;
-    auto vecs = vectors_;
-    const quint64 version = dataVersion_;
-    jobs_->start<std::shared_ptr<const std::vector<int>>>(
-        QStringLiteral("order"), tr("Ordering by similarity"),
-        [vecs](JobContext &ctx) -> Result<std::shared_ptr<const std::vector<int>>> {
-            auto r = analysis::heatmapOrder(*vecs, {}, ctx.progress, ctx.stop);
-            if (!r)
-                return r.error();
-            return std::shared_ptr<const std::vector<int>>(std::make_shared<std::vector<int>>(std::move(r.value())));
-        },
-        [this, version](std::shared_ptr<const std::vector<int>> &order) {
-            if (version != dataVersion_)
-                return;
-            clusterOrder_ = order;
-            clusterOrderVersion_ = version;
-            updateHeatmapOrder();
-        });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1919,6 +1516,7 @@ void MainWindow::updatePresentationCard()
         html = tr("<i>Click a point to see its sentence and its nearest neighbours.</i>");
     } else {
         html = tr("<b>Row %1</b>: %2").arg(row + 1).arg(model_->text(row).toHtmlEscaped());
+        const auto knn_ = doc_->neighbors();
         if (knn_ && row < knn_->rows()) {
             html += tr("<br><br><b>Nearest neighbours</b> (cosine)<br>");
             for (int r = 0; r < std::min(5, knn_->k); ++r) {
@@ -2024,14 +1622,9 @@ void MainWindow::saveProjectAs()
 
 bool MainWindow::saveProject(const QString &path)
 {
-    formats::Project p;
-    p.dataset = model_->toDataset();
-    if (vectors_ && vectors_->rows() == model_->rowCount())
-        p.vectors = *vectors_;
-    if (!vectorsFromFile_ && p.vectors.size() > 0) {
-        p.provider = spec_.provider;
-        p.model = embedder_ ? embedder_->id() : spec_.model;
-    }
+    // The document's data, maps and their parameters; the view state beside them.
+    tsneDock_->pushParameters();
+    formats::Project p = doc_->toProject();
     QJsonObject params;
     params[QStringLiteral("heatmapOrder")] = heatmapOrder_->currentData().toString();
     params[QStringLiteral("heatmapColors")] = heatmapColors_->currentIndex() == 1 ? QStringLiteral("diverging")
@@ -2039,40 +1632,10 @@ bool MainWindow::saveProject(const QString &path)
     params[QStringLiteral("view")] = tabs_->currentIndex();
     params[QStringLiteral("search")] = search_->text();
     params[QStringLiteral("searchRegex")] = searchRegex_->isChecked();
-    params[QStringLiteral("pcaComponents")] = pcaFit_ ? int(pcaFit_->components.rows()) : 0;
-    p.parameters = nlohmann::json::parse(QJsonDocument(params).toJson(QJsonDocument::Compact).toStdString(),
-                                         nullptr, false);
-    if (coords_.size() == model_->rowCount() && !coords_.isEmpty() && pcaFit_) {
-        const int dims = int(std::min<Eigen::Index>(3, pcaFit_->components.rows()));
-        Matrix c(coords_.size(), dims);
-        for (int i = 0; i < coords_.size(); ++i)
-            for (int d = 0; d < dims; ++d)
-                c(i, d) = coords_[i][d];
-        p.projections[dims == 3 ? "pca3d" : "pca2d"] = c;
-    }
-    // t-SNE: its settings, and the map itself so opening shows it without running again.
-    {
-        QJsonObject t;
-        t[QStringLiteral("perplexity")] = tsnePerplexity_->value();
-        t[QStringLiteral("iterations")] = tsneIterations_->value();
-        t[QStringLiteral("seed")] = tsneSeed_->value();
-        t[QStringLiteral("dims")] = tsneDims_->currentData().toInt();
-        t[QStringLiteral("metric")] = tsneMetric_->currentIndex() == 1 ? QStringLiteral("euclidean") : QStringLiteral("cosine");
-        t[QStringLiteral("shown")] = tsneProjection();
-        params[QStringLiteral("tsne")] = t;
-        const bool complete = tsneCoords_.size() == model_->rowCount() && !tsneCoords_.isEmpty()
-            && std::none_of(tsneCoords_.begin(), tsneCoords_.end(), [](const QVector3D &v) { return std::isnan(v.x()); });
-        if (complete && !jobs_->isRunning(QStringLiteral("tsne"))) {
-            const int dims = tsneDimsUsed_ == 3 ? 3 : 2;
-            Matrix c(tsneCoords_.size(), dims);
-            for (int i = 0; i < tsneCoords_.size(); ++i)
-                for (int d = 0; d < dims; ++d)
-                    c(i, d) = tsneCoords_[i][d];
-            p.projections[dims == 3 ? "tsne3d" : "tsne2d"] = c;
-        }
-        p.parameters = nlohmann::json::parse(QJsonDocument(params).toJson(QJsonDocument::Compact).toStdString(),
-                                             nullptr, false);
-    }
+    const nlohmann::json view = nlohmann::json::parse(
+        QJsonDocument(params).toJson(QJsonDocument::Compact).toStdString(), nullptr, false);
+    for (auto it = view.begin(); it != view.end(); ++it)
+        p.parameters[it.key()] = it.value();
     if (doctor_->marks()->markedCount() > 0) {
         QStringList marks = doctor_->marks()->toStrings();
         marks.resize(model_->rowCount());
@@ -2108,20 +1671,12 @@ void MainWindow::applyProjectParameters(const QString &json)
         tabs_->setCurrentIndex(view);
     searchRegex_->setChecked(o.value(QStringLiteral("searchRegex")).toBool());
     search_->setText(o.value(QStringLiteral("search")).toString());
-    const QJsonObject t = o.value(QStringLiteral("tsne")).toObject();
-    if (!t.isEmpty()) {
-        tsnePerplexity_->setValue(t.value(QStringLiteral("perplexity")).toDouble(tsnePerplexity_->value()));
-        tsneIterations_->setValue(t.value(QStringLiteral("iterations")).toInt(tsneIterations_->value()));
-        tsneSeed_->setValue(t.value(QStringLiteral("seed")).toInt(tsneSeed_->value()));
-        const int dims = tsneDims_->findData(t.value(QStringLiteral("dims")).toInt(2));
-        if (dims >= 0)
-            tsneDims_->setCurrentIndex(dims);
-        tsneMetric_->setCurrentIndex(t.value(QStringLiteral("metric")).toString() == QLatin1String("euclidean") ? 1 : 0);
-        // The saved map (restored by openFile) is shown as it was, without running t-SNE.
-        if (t.value(QStringLiteral("shown")).toBool() && tsneCoords_.size() == model_->rowCount()
-            && !tsneCoords_.isEmpty())
-            setTsneProjection(true);
-    }
+    // The methods' parameters are the document's (restoreProjections): the bar shows them.
+    tsneDock_->pullParameters();
+    // The saved map (restored by openFile) is shown as it was, without running it again.
+    for (const auto &m : doc_->methods())
+        if (o.value(m->id()).toObject().value(QStringLiteral("shown")).toBool() && doc_->hasProjection(m->id()))
+            tsneDock_->choose(m->id());
 }
 
 void MainWindow::updateTitle()
@@ -2155,8 +1710,7 @@ void MainWindow::buildExportMenu(QMenu *menu)
     });
     menu->addSeparator();
     menu->addAction(tr("Map &Coordinates (CSV or .npy)..."), this, [this, ask] {
-        const bool tsne = tsneProjection() && tsneCoords_.size() == model_->rowCount() && !tsneCoords_.isEmpty();
-        const QString p = ask(tr("Export Coordinates"), tsne ? QStringLiteral("-tsne.csv") : QStringLiteral("-pca.csv"),
+        const QString p = ask(tr("Export Coordinates"), QStringLiteral("-%1.csv").arg(shownProjection()),
                               tr("CSV (*.csv);;NumPy (*.npy)"));
         if (!p.isEmpty())
             exportCoordinates(p);
@@ -2271,13 +1825,14 @@ Status writeMatrix(const QString &path, const Matrix &m, std::vector<std::string
 bool MainWindow::exportCoordinates(const QString &path)
 {
     // The projection the maps show: t-SNE when it is shown, else PCA.
-    const bool tsne = tsneProjection() && tsneCoords_.size() == model_->rowCount() && !tsneCoords_.isEmpty();
-    if (!tsne && (coords_.isEmpty() || coords_.size() != model_->rowCount() || !pcaFit_)) {
+    const QString id = shownProjection();
+    const ExplorerDocument::Projection &map = doc_->projection(id);
+    if (!doc_->hasProjection(id) || (doc_->method(id)->automatic() && !map.fit)) {
         showError(tr("Nothing to export"), tr("There is no map yet: embed the sentences first."));
         return false;
     }
-    const QVector<QVector3D> &shown = tsne ? tsneCoords_ : coords_;
-    const int dims = tsne ? (tsneDimsUsed_ == 3 ? 3 : 2) : int(std::min<Eigen::Index>(3, pcaFit_->components.rows()));
+    const QVector<QVector3D> &shown = map.coords;
+    const int dims = map.dims == 3 ? 3 : 2;
     Matrix c(shown.size(), dims);
     for (int i = 0; i < shown.size(); ++i)
         for (int d = 0; d < dims; ++d)
@@ -2304,9 +1859,9 @@ bool MainWindow::exportCoordinates(const QString &path)
         showError(tr("Export failed"), qs(st.error().message));
     return st.ok();
 }
-
 bool MainWindow::exportNeighbors(const QString &path)
 {
+    const auto knn_ = doc_->neighbors();
     if (!knn_) {
         showError(tr("Nothing to export"), tr("There are no neighbours yet: embed the sentences first."));
         return false;
@@ -2324,11 +1879,11 @@ bool MainWindow::exportNeighbors(const QString &path)
 
 bool MainWindow::exportSimilarity(const QString &path)
 {
-    if (!similarity_) {
+    if (!doc_->similarity()) {
         showError(tr("Nothing to export"), tr("There is no similarity matrix yet: embed the sentences first."));
         return false;
     }
-    const auto st = writeMatrix(path, *similarity_, {});
+    const auto st = writeMatrix(path, *doc_->similarity(), {});
     if (!st)
         showError(tr("Export failed"), qs(st.error().message));
     return st.ok();
@@ -2336,11 +1891,11 @@ bool MainWindow::exportSimilarity(const QString &path)
 
 bool MainWindow::exportVectors(const QString &path)
 {
-    if (!vectors_) {
+    if (!doc_->vectors()) {
         showError(tr("Nothing to export"), tr("There are no vectors yet: embed the sentences first."));
         return false;
     }
-    const auto st = writeMatrix(path, *vectors_, {});
+    const auto st = writeMatrix(path, *doc_->vectors(), {});
     if (!st)
         showError(tr("Export failed"), qs(st.error().message));
     return st.ok();
@@ -2348,11 +1903,11 @@ bool MainWindow::exportVectors(const QString &path)
 
 bool MainWindow::exportProjector(const QString &vectorsPath, const QString &metadataPath)
 {
-    if (!vectors_) {
+    if (!doc_->vectors()) {
         showError(tr("Nothing to export"), tr("There are no vectors yet: embed the sentences first."));
         return false;
     }
-    const auto st = formats::writeProjectorTsv(vectorsPath.toStdString(), metadataPath.toStdString(), *vectors_,
+    const auto st = formats::writeProjectorTsv(vectorsPath.toStdString(), metadataPath.toStdString(), *doc_->vectors(),
                                                model_->toDataset());
     if (!st)
         showError(tr("Export failed"), qs(st.error().message));
@@ -2383,162 +1938,18 @@ bool MainWindow::exportSentences(const QString &path)
 
 void MainWindow::buildAnalysisDocks()
 {
-    // The projection bar over the map (a dock in the top area, beside the sentences): the
-    // projection shown, t-SNE's parameters and Run / Pause / Cancel in one row, the status
-    // below. A row, not a form in a side dock: the map keeps the width (at 1280 x 720 the
-    // old form pushed Run / Pause / Cancel under the doctor's dock).
-    tsneDock_ = new QDockWidget(tr("Projection"), this);
-    tsneDock_->setObjectName(QStringLiteral("tsneDock"));
-    tsneDock_->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
-                           | QDockWidget::DockWidgetClosable);
-    tsneDock_->setTitleBarWidget(new QWidget(tsneDock_)); // no title row: the controls say what it is
-    auto *w = new QWidget(tsneDock_);
-    auto *rows = new QVBoxLayout(w);
-    rows->setContentsMargins(4, 2, 4, 2);
-    rows->setSpacing(2);
-    // Row 1: what the maps show, Run / Pause / Cancel and what a drag does; row 2: t-SNE's
-    // parameters; row 3: the status. Short rows instead of one long one: the bar never needs
-    // more width than the map has at 1280 x 720.
-    auto *top = new QHBoxLayout;
-    top->setSpacing(6);
-    rows->addLayout(top);
-    auto *form = new QHBoxLayout;
-    form->setSpacing(6);
-    rows->addLayout(form);
-    const auto field = [&](const QString &label, QWidget *box, const QString &tip) {
-        auto *l = new QLabel(label, w);
-        l->setBuddy(box);
-        box->setToolTip(tip);
-        l->setToolTip(tip);
-        form->addWidget(l);
-        form->addWidget(box);
-    };
-    projection_ = new QComboBox(w);
-    projection_->addItem(tr("PCA"), QStringLiteral("pca"));
-    projection_->addItem(tr("t-SNE"), QStringLiteral("tsne"));
-    {
-        auto *l = new QLabel(tr("Maps show:"), w);
-        l->setBuddy(projection_);
-        projection_->setToolTip(tr("The projection the 2D and 3D maps show"));
-        top->addWidget(l);
-        top->addWidget(projection_);
-    }
-    tsnePerplexity_ = new QDoubleSpinBox(w);
-    tsnePerplexity_->setRange(2, 200);
-    tsnePerplexity_->setValue(30);
-    tsnePerplexity_->setDecimals(1);
-    field(tr("Perplexity"), tsnePerplexity_, tr("t-SNE: about how many neighbours each point keeps close"));
-    tsneIterations_ = new QSpinBox(w);
-    tsneIterations_->setRange(260, 10000);
-    tsneIterations_->setSingleStep(100);
-    tsneIterations_->setValue(1000);
-    field(tr("Iterations"), tsneIterations_, tr("t-SNE: optimisation steps"));
-    tsneSeed_ = new QSpinBox(w);
-    tsneSeed_->setRange(0, 1000000);
-    tsneSeed_->setValue(42);
-    field(tr("Seed"), tsneSeed_, tr("t-SNE: the same seed gives the same map"));
-    tsneDims_ = new QComboBox(w);
-    tsneDims_->addItem(tr("2D"), 2);
-    tsneDims_->addItem(tr("3D"), 3);
-    field(tr("Dims"), tsneDims_, tr("t-SNE: a 2D or a 3D map"));
-    tsneMetric_ = new QComboBox(w);
-    tsneMetric_->addItem(tr("cosine"));
-    tsneMetric_->addItem(tr("euclidean"));
-    field(tr("Distance"), tsneMetric_, tr("t-SNE: the distance between sentence vectors"));
-    tsneRun_ = new QPushButton(tr("Run"), w);
-    tsnePause_ = new QPushButton(tr("Pause"), w);
-    tsnePause_->setCheckable(true);
-    tsnePause_->setEnabled(false);
-    tsneCancel_ = new QPushButton(tr("Cancel"), w);
-    tsneCancel_->setEnabled(false);
-    tsneRun_->setObjectName(QStringLiteral("tsneRun"));
-    tsnePause_->setObjectName(QStringLiteral("tsnePause"));
-    tsneCancel_->setObjectName(QStringLiteral("tsneCancel"));
-    form->addStretch(1);
-    top->addWidget(tsneRun_);
-    top->addWidget(tsnePause_);
-    top->addWidget(tsneCancel_);
-    // What a drag does on the 2D map, as buttons (Shift+drag and Ctrl+drag still work).
-    {
-        top->addSpacing(6);
-        auto *label = new QLabel(tr("Drag:"), w);
-        top->addWidget(label);
-        auto *group = new QActionGroup(w);
-        const struct {
-            const char *name;
-            QString text, tip;
-            Scatter2DView::DragMode mode;
-        } modes[] = {
-            {"dragPan", tr("Pan"), tr("Drag moves the 2D map (wheel zooms)"), Scatter2DView::DragMode::Pan},
-            {"dragBox", tr("Box"), tr("Drag a box on the 2D map to select the points inside (also Shift+drag)"),
-             Scatter2DView::DragMode::RubberBand},
-            {"dragLasso", tr("Lasso"), tr("Draw around points on the 2D map to select them (also Ctrl+drag)"),
-             Scatter2DView::DragMode::Lasso},
-        };
-        for (const auto &m : modes) {
-            auto *a = new QAction(m.text, group);
-            a->setCheckable(true);
-            a->setToolTip(m.tip);
-            a->setChecked(m.mode == Scatter2DView::DragMode::Pan);
-            auto *b = new QToolButton(w);
-            b->setObjectName(QLatin1String(m.name));
-            b->setDefaultAction(a);
-            top->addWidget(b);
-            const auto mode = m.mode;
-            connect(a, &QAction::triggered, this, [this, mode] {
-                if (scatter2d_)
-                    scatter2d_->setDragMode(mode);
-            });
-        }
-    }
-    tsneStatus_ = new QLabel(tr("PCA map shown. Choose t-SNE and press Run."), w);
-    tsneStatus_->setObjectName(QStringLiteral("tsneStatus"));
-    tsneStatus_->setWordWrap(true);
-    tsneStatus_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    top->addStretch(1);
-    rows->addWidget(tsneStatus_); // its own line: a long message never squeezes the controls
-    tsneDock_->setWidget(w);
+    // The projection bar over the map (docks/projectiondock.h).
+    tsneDock_ = new ProjectionDock(doc_, this);
     addDockWidget(Qt::TopDockWidgetArea, tsneDock_);
-    connect(projection_, &QComboBox::currentIndexChanged, this, [this](int i) {
-        if (i == 1 && tsneCoords_.size() != model_->rowCount() && !jobs_->isRunning(QStringLiteral("tsne")))
-            runTsne();
-        applyProjection();
+    connect(tsneDock_, &ProjectionDock::shownChanged, this, &MainWindow::applyProjection);
+    connect(tsneDock_, &ProjectionDock::dragModeChosen, this, [this](Scatter2DView::DragMode mode) {
+        if (scatter2d_)
+            scatter2d_->setDragMode(mode);
     });
-    connect(tsneRun_, &QPushButton::clicked, this, [this] { runTsne(); });
-    connect(tsneCancel_, &QPushButton::clicked, this, &MainWindow::cancelTsne);
-    connect(tsnePause_, &QPushButton::toggled, this, [this](bool on) {
-        tsnePaused_->store(on);
-        tsnePause_->setText(on ? tr("Resume") : tr("Pause"));
-        if (on)
-            tsneStatus_->setText(tr("t-SNE pausing at iteration %1...").arg(tsneIteration_->load()));
-    });
-    // The runner reports only the current run of a kind, so a replaced run does not reset these.
-    auto tsneEnded = [this](const QString &kind) {
-        if (kind != QLatin1String("tsne"))
-            return;
+    connect(tsneDock_, &ProjectionDock::runEnded, this, [this] {
         if (scatter3d_ && scatter3d_->isShowingMessage())
             QMetaObject::invokeMethod(this, [this] { applyProjection(); }, Qt::QueuedConnection);
-        tsneRun_->setEnabled(true);
-        tsnePause_->setChecked(false);
-        tsnePause_->setEnabled(false);
-        tsneCancel_->setEnabled(false);
-    };
-    connect(jobs_, &JobRunner::jobFinished, this, tsneEnded);
-    connect(jobs_, &JobRunner::jobFailed, this, [this, tsneEnded](const QString &kind, const QString &message) {
-        tsneEnded(kind);
-        if (kind == QLatin1String("tsne"))
-            tsneStatus_->setText(tr("t-SNE failed: %1").arg(message));
     });
-    connect(jobs_, &JobRunner::jobCancelled, this, [this, tsneEnded](const QString &kind) {
-        tsneEnded(kind);
-        if (kind == QLatin1String("tsne"))
-            tsneStatus_->setText(tr("t-SNE cancelled at iteration %1; the map shows where it stopped.")
-                                     .arg(tsneIteration_->load()));
-    });
-    if (qEnvironmentVariable("EMBEDSCOPE_PROJECTION") == QLatin1String("tsne")) {
-        const QSignalBlocker block(projection_);
-        projection_->setCurrentIndex(1);
-    }
 
     // Data-set doctor, hidden until asked for (View menu).
     doctorDock_ = new QDockWidget(tr("Doctor"), this);
@@ -2630,6 +2041,7 @@ void MainWindow::explainSelection()
 
 void MainWindow::updateDoctorData()
 {
+    const auto vectors_ = doc_->vectors();
     if (!doctor_ || !doctorStale_ || !doctorDock_->isVisible() || !vectors_
         || vectors_->rows() != model_->rowCount())
         return;
@@ -2676,11 +2088,12 @@ void MainWindow::showCompare()
                 compare_->setSelection(rows);
         });
     }
-    if (!compare_->isRunning() && (compareDataVersion_ != dataVersion_ || compare_->result() == nullptr)) {
-        compareDataVersion_ = dataVersion_;
+    if (!compare_->isRunning() && (compareDataVersion_ != doc_->version() || compare_->result() == nullptr)) {
+        compareDataVersion_ = doc_->version();
         compare_->setDataset(model_->toDataset());
     }
     // The configured provider is one of the choices, and model B by default.
+    const EmbedderSpec &spec_ = doc_->embedderSpec();
     if (ProviderDialog::isRemote(spec_.provider)) {
         QString m = qs(spec_.provider);
         if (!spec_.model.empty())
@@ -2702,8 +2115,7 @@ void MainWindow::updateCaptions()
         return;
     const doctor::DoctorReport *report = doctor_->report();
     const int n = model_->rowCount();
-    const bool tsne = tsneProjection() && tsneCoords_.size() == n;
-    const QVector<QVector3D> &shown = tsne ? tsneCoords_ : coords_;
+    const QVector<QVector3D> &shown = doc_->projection(shownProjection()).coords;
     // Only a report of the current rows: after an edit the doctor runs again (dock open).
     if (!doctor_->captionsShown() || !report || doctorStale_ || int(report->clusterOf.size()) != n
         || shown.size() != n) {
@@ -2727,202 +2139,45 @@ void MainWindow::updateCaptions()
 
 void MainWindow::setTsneProjection(bool on)
 {
-    projection_->setCurrentIndex(on ? 1 : 0);
-}
-
-bool MainWindow::tsneProjection() const
+    tsneDock_->choose(on ? QStringLiteral("tsne") : QStringLiteral("pca"));
+}bool MainWindow::tsneProjection() const
 {
-    return projection_ && projection_->currentIndex() == 1;
-}
-
-void MainWindow::cancelTsne()
+    return tsneDock_ && tsneDock_->chosen() == QLatin1String("tsne");
+}void MainWindow::cancelTsne()
 {
-    jobs_->cancel(QStringLiteral("tsne"));
+    doc_->cancelProjection(QStringLiteral("tsne"));
 }
-
 // The 3D tab's button: the usual t-SNE run (dock parameters) with Dimensions set to 3D.
 void MainWindow::runTsne3d()
 {
-    tsneDims_->setCurrentIndex(tsneDims_->findData(3));
+    tsneDock_->dimsBox()->setCurrentIndex(tsneDock_->dimsBox()->findData(3));
     tsneDock_->show();
     if (runTsne() && scatter3d_)
         scatter3d_->showMessage(tr("Computing the 3D t-SNE map..."));
 }
 
+QLabel *MainWindow::tsneStatus() const
+{
+    return tsneDock_->status();
+}
+
+QSpinBox *MainWindow::tsneIterationsBox() const
+{
+    return tsneDock_->iterationsBox();
+}
+
+QComboBox *MainWindow::tsneDimsBox() const
+{
+    return tsneDock_->dimsBox();
+}
+
+QDockWidget *MainWindow::tsneDock() const
+{
+    return tsneDock_;
+}
+
 bool MainWindow::runTsne()
 {
-    const int n = model_->rowCount();
-    if (!vectors_ || vectors_->rows() != n) {
-        tsneStatus_->setText(tr("t-SNE needs a vector for every sentence: embed them first."));
-        return false;
-    }
-    if (n < 4) {
-        tsneStatus_->setText(tr("t-SNE needs at least 4 sentences (this set has %1): it arranges each "
-                                "point by its neighbours, and with so few there is nothing to arrange. "
-                                "The PCA map is shown instead.").arg(n));
-        return false;
-    }
-    if (!tsneProjection()) {
-        const QSignalBlocker block(projection_);
-        projection_->setCurrentIndex(1);
-    }
-    analysis::TsneConfig cfg;
-    cfg.dims = tsneDims_->currentData().toInt();
-    cfg.perplexity = tsnePerplexity_->value();
-    cfg.iterations = tsneIterations_->value();
-    cfg.seed = std::uint64_t(tsneSeed_->value());
-    cfg.metric = tsneMetric_->currentIndex() == 1 ? analysis::Metric::Euclidean : analysis::Metric::Cosine;
-    cfg.snapshotEvery = 1; // throttled by time below
-    tsnePerplexityUsed_ = cfg.perplexity;
-    tsnePaused_->store(false);
-    tsneIteration_->store(0);
-    tsneSnapshots_ = 0;
-    const quint64 version = dataVersion_;
-    auto vecs = vectors_;
-    auto paused = tsnePaused_;
-    auto iterationNow = tsneIteration_;
-    // Coordinates (N x dims) to the window's point list; rows beyond the data are ignored.
-    auto toPoints = [](const Matrix &c) {
-        QVector<QVector3D> p(int(c.rows()));
-        for (Eigen::Index i = 0; i < c.rows(); ++i)
-            p[int(i)] = QVector3D(c(i, 0), c.cols() > 1 ? c(i, 1) : 0.f, c.cols() > 2 ? c(i, 2) : 0.f);
-        return p;
-    };
-    tsneRun_->setEnabled(false);
-    tsnePause_->setEnabled(true);
-    tsnePause_->setChecked(false);
-    tsneCancel_->setEnabled(true);
-    tsneStatus_->setText(tr("t-SNE: finding neighbours..."));
-    jobs_->start<analysis::TsneResult>(
-        QStringLiteral("tsne"), tr("t-SNE"),
-        [this, vecs, cfg, paused, iterationNow, version, toPoints](JobContext &ctx) -> Result<analysis::TsneResult> {
-            // Snapshots go to the GUI at most every 45 ms: with the iteration that ends past
-            // it, about 20 frames a second (50 ms gave 17-18).
-            QElapsedTimer clock;
-            clock.start();
-            qint64 lastShown = -1000;
-            // Set again once the GUI thread has applied the last frame posted and handled
-            // the paint requests it made: a frame is posted only then, so frames never queue
-            // up behind a slow paint (software OpenGL) and timers and input get their turn
-            // between two frames.
-            auto frameDone = std::make_shared<std::atomic<bool>>(true);
-            double kl = std::numeric_limits<double>::quiet_NaN();
-            analysis::TsneStatus status;
-            analysis::TsneCallbacks cb;
-            cb.progress = ctx.progress;
-            cb.iteration = [&](const analysis::TsneStatus &s) {
-                status = s;
-                if (!std::isnan(s.klDivergence))
-                    kl = s.klDivergence;
-                iterationNow->store(s.iteration);
-            };
-            auto post = [&](const Matrix &c) {
-                lastShown = clock.elapsed();
-                frameDone->store(false);
-                auto points = std::make_shared<QVector<QVector3D>>(toPoints(c));
-                const analysis::TsneStatus st = status;
-                const double k = kl;
-                const int dims = cfg.dims;
-                ctx.post([this, points, st, k, dims, version, frameDone] {
-                    // Queued on the way out, after the update requests this frame posts, so
-                    // it runs once they are handled (a zero single shot is a queued call).
-                    const auto markDone = qScopeGuard([this, frameDone] {
-                        QTimer::singleShot(0, this, [frameDone] { frameDone->store(true); });
-                    });
-                    if (version != dataVersion_ || points->size() != model_->rowCount())
-                        return;
-                    tsneCoords_ = *points;
-                    tsneDimsUsed_ = dims;
-                    ++tsneSnapshots_;
-                    tsneStatus_->setText(tr("t-SNE iteration %1 of %2%3%4%5")
-                                             .arg(st.iteration).arg(st.iterations)
-                                             .arg(std::isnan(k) ? QString() : tr(", KL %1").arg(k, 0, 'f', 3))
-                                             .arg(st.exaggerating ? tr(" (early exaggeration)") : QString())
-                                             .arg(tsnePaused_->load() ? tr(", paused") : QString()));
-                    applyProjection();
-                });
-            };
-            // Every iteration: posts the coordinates when 45 ms have passed and the last frame
-            // is painted, or when a pause starts (so the paused map is the current one), then
-            // waits while paused.
-            cb.snapshot = [&](int, const Matrix &c) {
-                if ((clock.elapsed() - lastShown >= 45 && frameDone->load()) || paused->load())
-                    post(c);
-                while (paused->load() && !ctx.stop.stop_requested())
-                    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-            };
-            return analysis::tsne(*vecs, cfg, cb, ctx.stop);
-        },
-        [this, version, toPoints, dims = cfg.dims, asked = cfg.perplexity](analysis::TsneResult &r) {
-            if (version != dataVersion_ || r.coords.rows() != model_->rowCount())
-                return;
-            tsneCoords_ = toPoints(r.coords);
-            tsneDimsUsed_ = dims;
-            tsnePerplexityUsed_ = r.perplexity;
-            ++tsneSnapshots_;
-            QString msg;
-            if (r.perplexity < asked - 1e-9) {
-                // One sentence, and the box shows the perplexity that made this map.
-                msg = tr("t-SNE done: %1 iterations, KL %2, perplexity %3 (%4 is too large for %5 points: "
-                         "at most (N - 1) / 3).")
-                          .arg(r.iterations)
-                          .arg(r.klDivergence, 0, 'f', 3)
-                          .arg(r.perplexity, 0, 'f', 1)
-                          .arg(asked, 0, 'g', 4)
-                          .arg(r.coords.rows());
-                const QSignalBlocker block(tsnePerplexity_);
-                tsnePerplexity_->setValue(r.perplexity);
-            } else {
-                msg = tr("t-SNE done: %1 iterations, KL %2, perplexity %3.")
-                          .arg(r.iterations).arg(r.klDivergence, 0, 'f', 3).arg(r.perplexity, 0, 'g', 3);
-                if (!r.warnings.empty())
-                    msg += QLatin1Char(' ') + qs(r.warnings.front());
-            }
-            tsneStatus_->setText(msg);
-            applyProjection();
-        });
-    return true;
+    return tsneDock_->run(QStringLiteral("tsne"));
 }
-
-void MainWindow::placeNewTsneRows()
-{
-    const int n = model_->rowCount();
-    if (!tsneProjection() || tsneCoords_.size() != n || !vectors_ || vectors_->rows() != n)
-        return;
-    QVector<int> fresh, old;
-    for (int r = 0; r < n; ++r)
-        (std::isnan(tsneCoords_[r].x()) ? fresh : old).append(r);
-    if (fresh.isEmpty())
-        return;
-    if (old.size() < 4) {
-        runTsne();
-        return;
-    }
-    const int dims = tsneDimsUsed_;
-    Matrix oldV(old.size(), vectors_->cols()), oldC(old.size(), dims), newV(fresh.size(), vectors_->cols());
-    for (int i = 0; i < old.size(); ++i) {
-        oldV.row(i) = vectors_->row(old[i]);
-        for (int d = 0; d < dims; ++d)
-            oldC(i, d) = tsneCoords_[old[i]][d];
-    }
-    for (int i = 0; i < fresh.size(); ++i)
-        newV.row(i) = vectors_->row(fresh[i]);
-    analysis::TsnePlaceConfig pc;
-    pc.perplexity = std::min(tsnePerplexityUsed_, std::max(1.0, (old.size() - 1) / 3.0));
-    pc.metric = tsneMetric_->currentIndex() == 1 ? analysis::Metric::Euclidean : analysis::Metric::Cosine;
-    const quint64 version = dataVersion_;
-    jobs_->start<Matrix>(
-        QStringLiteral("tsneplace"), tr("Placing new sentences (t-SNE)"),
-        [oldV = std::move(oldV), oldC = std::move(oldC), newV = std::move(newV), pc](JobContext &ctx) {
-            return analysis::tsnePlace(oldV, oldC, newV, pc, ctx.progress, ctx.stop);
-        },
-        [this, version, fresh](Matrix &m) {
-            if (version != dataVersion_ || tsneCoords_.size() != model_->rowCount())
-                return;
-            for (int i = 0; i < fresh.size() && i < m.rows(); ++i)
-                tsneCoords_[fresh[i]] = QVector3D(m(i, 0), m.cols() > 1 ? m(i, 1) : 0.f, m.cols() > 2 ? m(i, 2) : 0.f);
-            applyProjection();
-        });
-}
-
 } // namespace es

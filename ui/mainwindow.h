@@ -1,21 +1,17 @@
 #pragma once
-// MainWindow: the sentence table, the views and the inspector, wired to one JobRunner.
+// MainWindow: the sentence table, the views and the inspector, wired to the document.
 //
-// The window owns the document: the SentenceModel (texts, labels, metadata; every edit
-// undoable), one vector per row (from the embedder, a text-keyed cache, or a vectors
-// file), and the analysis results derived from them (similarity matrix, k nearest
-// neighbours, PCA). Every edit of a text invalidates what depends on it: outdated jobs are
-// cancelled and their late results dropped, only the changed texts are embedded again, and
-// new sentences are placed into the current map with the existing PCA fit instead of
-// moving every point. One QItemSelectionModel links the table, the heatmap, the scatter
-// views and the inspector.
-// The maps show PCA or t-SNE (the "Projection (t-SNE)" dock: parameters, Run / Pause /
-// Cancel; snapshots animate the maps at most every 50 ms; new rows are placed with
-// tsnePlace). The data-set doctor and "why are these close?" live in docks opened from the
-// View menu (the latter also from Analysis > Why Are These Close? and heatmap clicks).
-#include "analysis/neighbors.h"
-#include "analysis/pca.h"
+// The data and everything derived from it live in the ExplorerDocument
+// (ui/document/explorerdocument.h: texts and undo stack, vectors, similarity, neighbours,
+// one map per projection method, their jobs). The window builds actions, menus and docks,
+// shows the document's results in the views as its signals arrive, and shows errors. One
+// QItemSelectionModel links the table, the heatmap, the scatter views and the inspector.
+// The maps show the projection chosen in the projection bar (PCA, t-SNE: parameters, Run /
+// Pause / Cancel; snapshots animate the maps). The data-set doctor and "why are these
+// close?" live in docks opened from the View menu (the latter also from Analysis > Why Are
+// These Close? and heatmap clicks).
 #include "dataset/dataset.h"
+#include "document/explorerdocument.h"
 #include "embed/factory.h"
 #include "util/types.h"
 #include "views/pointview.h"
@@ -27,10 +23,7 @@
 #include <QPointer>
 #include <QVector3D>
 
-#include <atomic>
 #include <memory>
-#include <mutex>
-#include <optional>
 #include <vector>
 
 class QAction;
@@ -61,6 +54,7 @@ class HeatmapView;
 class InspectorView;
 class JobRunner;
 class PointView;
+class ProjectionDock;
 class Scatter2DView;
 class Scatter3DView;
 class SentenceModel;
@@ -78,7 +72,7 @@ public:
     // Replaces the document with a data set and its vectors (one row each), skipping
     // embedding; the analysis starts on the next turn of the event loop.
     void setData(const Dataset &dataset, const Matrix &vectors);
-    struct RowVectors; // see rowVectorsFor
+    using RowVectors = ExplorerDocument::RowVectors;
     // Replaces the document with texts only (embedded automatically with the local model
     // when auto-embedding is on).
     void setTexts(const Dataset &dataset);
@@ -108,13 +102,14 @@ public:
     bool waitForJobs(int timeoutMs);
 
     void setEmbedderSpec(const EmbedderSpec &spec);
-    const EmbedderSpec &embedderSpec() const { return spec_; }
-    void setAutoEmbed(bool on) { autoEmbed_ = on; }
-    bool autoEmbed() const { return autoEmbed_; }
+    const EmbedderSpec &embedderSpec() const { return doc_->embedderSpec(); }
+    void setAutoEmbed(bool on) { doc_->setAutoEmbed(on); }
+    bool autoEmbed() const { return doc_->autoEmbed(); }
     // Text shown in the status bar about where texts go.
     QString privacyText() const;
 
     // The document, for tests and exports.
+    ExplorerDocument *document() const { return doc_; }
     SentenceModel *sentenceModel() const { return model_; }
     QItemSelectionModel *selectionModel() const { return selection_; }
     QTableView *table() const { return table_; }
@@ -129,10 +124,10 @@ public:
     QPushButton *cancelButton() const { return cancelButton_; }
     QProgressBar *progressBar() const { return progress_; }
     // Complete vectors of the current rows, or nullptr while some row has none.
-    std::shared_ptr<const Matrix> vectors() const { return vectors_; }
-    std::shared_ptr<const Matrix> similarity() const { return similarity_; }
-    std::shared_ptr<const analysis::Neighbors> neighbors() const { return knn_; }
-    const QVector<QVector3D> &pcaCoords() const { return coords_; }
+    std::shared_ptr<const Matrix> vectors() const { return doc_->vectors(); }
+    std::shared_ptr<const Matrix> similarity() const { return doc_->similarity(); }
+    std::shared_ptr<const analysis::Neighbors> neighbors() const { return doc_->neighbors(); }
+    const QVector<QVector3D> &pcaCoords() const { return doc_->projection(QStringLiteral("pca")).coords; }
     // Rows matching the search box.
     QVector<int> searchHits() const { return searchHits_; }
     // Last error shown to the user and its box (closed by tests).
@@ -152,12 +147,12 @@ public:
     // when there are no vectors or fewer than 4 rows.
     bool runTsne();
     void cancelTsne();
-    const QVector<QVector3D> &tsneCoords() const { return tsneCoords_; }
-    int tsneSnapshotsShown() const { return tsneSnapshots_; }
-    QLabel *tsneStatus() const { return tsneStatus_; }
-    QSpinBox *tsneIterationsBox() const { return tsneIterations_; }
-    QComboBox *tsneDimsBox() const { return tsneDims_; }
-    QDockWidget *tsneDock() const { return tsneDock_; }
+    const QVector<QVector3D> &tsneCoords() const { return doc_->projection(QStringLiteral("tsne")).coords; }
+    int tsneSnapshotsShown() const { return doc_->projection(QStringLiteral("tsne")).snapshots; }
+    QLabel *tsneStatus() const;
+    QSpinBox *tsneIterationsBox() const;
+    QComboBox *tsneDimsBox() const;
+    QDockWidget *tsneDock() const;
     DoctorPanel *doctorPanel() const { return doctor_; }
     QDockWidget *doctorDock() const { return doctorDock_; }
     ExplainView *explainView() const { return explain_; }
@@ -190,7 +185,6 @@ private:
     void saveProjectAs();
     void updateTitle();
     void applyProjectParameters(const QString &json);
-    void startClusterOrder();
     void showProviderDialog();
     // Before texts leave the machine: finds the key (memory, keychain, environment) and
     // asks for consent once per provider and session. False when the user declines.
@@ -223,13 +217,12 @@ private:
     void refresh();
     // No job running, no analysis waiting to start, the heatmap image built.
     bool idle() const;
-    // Each row's vector and the text -> vector cache of a file's vectors (RowVectors): made
-    // on the load job's thread (100,000 rows take about 70 ms), moved into place on the GUI thread.
-    static RowVectors rowVectorsFor(const Dataset &dataset, Matrix vectors);
     void setData(const Dataset &dataset, RowVectors prepared);
-    void startEmbedding(const QVector<int> &rows);
-    void startAnalysis();
-    void clearAnalysis();
+    // The document's signals to the views.
+    void connectDocument();
+    void showVectorsMissing(ExplorerDocument::Refresh why);
+    // The projection the maps show: the one chosen when its map is complete, else the first (PCA).
+    QString shownProjection() const;
     void applyProjection();
     void runTsne3d();
     void updateViewsSelection();
@@ -249,7 +242,6 @@ private:
     void integrateViews();
     void selectRows(const QVector<int> &rows, int current);
     void buildAnalysisDocks();
-    void placeNewTsneRows();
     void updateDoctorData();
     void explainSelection();
     // The doctor's cluster captions on the 2D map (doctor report, shown projection, toggle).
@@ -257,38 +249,16 @@ private:
     // A remote provider's key: typed this session, the keychain, or its environment variable.
     QString keyFor(const std::string &provider, const std::string &baseUrl);
 
-    // Document
+    // Document (model_ is the document's)
+    ExplorerDocument *doc_ = nullptr;
     SentenceModel *model_ = nullptr;
     QItemSelectionModel *selection_ = nullptr;
-    std::vector<std::vector<float>> rowVec_;     // one per row; empty = not embedded yet
-    bool vectorsFromFile_ = false;                // vectors did not come from the embedder
-    QHash<QString, std::vector<float>> cache_;    // text -> vector of the current embedder
-    QString cacheId_;                             // embedder id the cache belongs to
-    std::shared_ptr<const Matrix> vectors_;
-    // A file's vectors as loaded, for the analysis that setData starts (saves copying them
-    // back out of rowVec_); taken by that startAnalysis(), dropped by refresh() otherwise.
-    std::shared_ptr<const Matrix> fileVectors_;
-    std::shared_ptr<const Matrix> similarity_;
-    std::shared_ptr<const analysis::Neighbors> knn_;
-    std::shared_ptr<const analysis::PcaResult> pcaFit_;
-    QVector<QVector3D> coords_;
-    bool refitProjection_ = true;
-    quint64 dataVersion_ = 0;   // bumped by every text change; results of older versions are dropped
-    int pendingAnalysis_ = 0;
     QVector<int> group_;
     QList<PointGroup> groups_;
     QStringList removingTexts_; // the rows being removed (rowsAboutToBeRemoved), for their marks' undo
     QVector<int> searchHits_;
     QVector<int> flash_;
     QVector<int> pendingFlash_;
-
-    // Embedding
-    EmbedderSpec spec_;
-    std::shared_ptr<Embedder> embedder_;
-    std::shared_ptr<std::mutex> embedderMutex_ = std::make_shared<std::mutex>();
-    QString modelProblem_;     // why the embedder could not be made ("" = fine)
-    bool autoEmbed_ = true;
-    bool embedderChecked_ = false;
 
     // UI
     JobRunner *jobs_ = nullptr;
@@ -333,8 +303,6 @@ private:
     QString projectPath_;
     QString documentName_;
     QString pendingParameters_;     // view state of an opened project, applied after loading
-    std::shared_ptr<const std::vector<int>> clusterOrder_;
-    quint64 clusterOrderVersion_ = ~0ull;
     QWidget *heatLegend_ = nullptr;
     QString lastError_;
     QPointer<QMessageBox> errorBox_;
@@ -352,30 +320,9 @@ private:
     QAction *leavePresentationAction_ = nullptr;
     QList<QPair<QWidget *, PointView *>> pointViews_;
 
-    // t-SNE
-    QVector<QVector3D> tsneCoords_;   // empty until a run delivered coordinates
-    int tsneDimsUsed_ = 2;
-    // The last 3D t-SNE map of these data (dataVersion_), which the 3D tab shows after a 2D
-    // run; without one the tab offers a 3D run instead of a flat slab.
-    QVector<QVector3D> tsne3dCoords_;
-    quint64 tsne3dVersion_ = ~0ull;
-    double tsnePerplexityUsed_ = 30;
-    int tsneSnapshots_ = 0;
-    std::shared_ptr<std::atomic<bool>> tsnePaused_ = std::make_shared<std::atomic<bool>>(false);
-    std::shared_ptr<std::atomic<int>> tsneIteration_ = std::make_shared<std::atomic<int>>(0);
-    QDockWidget *tsneDock_ = nullptr;
+    ProjectionDock *tsneDock_ = nullptr; // the projection bar
     QDockWidget *inspectorDock_ = nullptr;
     QDockWidget *sentencesDock_ = nullptr;
-    QComboBox *projection_ = nullptr;
-    QDoubleSpinBox *tsnePerplexity_ = nullptr;
-    QSpinBox *tsneIterations_ = nullptr;
-    QSpinBox *tsneSeed_ = nullptr;
-    QComboBox *tsneDims_ = nullptr;
-    QComboBox *tsneMetric_ = nullptr;
-    QPushButton *tsneRun_ = nullptr;
-    QPushButton *tsnePause_ = nullptr;
-    QPushButton *tsneCancel_ = nullptr;
-    QLabel *tsneStatus_ = nullptr;
 
     // Doctor and "why close?"
     DoctorPanel *doctor_ = nullptr;

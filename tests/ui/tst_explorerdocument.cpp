@@ -1,0 +1,260 @@
+// ExplorerDocument without any widget (QCoreApplication): a real file is opened and embedded
+// with the local model, and similarity, neighbours, PCA and t-SNE arrive through the
+// document's signals; a result of outdated data is dropped after an edit; undo brings back
+// a row with its vector and derived results; a project round-trips through the document alone.
+#include "document/explorerdocument.h"
+
+#include "analysis/similarity.h"
+#include "formats/project.h"
+#include "formats/texts.h"
+#include "jobs/jobrunner.h"
+#include "models/sentencemodel.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUndoStack>
+
+#include "tools/testmain.h"
+
+#include <cmath>
+#include <fstream>
+
+using namespace es;
+
+namespace {
+
+const char *kCsv =
+    "text,label\n"
+    "The cat sleeps on the warm sofa,animals\n"
+    "A dog barks at the postman,animals\n"
+    "Kittens play with a ball of wool,animals\n"
+    "The puppy chews an old shoe,animals\n"
+    "Stock markets fell sharply today,finance\n"
+    "The bank raised its interest rates,finance\n"
+    "Investors sold shares after the report,finance\n"
+    "Inflation pushed bond prices down,finance\n"
+    "The team won the football match,sport\n"
+    "She scored a goal in the final minute,sport\n"
+    "The tennis player served an ace,sport\n"
+    "Runners crossed the marathon finish line,sport\n";
+
+// Waits until no job runs and the events they posted are handled.
+bool settle(JobRunner &jobs, int ms = 60000)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < ms) {
+        QCoreApplication::processEvents();
+        if (!jobs.isBusy()) {
+            QCoreApplication::processEvents();
+            if (!jobs.isBusy())
+                return true;
+        }
+        jobs.waitForIdle(20);
+    }
+    return false;
+}
+
+bool allFinite(const MapPoints &p)
+{
+    return std::all_of(p.begin(), p.end(), [](const QVector3D &v) { return std::isfinite(v.x()) && std::isfinite(v.y()); });
+}
+
+} // namespace
+
+class TestExplorerDocument : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    QString csv_;
+
+    // A document with the file opened and embedded (every result in).
+    bool openAndEmbed(ExplorerDocument &doc, JobRunner &jobs)
+    {
+        auto loaded = formats::loadTexts(csv_.toStdString());
+        if (!loaded)
+            return false;
+        EmbedderSpec spec;
+        spec.provider = "local";
+        doc.setEmbedderSpec(spec);
+        doc.setTexts(loaded->dataset);
+        doc.checkModel(); // modelReady, then the document embeds and analyses
+        return settle(jobs);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        if (qEnvironmentVariableIsEmpty("EMBEDSCOPE_MODEL"))
+            QSKIP("needs the local model ($EMBEDSCOPE_MODEL)");
+        QVERIFY(dir_.isValid());
+        csv_ = dir_.filePath("sentences.csv");
+        std::ofstream(csv_.toStdString()) << kCsv;
+    }
+
+    void embedsAndAnalysesThroughSignals()
+    {
+        JobRunner jobs;
+        ExplorerDocument doc(&jobs);
+        QSignalSpy model(&doc, &ExplorerDocument::modelReady), vectors(&doc, &ExplorerDocument::vectorsReady),
+            similarity(&doc, &ExplorerDocument::similarityReady), neighbors(&doc, &ExplorerDocument::neighborsReady),
+            projection(&doc, &ExplorerDocument::projectionReady), failed(&doc, &ExplorerDocument::failed);
+        QVERIFY(openAndEmbed(doc, jobs));
+        QCOMPARE(failed.count(), 0);
+        QCOMPARE(model.count(), 1);
+        QVERIFY(vectors.count() >= 1);
+        QVERIFY(similarity.count() >= 1);
+        QVERIFY(neighbors.count() >= 1);
+        QVERIFY(!projection.isEmpty());
+        QCOMPARE(projection.last().at(0).toString(), QStringLiteral("pca"));
+
+        const int n = 12;
+        QCOMPARE(doc.model()->rowCount(), n);
+        QVERIFY(doc.vectors());
+        QCOMPARE(doc.vectors()->rows(), n);
+        QCOMPARE(doc.vectors()->cols(), 100);
+        // The similarity is the cosine of the vectors the document holds.
+        auto expected = analysis::cosineSimilarity(*doc.vectors());
+        QVERIFY(expected.ok());
+        QVERIFY(doc.similarity());
+        QVERIFY((*doc.similarity() - expected.value()).cwiseAbs().maxCoeff() < 1e-4f);
+        // Neighbours: k = 10 per row, never the row itself, best first.
+        QVERIFY(doc.neighbors());
+        QCOMPARE(doc.neighbors()->k, 10);
+        for (int i = 0; i < n; ++i) {
+            QVERIFY(doc.neighbors()->at(i, 0) != i);
+            QVERIFY(doc.neighbors()->sim(i, 0) >= doc.neighbors()->sim(i, 1));
+            QVERIFY(std::abs(doc.neighbors()->sim(i, 0) - expected.value()(i, doc.neighbors()->at(i, 0))) < 1e-4f);
+        }
+        // PCA: a point per row; its axis titles carry the explained variance.
+        QVERIFY(doc.hasProjection("pca"));
+        QVERIFY(allFinite(doc.projection("pca").coords));
+        QVERIFY(doc.method("pca")->axisTitle(1, doc.projection("pca").fit).contains("%"));
+
+        // t-SNE through the same interface, streaming; deterministic for a seed.
+        QCOMPARE(doc.runProjection("tsne"), QString());
+        QVERIFY(settle(jobs));
+        QVERIFY(doc.hasProjection("tsne"));
+        const MapPoints first = doc.projection("tsne").coords;
+        QVERIFY(allFinite(first));
+        QVERIFY(doc.projection("tsne").status.startsWith("t-SNE done"));
+        QCOMPARE(doc.projection("tsne").dims, 2);
+        doc.method("tsne")->setParameters(QJsonObject{{"iterations", 300}, {"perplexity", 3.0}, {"seed", 7}});
+        QSignalSpy tsneReady(&doc, &ExplorerDocument::projectionReady);
+        QCOMPARE(doc.runProjection("tsne"), QString());
+        QVERIFY(settle(jobs));
+        QVERIFY(!tsneReady.isEmpty());
+        QCOMPARE(tsneReady.last().at(0).toString(), QStringLiteral("tsne"));
+        const MapPoints a = doc.projection("tsne").coords;
+        QCOMPARE(doc.runProjection("tsne"), QString());
+        QVERIFY(settle(jobs));
+        QCOMPARE(doc.projection("tsne").coords, a);
+        QVERIFY(a != first);
+        // Too few rows: the method says why instead of running.
+        QVERIFY(doc.method("tsne")->cannotRun(3).contains("at least 4"));
+    }
+
+    void staleResultIsDroppedAfterAnEdit()
+    {
+        JobRunner jobs;
+        ExplorerDocument doc(&jobs);
+        QVERIFY(openAndEmbed(doc, jobs));
+        doc.method("tsne")->setParameters(QJsonObject{{"iterations", 2000}, {"perplexity", 3.0}});
+        QCOMPARE(doc.runProjection("tsne"), QString());
+        const quint64 before = doc.version();
+        // An edit while the run computes: its map is of the old texts.
+        QVERIFY(doc.model()->setCellUndoable(0, SentenceModel::TextColumn, "Parliament passed the new budget law"));
+        QCOMPARE(doc.version(), before + 1);
+        QVERIFY(!doc.vectors()); // outdated at once
+        QVERIFY(settle(jobs));
+        // Every snapshot and the result of the old run arrived after the edit and were dropped:
+        // no t-SNE map of the old texts appeared.
+        QVERIFY(jobs.generation("tsne") > 0);
+        QVERIFY(doc.projection("tsne").coords.isEmpty());
+        QCOMPARE(doc.projection("tsne").snapshots, 0);
+        // The document brings the rest up to date: the new text is embedded, PCA places it.
+        QCOMPARE(doc.refresh(), ExplorerDocument::Refresh::Started);
+        QVERIFY(settle(jobs));
+        QVERIFY(doc.vectors());
+        QCOMPARE(doc.vectors()->rows(), 12);
+        QVERIFY(allFinite(doc.projection("pca").coords));
+    }
+
+    void undoRestoresRowsAndResults()
+    {
+        JobRunner jobs;
+        ExplorerDocument doc(&jobs);
+        QVERIFY(openAndEmbed(doc, jobs));
+        const Matrix vectors = *doc.vectors();
+        const Matrix similarity = *doc.similarity();
+        const MapPoints pca = doc.projection("pca").coords;
+        const QString removed = doc.model()->text(4);
+
+        doc.model()->removeRowsUndoable({4});
+        doc.refresh();
+        QVERIFY(settle(jobs));
+        QCOMPARE(doc.model()->rowCount(), 11);
+        QCOMPARE(doc.vectors()->rows(), 11);
+        QCOMPARE(doc.similarity()->rows(), 11);
+        QCOMPARE(doc.projection("pca").coords.size(), 11);
+
+        doc.model()->undoStack()->undo();
+        QCOMPARE(doc.model()->text(4), removed);
+        QSignalSpy embedded(&doc, &ExplorerDocument::embedded);
+        doc.refresh();
+        QVERIFY(settle(jobs));
+        QCOMPARE(embedded.count(), 0); // the row's vector came back from the cache
+        QCOMPARE(doc.vectors()->rows(), 12);
+        QVERIFY((*doc.vectors() - vectors).cwiseAbs().maxCoeff() == 0.f);
+        QVERIFY((*doc.similarity() - similarity).cwiseAbs().maxCoeff() < 1e-5f);
+        QCOMPARE(doc.neighbors()->k, 10);
+        // The restored row is placed with the existing fit; the others did not move.
+        const MapPoints now = doc.projection("pca").coords;
+        QCOMPARE(now.size(), 12);
+        QVERIFY(allFinite(now));
+        for (int r = 0; r < 12; ++r)
+            if (r != 4)
+                QCOMPARE(now[r], pca[r]);
+        QVERIFY((now[4] - pca[4]).length() < 1e-3f);
+    }
+
+    void projectRoundTripsThroughTheDocument()
+    {
+        JobRunner jobs;
+        ExplorerDocument doc(&jobs);
+        QVERIFY(openAndEmbed(doc, jobs));
+        doc.method("tsne")->setParameters(QJsonObject{{"iterations", 300}, {"perplexity", 3.0}, {"seed", 11}});
+        QCOMPARE(doc.runProjection("tsne"), QString());
+        QVERIFY(settle(jobs));
+        doc.setActiveProjection("tsne");
+        const QString path = dir_.filePath("round.embedscope");
+        formats::Project saved = doc.toProject();
+        QCOMPARE(saved.provider, std::string("local"));
+        QVERIFY(saved.projections.count("tsne2d"));
+        QVERIFY(saved.projections.count("pca3d"));
+        QVERIFY(formats::saveProject(path.toStdString(), saved).ok());
+
+        auto loaded = formats::loadProject(path.toStdString());
+        QVERIFY(loaded.ok());
+        JobRunner jobs2;
+        ExplorerDocument doc2(&jobs2);
+        doc2.setData(loaded->dataset, ExplorerDocument::rowVectorsFor(loaded->dataset, loaded->vectors));
+        doc2.restoreProjections(*loaded);
+        QVERIFY(!doc2.vectorsFromFile()); // the embedder's vectors: later edits re-embed
+        QCOMPARE(doc2.refresh(), ExplorerDocument::Refresh::Started);
+        QVERIFY(settle(jobs2));
+        QCOMPARE(jobs2.generation("tsne"), quint64(0)); // the saved map, not run again
+        QCOMPARE(doc2.model()->texts(), doc.model()->texts());
+        QCOMPARE(doc2.model()->labels(), doc.model()->labels());
+        QVERIFY((*doc2.vectors() - *doc.vectors()).cwiseAbs().maxCoeff() == 0.f);
+        QCOMPARE(doc2.projection("tsne").coords, doc.projection("tsne").coords);
+        QCOMPARE(doc2.method("tsne")->parameters().value("seed").toInt(), 11);
+        QCOMPARE(doc2.method("tsne")->parameters().value("iterations").toInt(), 300);
+        QVERIFY(doc2.projection("tsne").status.contains("project"));
+        QVERIFY(allFinite(doc2.projection("pca").coords));
+        QVERIFY((*doc2.similarity() - *doc.similarity()).cwiseAbs().maxCoeff() < 1e-5f);
+    }
+};
+
+ES_TEST_GUILESS_MAIN(TestExplorerDocument)
+#include "tst_explorerdocument.moc"

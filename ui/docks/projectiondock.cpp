@@ -1,0 +1,275 @@
+#include "docks/projectiondock.h"
+
+#include "document/explorerdocument.h"
+#include "jobs/jobrunner.h"
+
+#include <QActionGroup>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QHBoxLayout>
+#include <QJsonObject>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalBlocker>
+#include <QSpinBox>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace es {
+
+ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
+    : QDockWidget(tr("Projection"), parent), doc_(doc)
+{
+    setObjectName(QStringLiteral("tsneDock"));
+    setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
+    setTitleBarWidget(new QWidget(this)); // no title row: the controls say what it is
+    auto *w = new QWidget(this);
+    auto *rows = new QVBoxLayout(w);
+    rows->setContentsMargins(4, 2, 4, 2);
+    rows->setSpacing(2);
+    // Row 1: what the maps show, Run / Pause / Cancel and what a drag does; row 2: t-SNE's
+    // parameters; row 3: the status. Short rows instead of one long one: the bar never needs
+    // more width than the map has at 1280 x 720.
+    auto *top = new QHBoxLayout;
+    top->setSpacing(6);
+    rows->addLayout(top);
+    auto *form = new QHBoxLayout;
+    form->setSpacing(6);
+    rows->addLayout(form);
+    const auto field = [&](const QString &label, QWidget *box, const QString &tip) {
+        auto *l = new QLabel(label, w);
+        l->setBuddy(box);
+        box->setToolTip(tip);
+        l->setToolTip(tip);
+        form->addWidget(l);
+        form->addWidget(box);
+    };
+    projection_ = new QComboBox(w);
+    for (const auto &m : doc_->methods())
+        projection_->addItem(m->name(), m->id());
+    {
+        auto *l = new QLabel(tr("Maps show:"), w);
+        l->setBuddy(projection_);
+        projection_->setToolTip(tr("The projection the 2D and 3D maps show"));
+        top->addWidget(l);
+        top->addWidget(projection_);
+    }
+    tsnePerplexity_ = new QDoubleSpinBox(w);
+    tsnePerplexity_->setRange(2, 200);
+    tsnePerplexity_->setValue(30);
+    tsnePerplexity_->setDecimals(1);
+    field(tr("Perplexity"), tsnePerplexity_, tr("t-SNE: about how many neighbours each point keeps close"));
+    tsneIterations_ = new QSpinBox(w);
+    tsneIterations_->setRange(260, 10000);
+    tsneIterations_->setSingleStep(100);
+    tsneIterations_->setValue(1000);
+    field(tr("Iterations"), tsneIterations_, tr("t-SNE: optimisation steps"));
+    tsneSeed_ = new QSpinBox(w);
+    tsneSeed_->setRange(0, 1000000);
+    tsneSeed_->setValue(42);
+    field(tr("Seed"), tsneSeed_, tr("t-SNE: the same seed gives the same map"));
+    tsneDims_ = new QComboBox(w);
+    tsneDims_->addItem(tr("2D"), 2);
+    tsneDims_->addItem(tr("3D"), 3);
+    field(tr("Dims"), tsneDims_, tr("t-SNE: a 2D or a 3D map"));
+    tsneMetric_ = new QComboBox(w);
+    tsneMetric_->addItem(tr("cosine"));
+    tsneMetric_->addItem(tr("euclidean"));
+    field(tr("Distance"), tsneMetric_, tr("t-SNE: the distance between sentence vectors"));
+    tsneRun_ = new QPushButton(tr("Run"), w);
+    tsnePause_ = new QPushButton(tr("Pause"), w);
+    tsnePause_->setCheckable(true);
+    tsnePause_->setEnabled(false);
+    tsneCancel_ = new QPushButton(tr("Cancel"), w);
+    tsneCancel_->setEnabled(false);
+    tsneRun_->setObjectName(QStringLiteral("tsneRun"));
+    tsnePause_->setObjectName(QStringLiteral("tsnePause"));
+    tsneCancel_->setObjectName(QStringLiteral("tsneCancel"));
+    form->addStretch(1);
+    top->addWidget(tsneRun_);
+    top->addWidget(tsnePause_);
+    top->addWidget(tsneCancel_);
+    // What a drag does on the 2D map, as buttons (Shift+drag and Ctrl+drag still work).
+    {
+        top->addSpacing(6);
+        auto *label = new QLabel(tr("Drag:"), w);
+        top->addWidget(label);
+        auto *group = new QActionGroup(w);
+        const struct {
+            const char *name;
+            QString text, tip;
+            Scatter2DView::DragMode mode;
+        } modes[] = {
+            {"dragPan", tr("Pan"), tr("Drag moves the 2D map (wheel zooms)"), Scatter2DView::DragMode::Pan},
+            {"dragBox", tr("Box"), tr("Drag a box on the 2D map to select the points inside (also Shift+drag)"),
+             Scatter2DView::DragMode::RubberBand},
+            {"dragLasso", tr("Lasso"), tr("Draw around points on the 2D map to select them (also Ctrl+drag)"),
+             Scatter2DView::DragMode::Lasso},
+        };
+        for (const auto &m : modes) {
+            auto *a = new QAction(m.text, group);
+            a->setCheckable(true);
+            a->setToolTip(m.tip);
+            a->setChecked(m.mode == Scatter2DView::DragMode::Pan);
+            auto *b = new QToolButton(w);
+            b->setObjectName(QLatin1String(m.name));
+            b->setDefaultAction(a);
+            top->addWidget(b);
+            const auto mode = m.mode;
+            connect(a, &QAction::triggered, this, [this, mode] { emit dragModeChosen(mode); });
+        }
+    }
+    tsneStatus_ = new QLabel(tr("PCA map shown. Choose t-SNE and press Run."), w);
+    tsneStatus_->setObjectName(QStringLiteral("tsneStatus"));
+    tsneStatus_->setWordWrap(true);
+    tsneStatus_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    top->addStretch(1);
+    rows->addWidget(tsneStatus_); // its own line: a long message never squeezes the controls
+    setWidget(w);
+    // A method made on request is run when chosen and it has no map of these rows yet.
+    connect(projection_, &QComboBox::currentIndexChanged, this, [this] {
+        const QString id = projection_->currentData().toString();
+        doc_->setActiveProjection(id);
+        if (!doc_->method(id)->automatic() && !doc_->hasProjection(id) && !doc_->isProjectionRunning(id))
+            run(id);
+        emit shownChanged();
+    });
+    connect(tsnePerplexity_, &QDoubleSpinBox::valueChanged, this, &ProjectionDock::pushParameters);
+    connect(tsneIterations_, &QSpinBox::valueChanged, this, &ProjectionDock::pushParameters);
+    connect(tsneSeed_, &QSpinBox::valueChanged, this, &ProjectionDock::pushParameters);
+    connect(tsneDims_, &QComboBox::currentIndexChanged, this, &ProjectionDock::pushParameters);
+    connect(tsneMetric_, &QComboBox::currentIndexChanged, this, &ProjectionDock::pushParameters);
+    // Run / Pause / Cancel act on the runs of methods made on request (t-SNE, next UMAP).
+    connect(tsneRun_, &QPushButton::clicked, this, [this] { run(runnable()); });
+    connect(tsneCancel_, &QPushButton::clicked, this, [this] { doc_->cancelProjection(running_); });
+    connect(tsnePause_, &QPushButton::toggled, this, [this](bool on) {
+        doc_->setProjectionPaused(running_, on);
+        tsnePause_->setText(on ? tr("Resume") : tr("Pause"));
+        if (on && doc_->method(running_))
+            tsneStatus_->setText(tr("%1 pausing at iteration %2...")
+                                     .arg(doc_->method(running_)->name())
+                                     .arg(doc_->projectionIteration(running_)));
+    });
+    connect(doc_->jobs(), &JobRunner::jobStarted, this, [this](const QString &kind) {
+        if (!isMapRun(kind))
+            return;
+        running_ = kind;
+        tsneRun_->setEnabled(false);
+        tsnePause_->setEnabled(true);
+        tsnePause_->setChecked(false);
+        tsneCancel_->setEnabled(true);
+    });
+    // The box shows the perplexity the map was made with (reduced for small data sets).
+    connect(doc_->jobs(), &JobRunner::jobFinished, this, [this](const QString &kind) {
+        if (kind != QLatin1String("tsne"))
+            return;
+        const double used = doc_->projection(kind).used.value(QStringLiteral("perplexity")).toDouble(0);
+        if (used > 0 && used < tsnePerplexity_->value() - 1e-9) {
+            const QSignalBlocker block(tsnePerplexity_);
+            tsnePerplexity_->setValue(used);
+        }
+    });
+    // The runner reports only the current run of a kind, so a replaced run does not reset these.
+    auto tsneEnded = [this](const QString &kind) {
+        if (!isMapRun(kind))
+            return;
+        emit runEnded();
+        tsneRun_->setEnabled(true);
+        tsnePause_->setChecked(false);
+        tsnePause_->setEnabled(false);
+        tsneCancel_->setEnabled(false);
+    };
+    connect(doc_->jobs(), &JobRunner::jobFinished, this, tsneEnded);
+    connect(doc_->jobs(), &JobRunner::jobFailed, this, [this, tsneEnded](const QString &kind, const QString &message) {
+        tsneEnded(kind);
+        if (isMapRun(kind))
+            tsneStatus_->setText(tr("%1 failed: %2").arg(doc_->method(kind)->name(), message));
+    });
+    connect(doc_->jobs(), &JobRunner::jobCancelled, this, [this, tsneEnded](const QString &kind) {
+        tsneEnded(kind);
+        if (isMapRun(kind))
+            tsneStatus_->setText(tr("%1 cancelled at iteration %2; the map shows where it stopped.")
+                                     .arg(doc_->method(kind)->name())
+                                     .arg(doc_->projectionIteration(kind)));
+    });
+    // The window's and the document's state follow the box.
+    connect(doc_, &ExplorerDocument::projectionStatus, this, [this](const QString &id, const QString &status) {
+        if (!doc_->method(id)->automatic())
+            tsneStatus_->setText(status);
+    });
+    if (const int i = projection_->findData(qEnvironmentVariable("EMBEDSCOPE_PROJECTION")); i > 0) {
+        const QSignalBlocker block(projection_);
+        projection_->setCurrentIndex(i);
+        doc_->setActiveProjection(projection_->currentData().toString());
+    }
+
+}
+
+QString ProjectionDock::chosen() const
+{
+    return projection_->currentData().toString();
+}
+
+void ProjectionDock::choose(const QString &id)
+{
+    projection_->setCurrentIndex(projection_->findData(id));
+}
+
+bool ProjectionDock::isMapRun(const QString &kind) const
+{
+    const ProjectionMethod *m = doc_->method(kind);
+    return m && !m->automatic();
+}
+
+QString ProjectionDock::runnable() const
+{
+    if (isMapRun(chosen()))
+        return chosen();
+    for (const auto &m : doc_->methods())
+        if (!m->automatic())
+            return m->id();
+    return chosen();
+}
+
+bool ProjectionDock::run(const QString &id)
+{
+    pushParameters();
+    if (const QString why = doc_->runProjection(id); !why.isEmpty()) {
+        tsneStatus_->setText(why);
+        return false;
+    }
+    if (chosen() != id) {
+        const QSignalBlocker block(projection_);
+        projection_->setCurrentIndex(projection_->findData(id));
+        doc_->setActiveProjection(id);
+    }
+    return true;
+}
+
+void ProjectionDock::pushParameters()
+{
+    if (ProjectionMethod *m = doc_->method(QStringLiteral("tsne")))
+        m->setParameters(QJsonObject{
+            {QStringLiteral("perplexity"), tsnePerplexity_->value()},
+            {QStringLiteral("iterations"), tsneIterations_->value()},
+            {QStringLiteral("seed"), tsneSeed_->value()},
+            {QStringLiteral("dims"), tsneDims_->currentData().toInt()},
+            {QStringLiteral("metric"), tsneMetric_->currentIndex() == 1 ? QStringLiteral("euclidean") : QStringLiteral("cosine")},
+        });
+}
+
+void ProjectionDock::pullParameters()
+{
+    const ProjectionMethod *m = doc_->method(QStringLiteral("tsne"));
+    if (!m)
+        return;
+    const QJsonObject t = m->parameters();
+    tsnePerplexity_->setValue(t.value(QStringLiteral("perplexity")).toDouble(tsnePerplexity_->value()));
+    tsneIterations_->setValue(t.value(QStringLiteral("iterations")).toInt(tsneIterations_->value()));
+    tsneSeed_->setValue(t.value(QStringLiteral("seed")).toInt(tsneSeed_->value()));
+    if (const int dims = tsneDims_->findData(t.value(QStringLiteral("dims")).toInt(2)); dims >= 0)
+        tsneDims_->setCurrentIndex(dims);
+    tsneMetric_->setCurrentIndex(t.value(QStringLiteral("metric")).toString() == QLatin1String("euclidean") ? 1 : 0);
+}
+
+} // namespace es

@@ -1,0 +1,71 @@
+#pragma once
+// ProjectionDock: the projection bar over the map (a dock in the top area, beside the
+// sentences): the projection shown (one entry per registered ProjectionMethod), t-SNE's
+// parameters and Run / Pause / Cancel, what a drag does on the 2D map, and the run's status
+// on its own line. A row, not a form in a side dock: the map keeps the width (at 1280 x 720
+// the old form pushed Run / Pause / Cancel under the doctor's dock).
+// It works on the document (ExplorerDocument): the box sets the active projection, the
+// boxes are the method's parameters, Run starts the document's run; the window only
+// redraws the maps on shownChanged and applies the drag mode.
+#include "views/scatter2dview.h"
+
+#include <QDockWidget>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+
+namespace es {
+
+class ExplorerDocument;
+
+class ProjectionDock : public QDockWidget {
+    Q_OBJECT
+public:
+    ProjectionDock(ExplorerDocument *doc, QWidget *parent = nullptr);
+
+    // The method chosen in the box ("pca", "tsne") and choosing one (as the user would).
+    QString chosen() const;
+    void choose(const QString &id);
+    // Starts a run of id with the bar's parameters and shows it; false (and why in the
+    // status line) when it cannot start.
+    bool run(const QString &id);
+    // The boxes into the method's parameters, and back (after a project is opened).
+    void pushParameters();
+    void pullParameters();
+
+    QComboBox *projectionBox() const { return projection_; }
+    QLabel *status() const { return tsneStatus_; }
+    QSpinBox *iterationsBox() const { return tsneIterations_; }
+    QComboBox *dimsBox() const { return tsneDims_; }
+
+signals:
+    // The box changed the projection the maps show.
+    void shownChanged();
+    // A run of a method ended (finished, failed or cancelled).
+    void runEnded();
+    void dragModeChosen(Scatter2DView::DragMode mode);
+
+private:
+    // kind is a method made on request (its job kind is its id).
+    bool isMapRun(const QString &kind) const;
+    // What Run starts: the method chosen, or the first made on request when PCA is chosen.
+    QString runnable() const;
+
+    ExplorerDocument *doc_;
+    QString running_ = QStringLiteral("tsne"); // the method of the last run started
+    QComboBox *projection_ = nullptr;
+    QDoubleSpinBox *tsnePerplexity_ = nullptr;
+    QSpinBox *tsneIterations_ = nullptr;
+    QSpinBox *tsneSeed_ = nullptr;
+    QComboBox *tsneDims_ = nullptr;
+    QComboBox *tsneMetric_ = nullptr;
+    QPushButton *tsneRun_ = nullptr;
+    QPushButton *tsnePause_ = nullptr;
+    QPushButton *tsneCancel_ = nullptr;
+    QLabel *tsneStatus_ = nullptr;
+};
+
+} // namespace es
