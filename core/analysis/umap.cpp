@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <numbers>
 
@@ -55,6 +56,11 @@ Matrix toMatrix(const std::vector<double> &y, int n, int dims)
     return m;
 }
 
+inline double powPositive(double x, double b)
+{
+    return std::exp(b * std::log(x));
+}
+
 inline double clip4(double v)
 {
     return v > 4.0 ? 4.0 : (v < -4.0 ? -4.0 : v);
@@ -76,6 +82,7 @@ struct Sgd {
                double alpha) const
     {
         const double n = epoch;
+        const std::uint64_t epochKey = counterRandom(seed, std::uint64_t(epoch), 0, 0);
         for (std::int64_t e = e0; e < e1; ++e) {
             if (nextSample[e] > n)
                 continue;
@@ -86,7 +93,7 @@ struct Sgd {
                 d2 += diff[d] * diff[d];
             }
             if (d2 > 0) {
-                const double pb = std::exp(b * std::log(d2));
+                const double pb = powPositive(d2, b);
                 const double coeff = -2.0 * a * b * (pb / d2) / (a * pb + 1.0);
                 for (int d = 0; d < D; ++d)
                     cur[d] += clip4(coeff * diff[d]) * alpha * attractScale;
@@ -96,8 +103,12 @@ struct Sgd {
                 continue;
             const double epsNeg = eps[e] / negRate;
             const int negs = int((n - nextNeg[e]) / epsNeg);
+            const std::uint64_t edgeKey = epochKey ^ (std::uint64_t(e) * 0xd1b54a32d192ed03ULL);
+            // The negative samples of this edge all push from the same position (their
+            // sum is applied at once): independent, so the CPU overlaps their pow calls.
+            double push[D] = {};
             for (int p = 0; p < negs; ++p) {
-                const std::uint32_t k = below(counterRandom(seed, std::uint64_t(epoch), std::uint64_t(e), std::uint64_t(p)), nOther);
+                const std::uint32_t k = below(splitmix(edgeKey + std::uint64_t(p)), nOther);
                 if (int(k) == self)
                     continue;
                 const double *q = other + std::size_t(k) * D;
@@ -107,12 +118,14 @@ struct Sgd {
                     q2 += dq[d] * dq[d];
                 }
                 if (q2 > 0) {
-                    const double pb = std::exp(b * std::log(q2));
+                    const double pb = powPositive(q2, b);
                     const double coeff = 2.0 * gamma * b / ((0.001 + q2) * (a * pb + 1.0));
                     for (int d = 0; d < D; ++d)
-                        cur[d] += clip4(coeff * dq[d]) * alpha;
+                        push[d] += clip4(coeff * dq[d]) * alpha;
                 }
             }
+            for (int d = 0; d < D; ++d)
+                cur[d] += push[d];
             nextNeg[e] += negs * epsNeg;
         }
     }
