@@ -86,8 +86,11 @@ struct Sgd {
         for (std::int64_t e = e0; e < e1; ++e) {
             if (nextSample[e] > n)
                 continue;
+            // The attraction and the negative samples of this edge all act from the same
+            // position (their sum is applied at once): independent, so the CPU overlaps
+            // their pow calls.
             const double *o = other + std::size_t(col[e]) * D;
-            double diff[D], d2 = 0;
+            double step[D] = {}, diff[D], d2 = 0;
             for (int d = 0; d < D; ++d) {
                 diff[d] = cur[d] - o[d];
                 d2 += diff[d] * diff[d];
@@ -96,17 +99,12 @@ struct Sgd {
                 const double pb = powPositive(d2, b);
                 const double coeff = -2.0 * a * b * (pb / d2) / (a * pb + 1.0);
                 for (int d = 0; d < D; ++d)
-                    cur[d] += clip4(coeff * diff[d]) * alpha * attractScale;
+                    step[d] = clip4(coeff * diff[d]) * alpha * attractScale;
             }
             nextSample[e] += eps[e];
-            if (negRate <= 0)
-                continue;
             const double epsNeg = eps[e] / negRate;
-            const int negs = int((n - nextNeg[e]) / epsNeg);
+            const int negs = negRate > 0 ? int((n - nextNeg[e]) / epsNeg) : 0;
             const std::uint64_t edgeKey = epochKey ^ (std::uint64_t(e) * 0xd1b54a32d192ed03ULL);
-            // The negative samples of this edge all push from the same position (their
-            // sum is applied at once): independent, so the CPU overlaps their pow calls.
-            double push[D] = {};
             for (int p = 0; p < negs; ++p) {
                 const std::uint32_t k = below(splitmix(edgeKey + std::uint64_t(p)), nOther);
                 if (int(k) == self)
@@ -121,11 +119,13 @@ struct Sgd {
                     const double pb = powPositive(q2, b);
                     const double coeff = 2.0 * gamma * b / ((0.001 + q2) * (a * pb + 1.0));
                     for (int d = 0; d < D; ++d)
-                        push[d] += clip4(coeff * dq[d]) * alpha;
+                        step[d] += clip4(coeff * dq[d]) * alpha;
                 }
             }
             for (int d = 0; d < D; ++d)
-                cur[d] += push[d];
+                cur[d] += step[d];
+            if (negRate <= 0)
+                continue;
             nextNeg[e] += negs * epsNeg;
         }
     }
