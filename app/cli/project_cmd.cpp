@@ -1,8 +1,9 @@
-// embedscope project VECTORS -o OUT.(npy|csv) --method pca|tsne: 2D/3D coordinates.
+// embedscope project VECTORS -o OUT.(npy|csv) --method pca|tsne|umap: 2D/3D coordinates.
 #include "cli/common.h"
 
 #include "analysis/pca.h"
 #include "analysis/tsne.h"
+#include "analysis/umap.h"
 #include "formats/vectors.h"
 
 #include <chrono>
@@ -17,21 +18,33 @@ int runProject(const Args &args)
     const std::string out = args.required("--output");
     const std::string kind = outputKind(out, {"npy", "csv"});
     const std::string method = args.required("--method");
-    if (method != "pca" && method != "tsne")
-        throw UsageError("--method must be pca or tsne; got '" + method + "'");
+    if (method != "pca" && method != "tsne" && method != "umap")
+        throw UsageError("--method must be pca, tsne or umap; got '" + method + "'");
     const int dims = int(args.getInt("--dims", 2, 2, 3));
     const double perplexity = args.getDouble("--perplexity", 30.0, 1e-3, 1e6);
     const int iterations = int(args.getInt("--iterations", 1000, 1, 1000000));
+    const int neighbors = int(args.getInt("--neighbors", 15, 2, 1000));
+    const double minDist = args.getDouble("--min-dist", 0.1, 0.0, 1e6);
+    const double spread = args.getDouble("--spread", 1.0, 1e-6, 1e6);
+    if (minDist > spread)
+        throw UsageError("--min-dist (" + args.get("--min-dist", "0.1") + ") must not exceed --spread ("
+                         + args.get("--spread", "1") + ")");
+    const int epochs = int(args.getInt("--epochs", 0, 0, 1000000));
     const long long seed = args.getInt("--seed", 42, 0, (1LL << 62));
     const int threads = int(args.getInt("--threads", 0, 0, 256));
     const std::string metric = args.get("--metric", "cosine");
     if (metric != "cosine" && metric != "euclidean")
         throw UsageError("--metric must be cosine or euclidean; got '" + metric + "'");
-    if (method == "pca") {
-        for (const char *o : {"--perplexity", "--iterations", "--metric"})
+    if (method != "tsne")
+        for (const char *o : {"--perplexity", "--iterations"})
             if (args.has(o))
                 printWarnings({std::string(o) + " applies to --method tsne only; ignored"});
-    }
+    if (method != "umap")
+        for (const char *o : {"--neighbors", "--min-dist", "--spread", "--epochs"})
+            if (args.has(o))
+                printWarnings({std::string(o) + " applies to --method umap only; ignored"});
+    if (method == "pca" && args.has("--metric"))
+        printWarnings({"--metric applies to --method tsne and umap only; ignored"});
 
     const auto t0 = std::chrono::steady_clock::now();
     auto loaded = loadInputVectors(input, args);
@@ -50,6 +63,26 @@ int runProject(const Args &args)
             return fail(r.error());
         coords = std::move(r->coords);
         stats["explained_variance_ratio"] = r->explainedVarianceRatio;
+    } else if (method == "umap") {
+        analysis::UmapConfig uc;
+        uc.dims = dims;
+        uc.neighbors = neighbors;
+        uc.minDist = minDist;
+        uc.spread = spread;
+        uc.epochs = epochs;
+        uc.seed = std::uint64_t(seed);
+        uc.threads = threads;
+        uc.metric = metric == "cosine" ? analysis::Metric::Cosine : analysis::Metric::Euclidean;
+        analysis::UmapCallbacks cb;
+        cb.progress = progress;
+        auto r = analysis::umap(x, uc, cb, stopToken());
+        if (!r)
+            return fail(r.error());
+        printWarnings(r->warnings);
+        coords = std::move(r->coords);
+        stats["epochs"] = r->epochs;
+        stats["neighbors"] = r->neighbors;
+        stats["init"] = r->init == analysis::UmapInit::Spectral ? "spectral" : "pca";
     } else {
         analysis::TsneConfig tc;
         tc.dims = dims;
@@ -95,11 +128,15 @@ std::vector<Option> projectOptions()
 {
     return vectorCommandOptions({
         {"--output", "-o", "OUT", "Output file: .npy (float32, N x dims) or .csv (row,x,y[,z])", ""},
-        {"--method", "", "M", "pca or tsne", ""},
+        {"--method", "", "M", "pca, tsne or umap", ""},
         {"--dims", "", "D", "Output dimensions: 2 or 3", "2"},
         {"--perplexity", "", "P", "t-SNE perplexity (reduced with a warning for small inputs)", "30"},
         {"--iterations", "", "N", "t-SNE iterations", "1000"},
-        {"--metric", "", "M", "t-SNE input distance: cosine or euclidean", "cosine"},
+        {"--metric", "", "M", "t-SNE and UMAP input distance: cosine or euclidean", "cosine"},
+        {"--neighbors", "", "K", "UMAP neighbours per point, the point itself included (2 to 1000)", "15"},
+        {"--min-dist", "", "X", "UMAP minimum distance between embedded points (0 to --spread)", "0.1"},
+        {"--spread", "", "X", "UMAP scale of the embedded points", "1"},
+        {"--epochs", "", "N", "UMAP optimisation epochs (0: 500 up to 10,000 points, else 200)", "0"},
         {"--seed", "", "S", "Random seed (same seed, same coordinates on any thread count)", "42"},
         {"--threads", "", "T", "Worker threads (0: one per CPU)", "0"},
     });
@@ -107,14 +144,17 @@ std::vector<Option> projectOptions()
 
 const Registrar reg{Command{
     "project",
-    "Project vectors to 2D or 3D coordinates with PCA or t-SNE.",
-    "project VECTORS -o OUT.(npy|csv) --method pca|tsne [options]",
+    "Project vectors to 2D or 3D coordinates with PCA, t-SNE or UMAP.",
+    "project VECTORS -o OUT.(npy|csv) --method pca|tsne|umap [options]",
     "VECTORS is a vectors file (.npy, projector vectors.tsv, word2vec/GloVe text) or a\n"
     "text file, which is embedded with the local model first. Row i of OUT is row i of\n"
     "VECTORS. t-SNE: k = 3 x perplexity exact neighbours, PCA initialisation, early\n"
     "exaggeration 12 for 250 iterations, learning rate max(N/12, 200), Barnes-Hut\n"
-    "gradient above 500 points. --stats keys: seconds, n, dimensions, dims, and\n"
-    "explained_variance_ratio (pca) or iterations and kl_divergence (tsne).",
+    "gradient above 500 points. UMAP: exact neighbours, fuzzy union, spectral\n"
+    "initialisation (PCA, with a warning, for a disconnected graph), SGD with negative\n"
+    "sampling; the same seed gives the same map on any thread count. --stats keys:\n"
+    "seconds, n, dimensions, dims, and explained_variance_ratio (pca), iterations and\n"
+    "kl_divergence (tsne), or epochs, neighbors and init (umap).",
     projectOptions(), 1, 1, runProject}};
 
 } // namespace

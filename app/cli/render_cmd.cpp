@@ -1,4 +1,4 @@
-// embedscope render FILE --view heatmap|pca2d|pca3d|tsne2d|tsne3d -o OUT.png: computes what
+// embedscope render FILE --view heatmap|pca2d|pca3d|tsne2d|tsne3d|umap2d|umap3d -o OUT.png: computes what
 // the view needs and draws it with the GUI's own view classes (legend included) into a
 // PNG, written atomically. Needs a display (xvfb-run works); a QApplication exists only
 // inside this command. 2D views and the heatmap paint with QPainter and also run on the
@@ -8,6 +8,7 @@
 #include "analysis/pca.h"
 #include "analysis/similarity.h"
 #include "analysis/tsne.h"
+#include "analysis/umap.h"
 #include "theme.h"
 #include "views/heatmapview.h"
 #include "views/legend.h"
@@ -73,8 +74,9 @@ int runRender(const Args &args)
     const std::string out = args.required("--output");
     outputKind(out, {"png"});
     const std::string view = args.required("--view");
-    if (view != "heatmap" && view != "pca2d" && view != "pca3d" && view != "tsne2d" && view != "tsne3d")
-        throw UsageError("--view " + view + ": expected heatmap, pca2d, pca3d, tsne2d or tsne3d");
+    if (view != "heatmap" && view != "pca2d" && view != "pca3d" && view != "tsne2d" && view != "tsne3d"
+        && view != "umap2d" && view != "umap3d")
+        throw UsageError("--view " + view + ": expected heatmap, pca2d, pca3d, tsne2d, tsne3d, umap2d or umap3d");
     const QSize fullSize = parseSize(args.get("--size", "1200x800"));
     const QString title = QString::fromStdString(args.get("--title", ""));
     const std::string theme = args.get("--theme", "light");
@@ -128,7 +130,7 @@ int runRender(const Args &args)
     Matrix coords;
     std::vector<double> varianceRatio;
     std::shared_ptr<const Matrix> similarity;
-    const bool threeD = view == "pca3d" || view == "tsne3d";
+    const bool threeD = view == "pca3d" || view == "tsne3d" || view == "umap3d";
     if (view == "pca2d" || view == "pca3d") {
         analysis::PcaConfig cfg;
         cfg.components = threeD ? 3 : 2;
@@ -147,6 +149,17 @@ int runRender(const Args &args)
         analysis::TsneCallbacks cb;
         cb.progress = progress;
         auto r = analysis::tsne(vectors, cfg, cb, stopToken());
+        if (!r)
+            return fail(r.error());
+        printWarnings(r->warnings);
+        coords = std::move(r->coords);
+    } else if (view == "umap2d" || view == "umap3d") {
+        analysis::UmapConfig cfg;
+        cfg.dims = threeD ? 3 : 2;
+        cfg.seed = std::uint64_t(seed);
+        analysis::UmapCallbacks cb;
+        cb.progress = progress;
+        auto r = analysis::umap(vectors, cfg, cb, stopToken());
         if (!r)
             return fail(r.error());
         printWarnings(r->warnings);
@@ -247,6 +260,8 @@ int runRender(const Args &args)
         if (view == "pca2d")
             plot.setAxisTitles(QStringLiteral("PC 1") + percent(varianceRatio, 0),
                                QStringLiteral("PC 2") + percent(varianceRatio, 1));
+        else if (view == "umap2d")
+            plot.setAxisTitles(QStringLiteral("UMAP 1"), QStringLiteral("UMAP 2"));
         else
             plot.setAxisTitles(QStringLiteral("t-SNE 1"), QStringLiteral("t-SNE 2"));
         plot.setShowLabels(showLabels);
@@ -266,6 +281,8 @@ int runRender(const Args &args)
             plot.setAxisTitles(QStringLiteral("PC 1") + percent(varianceRatio, 0),
                                QStringLiteral("PC 2") + percent(varianceRatio, 1),
                                QStringLiteral("PC 3") + percent(varianceRatio, 2));
+        else if (view == "umap3d")
+            plot.setAxisTitles(QStringLiteral("UMAP 1"), QStringLiteral("UMAP 2"), QStringLiteral("UMAP 3"));
         else
             plot.setAxisTitles(QStringLiteral("t-SNE 1"), QStringLiteral("t-SNE 2"), QStringLiteral("t-SNE 3"));
         image = plot.renderImage(size);
@@ -297,14 +314,14 @@ std::vector<Option> renderOptions()
 {
     std::vector<Option> o{
         {"--output", "-o", "OUT.png", "The image to write (PNG)", ""},
-        {"--view", "", "V", "heatmap, pca2d, pca3d, tsne2d or tsne3d", ""},
+        {"--view", "", "V", "heatmap, pca2d, pca3d, tsne2d, tsne3d, umap2d or umap3d", ""},
         {"--size", "", "WxH", "Image size in pixels", "1200x800"},
         {"--color-by", "", "COLUMN", "Colour points by this metadata column", "the label column"},
         {"--labels", "", "MODE", "Text labels beside points: auto (up to 60 points), on, off", "auto"},
         {"--theme", "", "T", "light or dark", "light"},
         {"--title", "", "TEXT", "A title across the top of the picture", ""},
         {"--perplexity", "", "P", "t-SNE perplexity", "30"},
-        {"--seed", "", "S", "t-SNE random seed", "42"},
+        {"--seed", "", "S", "t-SNE and UMAP random seed", "42"},
     };
     for (auto &v : vectorInputOptions())
         o.push_back(v);
@@ -313,8 +330,8 @@ std::vector<Option> renderOptions()
 
 const Registrar reg{Command{
     "render",
-    "Draw a view (heatmap, PCA or t-SNE map, 2D or 3D) into a PNG.",
-    "render FILE --view heatmap|pca2d|pca3d|tsne2d|tsne3d -o OUT.png [options]",
+    "Draw a view (heatmap, PCA, t-SNE or UMAP map, 2D or 3D) into a PNG.",
+    "render FILE --view heatmap|pca2d|pca3d|tsne2d|tsne3d|umap2d|umap3d -o OUT.png [options]",
     "FILE is anything the window opens: texts (embedded with the local model) or vectors.\n"
     "The view is drawn as the window draws it, legend included, and the PNG is written\n"
     "atomically. Needs a display: under no desktop, run it with xvfb-run -a. The 3D views\n"

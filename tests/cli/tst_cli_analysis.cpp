@@ -6,6 +6,7 @@
 
 #include "analysis/neighbors.h"
 #include "analysis/pca.h"
+#include "analysis/umap.h"
 #include "analysis/similarity.h"
 #include "formats/vectors.h"
 
@@ -184,10 +185,69 @@ private slots:
         }
     }
 
+    void projectUmap()
+    {
+        const Run r = run({"project", vectors, "-o", path("umap.npy"), "--method", "umap", "--dims", "3",
+                           "--neighbors", "10", "--min-dist", "0.2", "--epochs", "100", "--seed", "5", "--threads",
+                           "2", "--stats"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const auto stats = lastJson(r.out);
+        for (const char *key : {"seconds", "n", "dimensions", "dims", "epochs", "neighbors", "init"})
+            QVERIFY2(stats.contains(key), key);
+        QCOMPARE(stats["epochs"].get<int>(), 100);
+        QCOMPARE(stats["neighbors"].get<int>(), 10);
+        QCOMPARE(stats["dims"].get<int>(), 3);
+        auto loaded = formats::loadVectors(path("umap.npy").toStdString());
+        QVERIFY(loaded);
+        QCOMPARE(loaded->vectors.rows(), Eigen::Index(120));
+        QCOMPARE(loaded->vectors.cols(), Eigen::Index(3));
+        // The library gives the same numbers.
+        analysis::UmapConfig c;
+        c.dims = 3;
+        c.neighbors = 10;
+        c.minDist = 0.2;
+        c.epochs = 100;
+        c.seed = 5;
+        auto ref = analysis::umap(x, c);
+        QVERIFY(ref);
+        QVERIFY(ref->coords == loaded->vectors);
+        // Same seed, one thread: the same coordinates.
+        const Run again = run({"project", vectors, "-o", path("umap1.npy"), "--method", "umap", "--dims", "3",
+                               "--neighbors", "10", "--min-dist", "0.2", "--epochs", "100", "--seed", "5",
+                               "--threads", "1"});
+        QCOMPARE(again.exitCode, 0);
+        auto one = formats::loadVectors(path("umap1.npy").toStdString());
+        QVERIFY(one && one->vectors == loaded->vectors);
+        // CSV, Euclidean; too many neighbours for 20 rows: a warning; t-SNE options: a warning.
+        const QString small = path("small_umap.npy");
+        QVERIFY(formats::writeNpy(small.toStdString(), x.topRows(20)));
+        const Run csv = run({"project", small, "-o", path("umap.csv"), "--method", "umap", "--metric", "euclidean",
+                             "--neighbors", "30", "--perplexity", "5"});
+        QVERIFY2(csv.exitCode == 0, qPrintable(csv.err));
+        QVERIFY2(csv.err.contains("warning: UMAP: 30 neighbours is too many for 20 points"), qPrintable(csv.err));
+        QVERIFY2(csv.err.contains("warning: --perplexity applies to --method tsne only"), qPrintable(csv.err));
+        const QStringList lines = readLines(path("umap.csv"));
+        QCOMPARE(lines.size(), 21);
+        QCOMPARE(lines[0], QString("row,x,y"));
+        // UMAP options with another method: a warning.
+        const Run pcaRun = run({"project", vectors, "-o", path("p.csv"), "--method", "pca", "--neighbors", "5"});
+        QCOMPARE(pcaRun.exitCode, 0);
+        QVERIFY(pcaRun.err.contains("warning: --neighbors applies to --method umap only; ignored"));
+    }
+
     void badUsageExits2()
     {
         QCOMPARE(run({"project", vectors, "-o", path("a.csv")}).exitCode, 2);                    // no --method
-        QCOMPARE(run({"project", vectors, "-o", path("a.csv"), "--method", "umap"}).exitCode, 2);
+        QCOMPARE(run({"project", vectors, "-o", path("a.csv"), "--method", "isomap"}).exitCode, 2);
+        for (const QStringList &umapArgs : {QStringList{"--neighbors", "1"}, QStringList{"--neighbors", "x"},
+                                            QStringList{"--min-dist", "-0.1"}, QStringList{"--min-dist", "1.5"},
+                                            QStringList{"--spread", "0"}, QStringList{"--epochs", "-3"},
+                                            QStringList{"--dims", "4"}, QStringList{"--metric", "manhattan"}}) {
+            const Run r = run(QStringList{"project", vectors, "-o", path("a.csv"), "--method", "umap"} + umapArgs);
+            QVERIFY2(r.exitCode == 2, qPrintable(umapArgs.join(' ') + ": " + r.err));
+        }
+        QVERIFY(run({"project", vectors, "-o", path("a.csv"), "--method", "umap", "--min-dist", "1.5"})
+                    .err.contains("--min-dist (1.5) must not exceed --spread (1)"));
         QCOMPARE(run({"project", vectors, "-o", path("a.csv"), "--method", "pca", "--dims", "4"}).exitCode, 2);
         QCOMPARE(run({"project", vectors, "-o", path("a.txt"), "--method", "pca"}).exitCode, 2);
         QCOMPARE(run({"project", vectors, "-o", path("a.csv"), "--method", "tsne", "--perplexity", "x"}).exitCode, 2);
@@ -203,6 +263,7 @@ private slots:
         const QString nan = path("nan.npy");
         QVERIFY(formats::writeNpy(nan.toStdString(), bad));
         for (const QStringList &args : {QStringList{"project", nan, "-o", path("o.csv"), "--method", "tsne"},
+                                        QStringList{"project", nan, "-o", path("o.csv"), "--method", "umap"},
                                         QStringList{"project", nan, "-o", path("o.csv"), "--method", "pca"},
                                         QStringList{"similarity", nan, "-o", path("o.npy")},
                                         QStringList{"neighbors", nan, "-k", "3", "-o", path("o.csv")}}) {
@@ -248,6 +309,16 @@ private slots:
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 130);
         QVERIFY(!QFileInfo::exists(path("big.csv")));
+        // UMAP too.
+        QProcess u;
+        u.start(binary(), {"project", file, "-o", path("bigu.csv"), "--method", "umap", "--epochs", "1000000"});
+        QVERIFY(u.waitForStarted());
+        QTest::qWait(1500);
+        QCOMPARE(u.state(), QProcess::Running);
+        ::kill(pid_t(u.processId()), SIGINT);
+        QVERIFY(u.waitForFinished(60000));
+        QCOMPARE(u.exitCode(), 130);
+        QVERIFY(!QFileInfo::exists(path("bigu.csv")));
     }
 
     void textInputIsEmbeddedFirst()

@@ -145,6 +145,8 @@ void TestCliRender::everyView_data()
     QTest::newRow("pca3d") << "pca3d" << QSize(700, 520);
     QTest::newRow("tsne2d") << "tsne2d" << QSize(600, 600);
     QTest::newRow("tsne3d") << "tsne3d" << QSize(500, 400);
+    QTest::newRow("umap2d") << "umap2d" << QSize(600, 500);
+    QTest::newRow("umap3d") << "umap3d" << QSize(500, 400);
 }
 
 void TestCliRender::everyView()
