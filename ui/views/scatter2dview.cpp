@@ -3,6 +3,7 @@
 #include "views/glcheck.h"
 #include "views/overlay.h"
 #include "views/rownumber.h"
+#include "views/scatter2d_density.h"
 #include "views/scatter2d_points.h"
 
 #include <QApplication>
@@ -864,10 +865,34 @@ void Scatter2DView::pointPasses(Pass &&pass) const
 void Scatter2DView::paintLayer(QImage &image, const QRectF &plot) const
 {
     DotRaster dots(image);
+    // Zoomed out on a large set the groups are drawn as density (scatter2d_density.h);
+    // their passes are then skipped and only the emphasis is drawn as dots on top.
+    int skip = densityGroupPasses(image, plot);
     pointPasses([&](const QVector<int> &rows, const QColor &c, double size) {
+        if (skip > 0) {
+            --skip;
+            return;
+        }
         for (int r : rows)
             dots.draw(toPixel(points_[r], plot), c, size);
     });
+}
+
+// Draws the shown groups as density when the rule of scatter2d_density.h holds; returns the
+// number of pointPasses() passes that drew them (one per shown group), 0 when dots are wanted.
+int Scatter2DView::densityGroupPasses(QImage &image, const QRectF &plot) const
+{
+    if (points_.size() < kDensityMinPoints)
+        return 0;
+    const bool dim = !highlight_.isEmpty();
+    QVector<QRgb> colors(groups_.size(), 0);
+    int shown = 0;
+    for (int g = 0; g < groups_.size(); ++g)
+        if (groups_[g].visible) {
+            ++shown;
+            colors[g] = (dim ? palette::mix(groups_[g].color, colors_.background, 0.75) : groups_[g].color).rgba() | 0xff000000u;
+        }
+    return paintDensityIfDense(image, plot, range_, points_, group_, colors) ? shown : 0;
 }
 
 QPointF Scatter2DView::toPixel(const QPointF &d, const QRectF &plot) const
@@ -1312,7 +1337,23 @@ void Scatter2DView::renderTo(QPainter &p, const QRectF &rect)
     p.setClipRect(plot.adjusted(-1, -1, 1, 1));
     const double s = pointSize();
     const QRectF cull = plot.adjusted(-s - 10, -s - 10, s + 10, s + 10);
+    int skip = 0; // the groups' passes drawn as density (as on screen), as an image of the plot
+    if (points_.size() >= kDensityMinPoints) {
+        const QRectF area(QPointF(std::floor(plot.left()), std::floor(plot.top())), plot.bottomRight());
+        const qreal dpr = p.device() ? p.device()->devicePixelRatioF() : 1.0;
+        QImage density(QSize(int(std::ceil(area.width() * dpr)), int(std::ceil(area.height() * dpr))),
+                       QImage::Format_ARGB32_Premultiplied);
+        density.setDevicePixelRatio(dpr);
+        density.fill(Qt::transparent);
+        skip = densityGroupPasses(density, plot.translated(-area.topLeft()));
+        if (skip > 0)
+            p.drawImage(area.topLeft(), density);
+    }
     pointPasses([&](const QVector<int> &rows, const QColor &c, double size) {
+        if (skip > 0) {
+            --skip;
+            return;
+        }
         QPolygonF pts;
         pts.reserve(rows.size());
         for (int r : rows) {

@@ -198,6 +198,7 @@ private:
     bool builtForGroups() const;
     void invalidateLayer();
     void paintLayer(QImage &image, const QRectF &plot) const;
+    int densityGroupPasses(QImage &image, const QRectF &plot) const;
     // Calls pass(rows, colour, diameter) for each set of dots, bottom to top: the visible
     // groups (dimmed while search hits show), then the rings, gap and points of the search
     // hits and the selection. Shared by the painted layer and renderTo.
