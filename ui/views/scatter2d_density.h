@@ -28,6 +28,9 @@ public:
     // Bins the pixels of `target` (logical coordinates are scaled by its device pixel ratio).
     explicit DensityRaster(const QImage &target);
     DensityRaster(QSize devicePixels, double devicePixelRatio);
+    ~DensityRaster();
+    DensityRaster(const DensityRaster &) = delete;
+    DensityRaster &operator=(const DensityRaster &) = delete;
 
     // One point at `at` (logical coordinates of the target); points outside are ignored.
     void add(const QPointF &at, QRgb color)
@@ -37,7 +40,8 @@ public:
         if (!(x >= 0 && y >= 0 && x < w_ && y < h_))
             return;
         Bin &b = bins_[std::size_t(int(y)) * std::size_t(w_) + std::size_t(int(x))];
-        ++b.n;
+        if (++b.n > max_)
+            max_ = b.n;
         b.r += qRed(color);
         b.g += qGreen(color);
         b.b += qBlue(color);
@@ -65,8 +69,10 @@ private:
     };
     int w_ = 0, h_ = 0;
     double dpr_ = 1;
+    static std::vector<Bin> &spare();
     std::vector<Bin> bins_;
     std::int64_t total_ = 0;
+    std::uint32_t max_ = 0;
     mutable std::vector<std::uint8_t> alpha_; // by count, after prepare()
 };
 
@@ -80,13 +86,64 @@ private:
 constexpr int kDensityMinPoints = 200000;
 constexpr double kDensityPerPixel = 0.1;
 
-// The painted layer's density branch. Bins every row whose group colour is not fully
-// transparent (hidden groups are) at its position on the plot, which maps data `range`
-// onto `plot` (logical coordinates of `image`, y up); when the rule above holds, paints the
-// density into `image` and returns true; otherwise leaves the image alone and returns false
-// (draw dots). groupOfRow[r] indexes groupColors.
-bool paintDensityIfDense(QImage &image, const QRectF &plot, const QRectF &range, const QVector<QPointF> &points,
-                         const QVector<int> &groupOfRow, const QVector<QRgb> &groupColors,
-                         int minPoints = kDensityMinPoints, double perPixel = kDensityPerPixel);
+// The points of a large map in cell order (a uniform grid over their bounds, about 4
+// points a cell) with their group: drawing then walks memory in order (binning 1M points
+// in input order missed the cache on every point) and visits only the cells in view, so a
+// zoomed-in frame costs what is on screen, not the whole set. Built in O(N) when the
+// points or groups change (counting sort, as PointGrid).
+class CellOrderedPoints {
+public:
+    void build(const QVector<QPointF> &points, const QVector<int> &groupOfRow);
+    void clear() { pts_.clear(); start_.clear(); nx_ = ny_ = 0; }
+    bool isEmpty() const { return pts_.empty(); }
+    int size() const { return int(pts_.size()); }
+
+    struct Point {
+        float x, y;
+        int group;
+    };
+    // Calls f(const Point &) for the points of every cell that meets `data` (a superset of
+    // the points inside it), cell row by cell row.
+    template <class F>
+    void forEachIn(const QRectF &data, F &&f) const
+    {
+        if (pts_.empty())
+            return;
+        const QRectF r = data.normalized();
+        if (r.right() < bounds_.left() || r.left() > bounds_.right() || r.bottom() < bounds_.top()
+            || r.top() > bounds_.bottom())
+            return;
+        const int cx0 = cellX(r.left()), cx1 = cellX(r.right()), cy0 = cellY(r.top()), cy1 = cellY(r.bottom());
+        for (int cy = cy0; cy <= cy1; ++cy) {
+            const int k0 = start_[std::size_t(cy) * nx_ + cx0], k1 = start_[std::size_t(cy) * nx_ + cx1 + 1];
+            for (int k = k0; k < k1; ++k)
+                f(pts_[std::size_t(k)]);
+        }
+    }
+
+private:
+    int cellX(double x) const;
+    int cellY(double y) const;
+    std::vector<Point> pts_;
+    std::vector<int> start_; // nx*ny+1 offsets into pts_
+    QRectF bounds_;
+    int nx_ = 0, ny_ = 0;
+    double cw_ = 1, ch_ = 1;
+};
+
+// The painted layer's density branch. Bins the points in view whose group colour is not
+// fully transparent (hidden groups are) at their positions on the plot, which maps data
+// `range` onto `plot` (logical coordinates of `image`, y up); when the rule above holds,
+// paints the density into `image` and returns true; otherwise leaves the image alone and
+// returns false (draw dots).
+bool paintDensityIfDense(QImage &image, const QRectF &plot, const QRectF &range, const CellOrderedPoints &points,
+                         const QVector<QRgb> &groupColors, int minPoints = kDensityMinPoints,
+                         double perPixel = kDensityPerPixel);
+
+// The dots of the points in view, group by group in group order (later groups on top), each
+// in its group's colour (hidden groups: an invalid colour), `diameter` logical pixels wide.
+class DotRaster;
+void paintDotsInView(DotRaster &dots, const QRectF &plot, const QRectF &range, const CellOrderedPoints &points,
+                     const QVector<QColor> &groupColors, double diameter);
 
 } // namespace es

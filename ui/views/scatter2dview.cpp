@@ -270,6 +270,7 @@ void Scatter2DView::setPoints(const QVector<QVector3D> &points)
     for (int i = 0; i < n; ++i)
         points_[i] = QPointF(points[i].x(), points[i].y());
     gridDirty_ = true;
+    cellsDirty_ = true;
 
     if (n != oldN) {
         auto clip = [n](QVector<int> &rows, QVector<char> &flags) {
@@ -321,6 +322,7 @@ void Scatter2DView::regroup()
         rowsOf_[g].reserve(counts_[g]);
     for (int i = 0; i < n; ++i)
         rowsOf_[group_[i]].append(i);
+    cellsDirty_ = true;
 }
 
 void Scatter2DView::setSelection(const QVector<int> &rows)
@@ -867,7 +869,7 @@ void Scatter2DView::paintLayer(QImage &image, const QRectF &plot) const
     DotRaster dots(image);
     // Zoomed out on a large set the groups are drawn as density (scatter2d_density.h);
     // their passes are then skipped and only the emphasis is drawn as dots on top.
-    int skip = densityGroupPasses(image, plot);
+    int skip = largeGroupPasses(image, plot, &dots);
     pointPasses([&](const QVector<int> &rows, const QColor &c, double size) {
         if (skip > 0) {
             --skip;
@@ -878,21 +880,34 @@ void Scatter2DView::paintLayer(QImage &image, const QRectF &plot) const
     });
 }
 
-// Draws the shown groups as density when the rule of scatter2d_density.h holds; returns the
-// number of pointPasses() passes that drew them (one per shown group), 0 when dots are wanted.
-int Scatter2DView::densityGroupPasses(QImage &image, const QRectF &plot) const
+// Large sets (at least kDensityMinPoints rows) draw their shown groups from points kept in
+// cell order (scatter2d_density.h): as density when the rule there holds, else, when `dots`
+// is given, as dots of the cells in view. Returns the number of pointPasses() passes drawn
+// (one per shown group); 0 = draw them with pointPasses().
+int Scatter2DView::largeGroupPasses(QImage &image, const QRectF &plot, DotRaster *dots) const
 {
     if (points_.size() < kDensityMinPoints)
         return 0;
+    if (cellsDirty_) {
+        cells_.build(points_, group_);
+        cellsDirty_ = false;
+    }
     const bool dim = !highlight_.isEmpty();
-    QVector<QRgb> colors(groups_.size(), 0);
+    QVector<QColor> colors(groups_.size());
+    QVector<QRgb> rgb(groups_.size(), 0);
     int shown = 0;
     for (int g = 0; g < groups_.size(); ++g)
         if (groups_[g].visible) {
             ++shown;
-            colors[g] = (dim ? palette::mix(groups_[g].color, colors_.background, 0.75) : groups_[g].color).rgba() | 0xff000000u;
+            colors[g] = dim ? palette::mix(groups_[g].color, colors_.background, 0.75) : groups_[g].color;
+            rgb[g] = colors[g].rgba() | 0xff000000u;
         }
-    return paintDensityIfDense(image, plot, range_, points_, group_, colors) ? shown : 0;
+    if (paintDensityIfDense(image, plot, range_, cells_, rgb))
+        return shown;
+    if (!dots)
+        return 0;
+    paintDotsInView(*dots, plot, range_, cells_, colors, pointSize());
+    return shown;
 }
 
 QPointF Scatter2DView::toPixel(const QPointF &d, const QRectF &plot) const
@@ -1345,7 +1360,7 @@ void Scatter2DView::renderTo(QPainter &p, const QRectF &rect)
                        QImage::Format_ARGB32_Premultiplied);
         density.setDevicePixelRatio(dpr);
         density.fill(Qt::transparent);
-        skip = densityGroupPasses(density, plot.translated(-area.topLeft()));
+        skip = largeGroupPasses(density, plot.translated(-area.topLeft()), nullptr);
         if (skip > 0)
             p.drawImage(area.topLeft(), density);
     }

@@ -60,6 +60,7 @@
 #include "views/overlay.h"
 #include "views/palette.h"
 #include "views/pointview.h"
+#include "views/scatter2d_density.h"
 #include "views/scatter2d_grid.h"
 
 #include <QPolygonF>
@@ -78,6 +79,7 @@ QT_END_NAMESPACE
 
 namespace es {
 
+class DotRaster;
 class OverlayWidget;
 class PointLayer;
 
@@ -198,7 +200,7 @@ private:
     bool builtForGroups() const;
     void invalidateLayer();
     void paintLayer(QImage &image, const QRectF &plot) const;
-    int densityGroupPasses(QImage &image, const QRectF &plot) const;
+    int largeGroupPasses(QImage &image, const QRectF &plot, DotRaster *dots) const;
     // Calls pass(rows, colour, diameter) for each set of dots, bottom to top: the visible
     // groups (dimmed while search hits show), then the rings, gap and points of the search
     // hits and the selection. Shared by the painted layer and renderTo.
@@ -245,6 +247,8 @@ private:
     QStringList texts_;
     mutable PointGrid grid_;
     mutable bool gridDirty_ = true;
+    mutable CellOrderedPoints cells_; // large sets: drawn from these (scatter2d_density.h)
+    mutable bool cellsDirty_ = true;
     // The chart series are filled only while the view is visible (a hidden tab, or the
     // render command, which paints the points itself): raster series make one graphics
     // item per point, which takes minutes for 100k points.
