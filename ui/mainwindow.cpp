@@ -103,6 +103,10 @@ namespace {
 
 int kMaxHeatmap = 20000; // above this no N x N matrix is allocated (tests lower it)
 constexpr int kNeighbors = 10;
+// Above this many rows no neighbours of every row are computed (exact k-NN of a million rows
+// is N^2 dot products: hours of CPU); the inspector gets those of the row it shows, found
+// when the row is chosen (one pass over the vectors, tens of ms on a worker).
+constexpr int kAllNeighborsMax = 200000;
 // Version of the dock layout kept in the settings: a layout saved by an older arrangement of
 // the docks is not restored.
 constexpr int kDockStateVersion = 2;
@@ -308,7 +312,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         jobLabel_->setVisible(busy);
         cancelButton_->setVisible(busy);
         cancelAction_->setEnabled(busy);
-        if (!busy && vectors_ && (similarity_ || heatmap_->isVectorMode()) && knn_)
+        if (!busy && vectors_ && (similarity_ || heatmap_->isVectorMode()) && (knn_ || vectors_->rows() > kAllNeighborsMax))
             emit analysisFinished();
     });
     connect(jobs_, &JobRunner::jobFailed, this, [this](const QString &kind, const QString &message) {
@@ -1371,7 +1375,12 @@ void MainWindow::startAnalysis()
         updateHeatmapOrder();
     }
 
-    if (n >= 2) {
+    if (n > kAllNeighborsMax) {
+        knn_.reset();
+        inspector_->setNeighbors(nullptr);
+        updateRowNeighbors();
+    }
+    if (n >= 2 && n <= kAllNeighborsMax) {
         const int k = std::min(kNeighbors, n - 1);
         jobs_->start<std::shared_ptr<const analysis::Neighbors>>(
             QStringLiteral("knn"), tr("Nearest neighbours"),
@@ -1388,7 +1397,8 @@ void MainWindow::startAnalysis()
                 knn_ = r;
                 inspector_->setNeighbors(r);
             });
-
+    }
+    if (n >= 2) {
         // New sentences are placed with the existing fit: only the rows without coordinates
         // (added or edited, marked NaN) are transformed, the others keep theirs exactly. A
         // re-run or a new data set fits again.
@@ -1702,8 +1712,55 @@ void MainWindow::updateViewsSelection()
         show = cur.row();
     else if (!rows.isEmpty())
         show = rows.front();
-    if (show != inspector_->currentRow())
+    if (show != inspector_->currentRow()) {
         inspector_->showRow(show);
+        updateRowNeighbors();
+    }
+}
+
+// Large sets: the exact neighbours of the row the inspector shows, on a worker.
+void MainWindow::updateRowNeighbors()
+{
+    const int row = inspector_->currentRow();
+    const std::shared_ptr<const Matrix> vecs = vectors_;
+    if (!vecs || vecs->rows() <= kAllNeighborsMax || row < 0 || row >= vecs->rows())
+        return;
+    const int k = int(std::min<Eigen::Index>(kNeighbors, vecs->rows() - 1));
+    const quint64 version = dataVersion_;
+    jobs_->start<std::shared_ptr<const analysis::Neighbors>>(
+        QStringLiteral("knn-row"), tr("Nearest neighbours of row %1").arg(displayRow(row)),
+        [vecs, row, k](JobContext &ctx) -> Result<std::shared_ptr<const analysis::Neighbors>> {
+            // Cosine of the row with every row in one pass (no normalised copy of the set:
+            // a million 64-d rows would be 256 MB more); ties to the lower row.
+            const Eigen::VectorXf q = vecs->row(row).transpose();
+            const float qn = q.norm();
+            const Eigen::Index n = vecs->rows();
+            std::vector<float> sim(static_cast<std::size_t>(n), -std::numeric_limits<float>::infinity());
+            for (Eigen::Index i = 0; i < n; ++i) {
+                if ((i & 0xffff) == 0 && ctx.stop.stop_requested())
+                    return Error::cancel();
+                const float rn = vecs->row(i).norm();
+                if (i != row && rn > 0 && qn > 0)
+                    sim[std::size_t(i)] = vecs->row(i).dot(q.transpose()) / (rn * qn);
+            }
+            std::vector<int> idx(static_cast<std::size_t>(n));
+            std::iota(idx.begin(), idx.end(), 0);
+            std::partial_sort(idx.begin(), idx.begin() + k, idx.end(), [&](int a, int b) {
+                return sim[std::size_t(a)] > sim[std::size_t(b)] || (sim[std::size_t(a)] == sim[std::size_t(b)] && a < b);
+            });
+            auto one = std::make_shared<analysis::Neighbors>();
+            one->k = k;
+            for (int i = 0; i < k; ++i) {
+                one->index.push_back(idx[std::size_t(i)]);
+                one->similarity.push_back(sim[std::size_t(idx[std::size_t(i)])]);
+                one->distance.push_back(1.0 - double(one->similarity.back()));
+            }
+            return std::shared_ptr<const analysis::Neighbors>(std::move(one));
+        },
+        [this, row, version](std::shared_ptr<const analysis::Neighbors> &r) {
+            if (version == dataVersion_)
+                inspector_->setNeighborsOfRow(row, r);
+        });
 }
 
 void MainWindow::updateSearch()
