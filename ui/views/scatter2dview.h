@@ -8,7 +8,10 @@
 //    colour), on Qt Charts' OpenGL layer. With a GPU this keeps 100k points interactive.
 //  - Painted: a single graphics item in the chart (PointLayer) holding an image of all the
 //    points, drawn with antialiased dot sprites (DotRaster: 100k points in a few ms) and
-//    redrawn when the points, colours, selection or visible range change.
+//    redrawn when the points, colours, selection or visible range change. From 200,000
+//    points it draws the groups from points kept in cell order (only the cells in view),
+//    and zoomed out (>= 0.1 points per pixel in view) as density instead of dots: binned
+//    per pixel, label colours blended by count (scatter2d_density.h; renderTo too).
 // Auto (the default) paints when the OpenGL is a software rasteriser (Mesa llvmpipe under
 // Xvfb, a virtual machine, a remote desktop) or missing. There Qt Charts' OpenGL layer is
 // the slow path: it switches the whole window to OpenGL composition, and under llvmpipe
