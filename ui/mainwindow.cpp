@@ -277,7 +277,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         jobLabel_->setVisible(busy);
         cancelButton_->setVisible(busy);
         cancelAction_->setEnabled(busy);
-        if (!busy && doc_->vectors() && (doc_->similarity() || heatmap_->isVectorMode()) && doc_->neighbors())
+        if (!busy && doc_->vectors() && (doc_->similarity() || heatmap_->isVectorMode()) && (doc_->neighbors() || doc_->neighborsPerRow()))
             emit analysisFinished();
     });
     // The document reports its own failures (documentFailed); the others (loading, views' jobs) here.
@@ -1064,7 +1064,13 @@ void MainWindow::connectDocument()
             heatmap_->setVectors(doc_->vectors());
         updateHeatmapOrder();
     });
-    connect(doc_, &ExplorerDocument::neighborsReady, this, [this] { inspector_->setNeighbors(doc_->neighbors()); });
+    connect(doc_, &ExplorerDocument::neighborsReady, this, [this] {
+        inspector_->setNeighbors(doc_->neighbors());
+        if (doc_->neighborsPerRow())
+            updateRowNeighbors();
+    });
+    connect(doc_, &ExplorerDocument::rowNeighborsReady, this,
+            [this](int row, std::shared_ptr<const analysis::Neighbors> n) { inspector_->setNeighborsOfRow(row, n); });
     connect(doc_, &ExplorerDocument::projectionReady, this, [this] { applyProjection(); });
     connect(doc_, &ExplorerDocument::clusterOrderReady, this, &MainWindow::updateHeatmapOrder);
     connect(doc_, &ExplorerDocument::analysisCleared, this, [this] {
@@ -1322,8 +1328,16 @@ void MainWindow::updateViewsSelection()
         show = cur.row();
     else if (!rows.isEmpty())
         show = rows.front();
-    if (show != inspector_->currentRow())
+    if (show != inspector_->currentRow()) {
         inspector_->showRow(show);
+        updateRowNeighbors();
+    }
+}
+
+// Large sets: the document finds the neighbours of the row the inspector shows.
+void MainWindow::updateRowNeighbors()
+{
+    doc_->requestRowNeighbors(inspector_->currentRow());
 }
 
 void MainWindow::updateSearch()

@@ -226,6 +226,7 @@ private:
     void applyProjection();
     void runTsne3d();
     void updateViewsSelection();
+    void updateRowNeighbors();
     void updateSearch();
     void flashRows(const QVector<int> &rows);
     void updateHighlight();

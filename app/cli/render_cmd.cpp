@@ -9,6 +9,7 @@
 #include "analysis/similarity.h"
 #include "analysis/tsne.h"
 #include "analysis/umap.h"
+#include "formats/texts.h"
 #include "theme.h"
 #include "views/heatmapview.h"
 #include "views/legend.h"
@@ -25,6 +26,7 @@
 
 #include <climits>
 #include <cstdlib>
+#include <filesystem>
 #include <limits>
 #include <memory>
 #include <numeric>
@@ -95,6 +97,22 @@ int runRender(const Args &args)
     if (!loaded)
         return fail(loaded.error());
     const Matrix &vectors = loaded->vectors;
+    // Vectors without metadata take their texts and labels from a text table with the same
+    // base name and as many rows, as the window does (make_synthetic.py writes such pairs).
+    if (!loaded->dataset && std::filesystem::path(input).extension() == ".npy") {
+        for (const char *ext : {".csv", ".tsv", ".txt", ".jsonl"}) {
+            std::filesystem::path candidate(input);
+            candidate.replace_extension(ext);
+            std::error_code ec;
+            if (!std::filesystem::exists(candidate, ec))
+                continue;
+            auto t = formats::loadTexts(candidate.string());
+            if (t && t->dataset.size() == std::size_t(vectors.rows())) {
+                loaded->dataset = std::move(t->dataset);
+                break;
+            }
+        }
+    }
     const Dataset *dataset = loaded->dataset ? &*loaded->dataset : nullptr;
     const int n = int(vectors.rows());
     if (n == 0)

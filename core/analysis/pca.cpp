@@ -185,38 +185,48 @@ Result<PcaResult> pca(const Matrix &vectors, const PcaConfig &config, const Prog
     const bool randomized = config.method == PcaMethod::Randomized
                             || (config.method == PcaMethod::Auto && std::min(n, d) > 600
                                 && k + config.oversampling < std::min(n, d));
-    if (!randomized) {
+    if (!randomized && d <= n) {
+        // The covariance from blocks of rows centred in double, in a fixed order: no double
+        // copy of the whole set (a million 64-d rows would be 512 MB more at once).
+        constexpr Eigen::Index kBlock = 8192;
+        MatrixD cov = MatrixD::Zero(d, d);
+        MatrixD block;
+        for (Eigen::Index i0 = 0; i0 < n; i0 += kBlock) {
+            if (stop.stop_requested())
+                return Error::cancel();
+            const Eigen::Index m = std::min(kBlock, n - i0);
+            block = vectors.middleRows(i0, m).cast<double>().rowwise() - mean;
+            total += block.squaredNorm();
+            cov.noalias() += block.transpose() * block;
+        }
+        total /= denom;
+        cov /= denom;
+        Eigen::SelfAdjointEigenSolver<MatrixD> eig(cov);
+        if (eig.info() != Eigen::Success)
+            return Error{"PCA: eigen-decomposition failed"};
+        for (int c = 0; c < k; ++c) {
+            v.col(c) = eig.eigenvectors().col(d - 1 - c);
+            ev[c] = std::max(0.0, eig.eigenvalues()(d - 1 - c));
+        }
+    } else if (!randomized) {
+        // Fewer rows than dimensions: the N x N Gram matrix has the same spectrum.
         const MatrixD centred = vectors.cast<double>().rowwise() - mean;
         total = centred.squaredNorm() / denom;
         if (stop.stop_requested())
             return Error::cancel();
-        if (d <= n) {
-            MatrixD cov(d, d);
-            cov.noalias() = centred.transpose() * centred;
-            cov /= denom;
-            Eigen::SelfAdjointEigenSolver<MatrixD> eig(cov);
-            if (eig.info() != Eigen::Success)
-                return Error{"PCA: eigen-decomposition failed"};
-            for (int c = 0; c < k; ++c) {
-                v.col(c) = eig.eigenvectors().col(d - 1 - c);
-                ev[c] = std::max(0.0, eig.eigenvalues()(d - 1 - c));
-            }
-        } else {
-            // Fewer rows than dimensions: the N x N Gram matrix has the same spectrum.
-            MatrixD gram(n, n);
-            gram.noalias() = centred * centred.transpose();
-            Eigen::SelfAdjointEigenSolver<MatrixD> eig(gram);
-            if (eig.info() != Eigen::Success)
-                return Error{"PCA: eigen-decomposition failed"};
-            for (int c = 0; c < k; ++c) {
-                const double lambda = std::max(0.0, eig.eigenvalues()(n - 1 - c));
-                ev[c] = lambda / denom;
-                Eigen::VectorXd comp = centred.transpose() * eig.eigenvectors().col(n - 1 - c);
-                const double norm = comp.norm();
-                if (norm > 0)
-                    comp /= norm;
-                v.col(c) = comp;
-            }
+        MatrixD gram(n, n);
+        gram.noalias() = centred * centred.transpose();
+        Eigen::SelfAdjointEigenSolver<MatrixD> eig(gram);
+        if (eig.info() != Eigen::Success)
+            return Error{"PCA: eigen-decomposition failed"};
+        for (int c = 0; c < k; ++c) {
+            const double lambda = std::max(0.0, eig.eigenvalues()(n - 1 - c));
+            ev[c] = lambda / denom;
+            Eigen::VectorXd comp = centred.transpose() * eig.eigenvectors().col(n - 1 - c);
+            const double norm = comp.norm();
+            if (norm > 0)
+                comp /= norm;
+            v.col(c) = comp;
         }
     } else {
         out.randomized = true;

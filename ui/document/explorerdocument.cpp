@@ -22,6 +22,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <thread>
 
 namespace es {
@@ -53,7 +54,8 @@ struct EmbedOut {
 };
 
 const QStringList kJobKinds = {QStringLiteral("embed"), QStringLiteral("check-model"),
-                               QStringLiteral("similarity"), QStringLiteral("knn"), QStringLiteral("order")};
+                               QStringLiteral("similarity"), QStringLiteral("knn"), QStringLiteral("knn-row"),
+                               QStringLiteral("order")};
 
 } // namespace
 
@@ -594,25 +596,73 @@ void ExplorerDocument::startAnalysis()
         return;
     }
     const int k = std::min(kNeighbors, n - 1);
-    jobs_->start<std::shared_ptr<const analysis::Neighbors>>(
-        QStringLiteral("knn"), tr("Nearest neighbours"),
-        [vecs, k](JobContext &ctx) -> Result<std::shared_ptr<const analysis::Neighbors>> {
-            auto r = analysis::knnCosine(*vecs, k, ctx.progress, ctx.stop);
-            if (!r)
-                return r.error();
-            return std::shared_ptr<const analysis::Neighbors>(
-                std::make_shared<analysis::Neighbors>(std::move(r.value())));
-        },
-        [this, version](std::shared_ptr<const analysis::Neighbors> &r) {
-            if (version != version_)
-                return;
-            knn_ = r;
-            emit neighborsReady();
-        });
+    if (n > allNeighborsLimit()) {
+        knn_.reset();
+        emit neighborsReady();
+    } else {
+        jobs_->start<std::shared_ptr<const analysis::Neighbors>>(
+            QStringLiteral("knn"), tr("Nearest neighbours"),
+            [vecs, k](JobContext &ctx) -> Result<std::shared_ptr<const analysis::Neighbors>> {
+                auto r = analysis::knnCosine(*vecs, k, ctx.progress, ctx.stop);
+                if (!r)
+                    return r.error();
+                return std::shared_ptr<const analysis::Neighbors>(
+                    std::make_shared<analysis::Neighbors>(std::move(r.value())));
+            },
+            [this, version](std::shared_ptr<const analysis::Neighbors> &r) {
+                if (version != version_)
+                    return;
+                knn_ = r;
+                emit neighborsReady();
+            });
+    }
 
     for (const auto &m : methods_)
         if (m->automatic())
             updateProjection(m->id());
+}
+
+void ExplorerDocument::requestRowNeighbors(int row)
+{
+    const std::shared_ptr<const Matrix> vecs = vectors_;
+    if (!vecs || vecs->rows() <= allNeighborsLimit() || row < 0 || row >= vecs->rows())
+        return;
+    const int k = int(std::min<Eigen::Index>(kNeighbors, vecs->rows() - 1));
+    const quint64 version = version_;
+    jobs_->start<std::shared_ptr<const analysis::Neighbors>>(
+        QStringLiteral("knn-row"), tr("Nearest neighbours of row %1").arg(displayRow(row)),
+        [vecs, row, k](JobContext &ctx) -> Result<std::shared_ptr<const analysis::Neighbors>> {
+            // Cosine of the row with every row in one pass (no normalised copy of the set:
+            // a million 64-d rows would be 256 MB more); ties to the lower row.
+            const Eigen::VectorXf q = vecs->row(row).transpose();
+            const float qn = q.norm();
+            const Eigen::Index n = vecs->rows();
+            std::vector<float> sim(static_cast<std::size_t>(n), -std::numeric_limits<float>::infinity());
+            for (Eigen::Index i = 0; i < n; ++i) {
+                if ((i & 0xffff) == 0 && ctx.stop.stop_requested())
+                    return Error::cancel();
+                const float rn = vecs->row(i).norm();
+                if (i != row && rn > 0 && qn > 0)
+                    sim[std::size_t(i)] = vecs->row(i).dot(q.transpose()) / (rn * qn);
+            }
+            std::vector<int> idx(static_cast<std::size_t>(n));
+            std::iota(idx.begin(), idx.end(), 0);
+            std::partial_sort(idx.begin(), idx.begin() + k, idx.end(), [&](int a, int b) {
+                return sim[std::size_t(a)] > sim[std::size_t(b)] || (sim[std::size_t(a)] == sim[std::size_t(b)] && a < b);
+            });
+            auto one = std::make_shared<analysis::Neighbors>();
+            one->k = k;
+            for (int i = 0; i < k; ++i) {
+                one->index.push_back(idx[std::size_t(i)]);
+                one->similarity.push_back(sim[std::size_t(idx[std::size_t(i)])]);
+                one->distance.push_back(1.0 - double(one->similarity.back()));
+            }
+            return std::shared_ptr<const analysis::Neighbors>(std::move(one));
+        },
+        [this, row, version](std::shared_ptr<const analysis::Neighbors> &r) {
+            if (version == version_)
+                emit rowNeighborsReady(row, r);
+        });
 }
 
 void ExplorerDocument::requestClusterOrder()

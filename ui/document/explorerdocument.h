@@ -119,7 +119,16 @@ public:
     std::shared_ptr<const Matrix> vectors() const { return vectors_; }
     // nullptr above matrixLimit() rows (the heatmap then works from the vectors).
     std::shared_ptr<const Matrix> similarity() const { return similarity_; }
+    // Neighbours of every row; nullptr while computed, and always above allNeighborsLimit()
+    // rows (then requestRowNeighbors gives those of one row).
     std::shared_ptr<const analysis::Neighbors> neighbors() const { return knn_; }
+    // Above this many rows no neighbours of every row are computed (exact k-NN of a million
+    // rows is N^2 dot products: hours of CPU).
+    static constexpr int allNeighborsLimit() { return 200000; }
+    bool neighborsPerRow() const { return vectors_ && vectors_->rows() > allNeighborsLimit(); }
+    // Large sets: finds the exact neighbours of one row on a worker (rowNeighborsReady).
+    // Does nothing when neighbors() covers every row.
+    void requestRowNeighbors(int row);
     static void setMatrixLimit(int rows);
     static int matrixLimit();
     // Starts the heatmap's cluster order (clusterOrderReady) unless current or running.
@@ -164,6 +173,7 @@ signals:
     // similarity() is set (or nullptr above matrixLimit(): use the vectors).
     void similarityReady();
     void neighborsReady();
+    void rowNeighborsReady(int row, std::shared_ptr<const analysis::Neighbors> neighbors);
     // A map (or a snapshot of a running one) of method id; dims 2 or 3.
     void projectionReady(const QString &id, int dims);
     // A status line of a method's run ("t-SNE iteration 120 of 1000").

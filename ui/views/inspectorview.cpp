@@ -77,6 +77,13 @@ void InspectorView::setNeighbors(std::shared_ptr<const analysis::Neighbors> neig
     refresh();
 }
 
+void InspectorView::setNeighborsOfRow(int row, std::shared_ptr<const analysis::Neighbors> one)
+{
+    oneRowOf_ = one && one->k > 0 && !one->index.empty() ? row : -1;
+    oneRow_ = oneRowOf_ >= 0 ? std::move(one) : nullptr;
+    refresh();
+}
+
 void InspectorView::setProjection(const QVector<QVector3D> &coords, int dims, const QString &name)
 {
     coords_ = coords;
@@ -146,18 +153,25 @@ void InspectorView::refresh()
         l->setTextInteractionFlags(Qt::TextSelectableByMouse);
         meta_->addRow(names[m] + QLatin1Char(':'), l);
     }
-    if (!knn_ || knn_->k == 0 || std::size_t(row_) * knn_->k >= knn_->index.size()) {
+    // Every row's neighbours, or (large sets) those of this row alone.
+    const analysis::Neighbors *knn = knn_.get();
+    int at = row_;
+    if (oneRow_ && oneRowOf_ == row_) {
+        knn = oneRow_.get();
+        at = 0;
+    }
+    if (!knn || knn->k == 0 || std::size_t(at) * knn->k >= knn->index.size()) {
         neighborsTitle_->setText(tr("Nearest neighbours appear after embedding."));
         distortion_->clear();
         return;
     }
-    const int k = knn_->k;
+    const int k = knn->k;
     const QVector<int> near = projectionNeighbors(row_, k);
     neighborsTitle_->setText(tr("%n nearest by cosine (original space):", nullptr, k));
     int kept = 0;
     for (int i = 0; i < k; ++i) {
-        const int nb = knn_->at(row_, i);
-        const float s = knn_->sim(row_, i);
+        const int nb = knn->at(at, i);
+        const float s = knn->sim(at, i);
         const bool inMap = near.contains(nb);
         kept += inMap;
         shown_.append({nb, s, inMap});

@@ -28,6 +28,10 @@ public:
 
     void setModel(SentenceModel *model);
     void setNeighbors(std::shared_ptr<const analysis::Neighbors> neighbors);
+    // Large sets have no neighbours of every row (setNeighbors(nullptr)): the window computes
+    // those of the row shown when it is chosen and hands them over here, `one` holding a
+    // single row of neighbours (row 0) that belongs to data row `row`.
+    void setNeighborsOfRow(int row, std::shared_ptr<const analysis::Neighbors> one);
     // Coordinates of the current projection (one per row) and its name ("PCA 2D").
     void setProjection(const QVector<QVector3D> &coords, int dims, const QString &name);
     // Shows one row, or nothing for -1.
@@ -52,6 +56,8 @@ private:
 
     QPointer<SentenceModel> model_;
     std::shared_ptr<const analysis::Neighbors> knn_;
+    std::shared_ptr<const analysis::Neighbors> oneRow_; // neighbours of oneRowOf_ alone
+    int oneRowOf_ = -1;
     QVector<QVector3D> coords_;
     int dims_ = 2;
     QString projectionName_;

@@ -3,6 +3,7 @@
 #include "views/glcheck.h"
 #include "views/overlay.h"
 #include "views/rownumber.h"
+#include "views/scatter2d_density.h"
 #include "views/scatter2d_points.h"
 
 #include <QApplication>
@@ -269,6 +270,7 @@ void Scatter2DView::setPoints(const QVector<QVector3D> &points)
     for (int i = 0; i < n; ++i)
         points_[i] = QPointF(points[i].x(), points[i].y());
     gridDirty_ = true;
+    cellsDirty_ = true;
 
     if (n != oldN) {
         auto clip = [n](QVector<int> &rows, QVector<char> &flags) {
@@ -320,6 +322,7 @@ void Scatter2DView::regroup()
         rowsOf_[g].reserve(counts_[g]);
     for (int i = 0; i < n; ++i)
         rowsOf_[group_[i]].append(i);
+    cellsDirty_ = true;
 }
 
 void Scatter2DView::setSelection(const QVector<int> &rows)
@@ -864,10 +867,47 @@ void Scatter2DView::pointPasses(Pass &&pass) const
 void Scatter2DView::paintLayer(QImage &image, const QRectF &plot) const
 {
     DotRaster dots(image);
+    // Zoomed out on a large set the groups are drawn as density (scatter2d_density.h);
+    // their passes are then skipped and only the emphasis is drawn as dots on top.
+    int skip = largeGroupPasses(image, plot, &dots);
     pointPasses([&](const QVector<int> &rows, const QColor &c, double size) {
+        if (skip > 0) {
+            --skip;
+            return;
+        }
         for (int r : rows)
             dots.draw(toPixel(points_[r], plot), c, size);
     });
+}
+
+// Large sets (at least kDensityMinPoints rows) draw their shown groups from points kept in
+// cell order (scatter2d_density.h): as density when the rule there holds, else, when `dots`
+// is given, as dots of the cells in view. Returns the number of pointPasses() passes drawn
+// (one per shown group); 0 = draw them with pointPasses().
+int Scatter2DView::largeGroupPasses(QImage &image, const QRectF &plot, DotRaster *dots) const
+{
+    if (points_.size() < kDensityMinPoints)
+        return 0;
+    if (cellsDirty_) {
+        cells_.build(points_, group_);
+        cellsDirty_ = false;
+    }
+    const bool dim = !highlight_.isEmpty();
+    QVector<QColor> colors(groups_.size());
+    QVector<QRgb> rgb(groups_.size(), 0);
+    int shown = 0;
+    for (int g = 0; g < groups_.size(); ++g)
+        if (groups_[g].visible) {
+            ++shown;
+            colors[g] = dim ? palette::mix(groups_[g].color, colors_.background, 0.75) : groups_[g].color;
+            rgb[g] = colors[g].rgba() | 0xff000000u;
+        }
+    if (paintDensityIfDense(image, plot, range_, cells_, rgb))
+        return shown;
+    if (!dots)
+        return 0;
+    paintDotsInView(*dots, plot, range_, cells_, colors, pointSize());
+    return shown;
 }
 
 QPointF Scatter2DView::toPixel(const QPointF &d, const QRectF &plot) const
@@ -1312,7 +1352,23 @@ void Scatter2DView::renderTo(QPainter &p, const QRectF &rect)
     p.setClipRect(plot.adjusted(-1, -1, 1, 1));
     const double s = pointSize();
     const QRectF cull = plot.adjusted(-s - 10, -s - 10, s + 10, s + 10);
+    int skip = 0; // the groups' passes drawn as density (as on screen), as an image of the plot
+    if (points_.size() >= kDensityMinPoints) {
+        const QRectF area(QPointF(std::floor(plot.left()), std::floor(plot.top())), plot.bottomRight());
+        const qreal dpr = p.device() ? p.device()->devicePixelRatioF() : 1.0;
+        QImage density(QSize(int(std::ceil(area.width() * dpr)), int(std::ceil(area.height() * dpr))),
+                       QImage::Format_ARGB32_Premultiplied);
+        density.setDevicePixelRatio(dpr);
+        density.fill(Qt::transparent);
+        skip = largeGroupPasses(density, plot.translated(-area.topLeft()), nullptr);
+        if (skip > 0)
+            p.drawImage(area.topLeft(), density);
+    }
     pointPasses([&](const QVector<int> &rows, const QColor &c, double size) {
+        if (skip > 0) {
+            --skip;
+            return;
+        }
         QPolygonF pts;
         pts.reserve(rows.size());
         for (int r : rows) {

@@ -8,7 +8,10 @@
 //    colour), on Qt Charts' OpenGL layer. With a GPU this keeps 100k points interactive.
 //  - Painted: a single graphics item in the chart (PointLayer) holding an image of all the
 //    points, drawn with antialiased dot sprites (DotRaster: 100k points in a few ms) and
-//    redrawn when the points, colours, selection or visible range change.
+//    redrawn when the points, colours, selection or visible range change. From 200,000
+//    points it draws the groups from points kept in cell order (only the cells in view),
+//    and zoomed out (>= 0.1 points per pixel in view) as density instead of dots: binned
+//    per pixel, label colours blended by count (scatter2d_density.h; renderTo too).
 // Auto (the default) paints when the OpenGL is a software rasteriser (Mesa llvmpipe under
 // Xvfb, a virtual machine, a remote desktop) or missing. There Qt Charts' OpenGL layer is
 // the slow path: it switches the whole window to OpenGL composition, and under llvmpipe
@@ -60,6 +63,7 @@
 #include "views/overlay.h"
 #include "views/palette.h"
 #include "views/pointview.h"
+#include "views/scatter2d_density.h"
 #include "views/scatter2d_grid.h"
 
 #include <QPolygonF>
@@ -78,6 +82,7 @@ QT_END_NAMESPACE
 
 namespace es {
 
+class DotRaster;
 class OverlayWidget;
 class PointLayer;
 
@@ -198,6 +203,7 @@ private:
     bool builtForGroups() const;
     void invalidateLayer();
     void paintLayer(QImage &image, const QRectF &plot) const;
+    int largeGroupPasses(QImage &image, const QRectF &plot, DotRaster *dots) const;
     // Calls pass(rows, colour, diameter) for each set of dots, bottom to top: the visible
     // groups (dimmed while search hits show), then the rings, gap and points of the search
     // hits and the selection. Shared by the painted layer and renderTo.
@@ -244,6 +250,8 @@ private:
     QStringList texts_;
     mutable PointGrid grid_;
     mutable bool gridDirty_ = true;
+    mutable CellOrderedPoints cells_; // large sets: drawn from these (scatter2d_density.h)
+    mutable bool cellsDirty_ = true;
     // The chart series are filled only while the view is visible (a hidden tab, or the
     // render command, which paints the points itself): raster series make one graphics
     // item per point, which takes minutes for 100k points.
