@@ -179,8 +179,8 @@ void TestCliRender::demoSetColouredByLabel()
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const QImage img(out);
     QCOMPARE(img.size(), QSize(1200, 800));
-    // Five topics: the first five Okabe-Ito colours are all drawn.
-    for (const char *c : {"#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2"})
+    // Five topics: the first five group colours (Okabe-Ito) are all drawn.
+    for (const char *c : {"#e69f00", "#56b4e9", "#009e73", "#0072b2", "#d55e00"})
         QVERIFY2(pixelsNear(img, QColor(c)) > 40, c);
 }
 
