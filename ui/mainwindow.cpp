@@ -9,6 +9,7 @@
 #include "views/doctorpanel.h"
 #include "views/explainview.h"
 #include "views/comparewidget.h"
+#include "views/colorby.h"
 #include "doctor/model_spec.h"
 #include "embed/embedder.h"
 #include "analysis/ordering.h"
@@ -1110,15 +1111,59 @@ void MainWindow::onLabelsChanged()
         legend->setEntries(entries);
         legend->setVisible(!entries.isEmpty());
     }
-    const QString title = model_->headerData(SentenceModel::LabelColumn, Qt::Horizontal).toString();
-    if (scatter2d_)
-        scatter2d_->setLegendTitle(title);
-    if (scatter3d_)
-        scatter3d_->setLegendTitle(title);
-    for (auto &[w, v] : pointViews_)
-        if (coords_.size() == group_.size())
-            v->setColors(group_, groups_);
+    updatePointColors();
     updateHeatmapOrder();
+}
+
+void MainWindow::updatePointColors()
+{
+    // The box lists the label column, then every metadata column (item data: "" = label).
+    const QString labelTitle = model_->headerData(SentenceModel::LabelColumn, Qt::Horizontal).toString();
+    const QStringList names = model_->metadataNames();
+    QStringList items{labelTitle};
+    items += names;
+    QStringList have;
+    for (int i = 0; i < colorBy_->count(); ++i)
+        have << colorBy_->itemText(i);
+    if (have != items) {
+        const QString want = colorBy_->currentData().toString();
+        const QSignalBlocker block(colorBy_);
+        colorBy_->clear();
+        colorBy_->addItem(labelTitle, QString());
+        for (const QString &n : names)
+            colorBy_->addItem(n, n);
+        colorBy_->setCurrentIndex(std::max(0, colorBy_->findData(want)));
+    }
+    const int column = int(names.indexOf(colorBy_->currentData().toString()));
+    QString title = labelTitle;
+    LegendScale scale;
+    if (column < 0 || colorBy_->currentIndex() == 0) {
+        pointGroup_ = group_;
+        pointGroups_ = groups_;
+    } else {
+        QStringList values;
+        values.reserve(model_->rowCount());
+        for (int r = 0; r < model_->rowCount(); ++r)
+            values << model_->rowAt(r).metadata.value(column);
+        const colorby::Coloring c = colorby::fromValues(names[column], values, theme_ == QLatin1String("dark"));
+        pointGroup_ = c.group;
+        pointGroups_ = c.groups;
+        scale = c.scale;
+        title = names[column];
+    }
+    // The scale first: the views size their legend when the colours arrive.
+    if (scatter2d_) {
+        scatter2d_->legend()->setScale(scale);
+        scatter2d_->setLegendTitle(title);
+    }
+    if (scatter3d_) {
+        scatter3d_->legend()->setScale(scale);
+        scatter3d_->setLegendTitle(title);
+    }
+    for (auto &[w, v] : pointViews_)
+        if (coords_.size() == pointGroup_.size())
+            v->setColors(pointGroup_, pointGroups_);
+    updateCaptions();
 }
 
 QList<PointGroup> MainWindow::groups() const
@@ -1502,7 +1547,7 @@ void MainWindow::applyProjection()
         scatter3d_->setTexts(texts);
     for (auto &[w, v] : pointViews_) {
         v->setPoints(w == scatter3d_ ? shown3d : shown);
-        v->setColors(group_, groups_);
+        v->setColors(pointGroup_, pointGroups_);
         v->setHighlight(searchHits_ + flash_);
     }
     if (scatter2d_)
@@ -2036,6 +2081,7 @@ bool MainWindow::saveProject(const QString &path)
     params[QStringLiteral("heatmapColors")] = heatmapColors_->currentIndex() == 1 ? QStringLiteral("diverging")
                                                                                  : QStringLiteral("sequential");
     params[QStringLiteral("view")] = tabs_->currentIndex();
+    params[QStringLiteral("colorBy")] = colorBy_->currentData().toString(); // "" = the label column
     params[QStringLiteral("search")] = search_->text();
     params[QStringLiteral("searchRegex")] = searchRegex_->isChecked();
     params[QStringLiteral("pcaComponents")] = pcaFit_ ? int(pcaFit_->components.rows()) : 0;
@@ -2102,6 +2148,7 @@ void MainWindow::applyProjectParameters(const QString &json)
     if (order >= 0)
         heatmapOrder_->setCurrentIndex(order);
     heatmapColors_->setCurrentIndex(o.value(QStringLiteral("heatmapColors")).toString() == QLatin1String("diverging") ? 1 : 0);
+    colorBy_->setCurrentIndex(std::max(0, colorBy_->findData(o.value(QStringLiteral("colorBy")).toString())));
     const int view = o.value(QStringLiteral("view")).toInt(-1);
     if (view >= 0 && view < tabs_->count())
         tabs_->setCurrentIndex(view);
@@ -2422,6 +2469,21 @@ void MainWindow::buildAnalysisDocks()
         top->addWidget(l);
         top->addWidget(projection_);
     }
+    colorBy_ = new QComboBox(w);
+    colorBy_->setObjectName(QStringLiteral("colorBy"));
+    colorBy_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    colorBy_->setMaximumWidth(180);
+    colorBy_->addItem(tr("label"), QString());
+    {
+        auto *l = new QLabel(tr("Colour by:"), w);
+        l->setBuddy(colorBy_);
+        colorBy_->setToolTip(tr("The column the 2D and 3D maps colour points by: text values get one colour "
+                                "each, numbers a colour scale"));
+        top->addSpacing(6);
+        top->addWidget(l);
+        top->addWidget(colorBy_);
+    }
+    connect(colorBy_, &QComboBox::currentIndexChanged, this, [this] { updatePointColors(); });
     tsnePerplexity_ = new QDoubleSpinBox(w);
     tsnePerplexity_->setRange(2, 200);
     tsnePerplexity_->setValue(30);
@@ -2713,7 +2775,7 @@ void MainWindow::updateCaptions()
     // its caption with its points.
     QHash<QString, QColor> colorOf;
     QSet<QString> hidden;
-    if (report->clustersFromLabels)
+    if (report->clustersFromLabels && colorBy_->currentIndex() <= 0) // the maps show the label groups
         for (int g = 0; g < groups_.size(); ++g) {
             colorOf.insert(groups_[g].name, groups_[g].color);
             if (!scatter2d_->isGroupVisible(g))

@@ -171,6 +171,9 @@ public:
     // Label groups and colours shared by every view.
     QVector<int> groupOfRows() const { return group_; }
     QList<PointGroup> groups() const;
+    // The maps' colouring (the "Colour by" box: the label column or any metadata column).
+    QVector<int> pointGroupOfRows() const { return pointGroup_; }
+    QList<PointGroup> pointGroups() const { return pointGroups_; }
 
 signals:
     void analysisFinished();
@@ -216,6 +219,8 @@ private:
 
     void onTextsChanged();
     void onLabelsChanged();
+    // Fills the "Colour by" box from the columns and colours the maps by its choice.
+    void updatePointColors();
     void onRowsInserted(int first, int last);
     void onRowsRemoved(int first, int last);
     void onTextEdited(int row);
@@ -277,6 +282,8 @@ private:
     int pendingAnalysis_ = 0;
     QVector<int> group_;
     QList<PointGroup> groups_;
+    QVector<int> pointGroup_; // the maps' groups: groups_ when colouring by label
+    QList<PointGroup> pointGroups_;
     QStringList removingTexts_; // the rows being removed (rowsAboutToBeRemoved), for their marks' undo
     QVector<int> searchHits_;
     QVector<int> flash_;
@@ -367,6 +374,7 @@ private:
     QDockWidget *inspectorDock_ = nullptr;
     QDockWidget *sentencesDock_ = nullptr;
     QComboBox *projection_ = nullptr;
+    QComboBox *colorBy_ = nullptr;
     QDoubleSpinBox *tsnePerplexity_ = nullptr;
     QSpinBox *tsneIterations_ = nullptr;
     QSpinBox *tsneSeed_ = nullptr;
