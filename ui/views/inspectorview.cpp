@@ -6,6 +6,9 @@
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QScrollBar>
+#include <QStyledItemDelegate>
+#include <QTimer>
 #include <QTextBrowser>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -14,6 +17,34 @@
 #include <numeric>
 
 namespace es {
+
+namespace {
+
+// The neighbours' sentence column: each sentence wraps to the column's width (its row as
+// tall as the lines need) instead of running on to the right. QTreeView measures rows
+// without the column width, so the delegate asks the header for it.
+class WrappingDelegate : public QStyledItemDelegate {
+public:
+    WrappingDelegate(QTreeWidget *tree, int column) : QStyledItemDelegate(tree), tree_(tree), column_(column) {}
+
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        QSize s = QStyledItemDelegate::sizeHint(option, index);
+        if (index.column() != column_)
+            return s;
+        const int margin = tree_->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, tree_) + 1;
+        const int width = std::max(40, tree_->header()->sectionSize(column_) - 2 * margin - 2);
+        const QRect r = QFontMetrics(option.font).boundingRect(QRect(0, 0, width, 1 << 20),
+                                                               Qt::TextWordWrap, index.data().toString());
+        return {width, std::max(s.height(), r.height() + 4)};
+    }
+
+private:
+    QTreeWidget *tree_;
+    int column_;
+};
+
+} // namespace
 
 InspectorView::InspectorView(QWidget *parent) : QWidget(parent)
 {
@@ -37,7 +68,17 @@ InspectorView::InspectorView(QWidget *parent) : QWidget(parent)
     neighbors_->setColumnCount(4);
     neighbors_->setHeaderLabels({tr("#"), tr("cosine"), tr("in map"), tr("sentence")});
     neighbors_->header()->setStretchLastSection(true);
+    neighbors_->header()->setSectionResizeMode(3, QHeaderView::Stretch);
+    neighbors_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     neighbors_->setWordWrap(true);
+    neighbors_->setTextElideMode(Qt::ElideNone);
+    neighbors_->setUniformRowHeights(false);
+    neighbors_->setItemDelegateForColumn(3, new WrappingDelegate(neighbors_, 3));
+    // A new column width changes the wrapped rows' heights: lay the rows out again.
+    connect(neighbors_->header(), &QHeaderView::sectionResized, this, [this](int section) {
+        if (section == 3)
+            QTimer::singleShot(0, neighbors_, [tree = neighbors_] { tree->doItemsLayout(); });
+    });
     neighbors_->setToolTip(tr("Nearest sentences by cosine similarity of the full vectors. "
                               "\"in map\" says whether the projection also puts them among "
                               "the nearest points."));
