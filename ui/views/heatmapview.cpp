@@ -599,38 +599,70 @@ const QImage &HeatmapView::detailFor(int p0, int p1, int q0, int q1)
     return detail_;
 }
 
-QFont HeatmapView::axisFont() const
+QFont HeatmapView::axisFont(double pixels) const
 {
     QFont f = font();
-    f.setPointSizeF((f.pointSizeF() > 0 ? f.pointSizeF() : 10.0) * 0.85);
+    if (pixels > 0)
+        f.setPixelSize(std::max(1, int(std::floor(pixels))));
+    else
+        f.setPointSizeF((f.pointSizeF() > 0 ? f.pointSizeF() : 10.0) * 0.85);
     return f;
 }
 
 HeatmapView::Layout HeatmapView::layoutFor(const QSizeF &size) const
 {
-    Layout lay;
     const double fm = fontMetrics().height();
-    const QFontMetricsF afm(axisFont());
     const int n = count();
-    // Axes: 1-based row numbers beside the label strips, and up to kAxisTextRows rows the
-    // start of each text too (at most a fifth of the width).
-    lay.numberWidth = n > 0 ? afm.horizontalAdvance(displayRow(n - 1)) + 2 : 0;
-    if (n > 0 && n <= kAxisTextRows && textOf_) {
-        double want = 0;
-        for (int r = 0; r < n; ++r)
-            want = std::max(want, afm.horizontalAdvance(textOf_(r).left(40)));
-        lay.textWidth = std::min({want + 2, afm.averageCharWidth() * 24, size.width() * 0.2});
-    }
-    const double axis = lay.numberWidth + (lay.textWidth > 0 ? lay.textWidth + 6 : 0);
-    const double left = 6 + axis + 4 + kStrip + kGap, top = 6 + axis + 4 + kStrip + kGap;
     const double right = 12 + kLegendBar + kLegendText + fm * 0.5;
     const double bottom = 8;
-    const double side = std::max(10.0, std::min(size.width() - left - right, size.height() - top - bottom));
-    lay.plot = QRectF(left, top, side, side);
-    lay.leftAxis = QRectF(6, top, axis, side);
-    lay.topAxis = QRectF(left, 6, side, axis);
-    lay.legend = QRectF(lay.plot.right() + 14, top + fm, kLegendBar, std::max(20.0, side - 2 * fm));
-    return lay;
+    // Axes: 1-based row numbers beside the label strips and, up to kAxisTextRows rows, the
+    // start of each text too, one line per row: the axis font shrinks to the cell height
+    // (not below 8 px); when even that does not fit, the texts are left out.
+    auto make = [&](const QFont &axis, bool texts) {
+        Layout lay;
+        lay.axisFont = axis;
+        const QFontMetricsF afm(axis);
+        lay.numberWidth = n > 0 ? afm.horizontalAdvance(displayRow(n - 1)) + 2 : 0;
+        if (texts) {
+            double want = 0;
+            for (int r = 0; r < n; ++r)
+                want = std::max(want, afm.horizontalAdvance(textOf_(r).left(40)));
+            lay.textWidth = std::min({want + 2, afm.averageCharWidth() * 22, std::min(size.width(), size.height()) * 0.18});
+        }
+        const double axisSpan = lay.numberWidth + (lay.textWidth > 0 ? lay.textWidth + 6 : 0);
+        const double margin = 6 + axisSpan + 4 + kStrip + kGap;
+        const double side = std::max(10.0, std::min(size.width() - margin - right, size.height() - margin - bottom));
+        // Centred across the width the matrix, its axes and colour bar leave over.
+        const double x0 = std::max(0.0, (size.width() - margin - side - right) / 2);
+        lay.plot = QRectF(x0 + margin, margin, side, side);
+        lay.leftAxis = QRectF(x0 + 6, margin, axisSpan, side);
+        lay.topAxis = QRectF(x0 + margin, 6, side, axisSpan);
+        lay.legend = QRectF(lay.plot.right() + 14, margin + fm, kLegendBar, std::max(20.0, side - 2 * fm));
+        return lay;
+    };
+    const QFont normal = axisFont();
+    if (n == 0 || n > kAxisTextRows || !textOf_)
+        return make(normal, false);
+    Layout lay = make(normal, true);
+    const double cell = lay.plot.height() / n;
+    if (QFontMetricsF(normal).height() <= cell)
+        return lay;
+    if (cell >= 8) {
+        // Shrink until a line fits a cell (the smaller font also narrows the margins).
+        for (double px = std::floor(cell); px >= 8; px -= 1) {
+            Layout small = make(axisFont(px), true);
+            if (QFontMetricsF(small.axisFont).height() <= small.plot.height() / n + 0.5)
+                return small;
+        }
+    }
+    return make(normal, false);
+}
+
+bool HeatmapView::showsAxisTexts() const
+{
+    const Layout lay = layoutFor(size());
+    const int n = count();
+    return n > 0 && lay.textWidth > 0 && zoom_ * lay.plot.height() / n >= QFontMetricsF(lay.axisFont).height() - 0.5;
 }
 
 QString HeatmapView::rangeDescription() const
@@ -841,9 +873,9 @@ void HeatmapView::paintTo(QPainter &p, const QSizeF &size, const Layout &lay)
     // every row has its own label, the start of each text; the top axis reads upwards.
     {
         p.save();
-        p.setFont(axisFont());
+        p.setFont(lay.axisFont);
         const QFontMetricsF afm(p.font());
-        const int step = std::max(1, int(niceStepAtLeast(std::max(1e-9, (afm.height() + 1) / cell))));
+        const int step = std::max(1, int(niceStepAtLeast(std::max(1e-9, afm.height() / cell - 0.02))));
         const bool texts = lay.textWidth > 0 && step == 1 && textOf_;
         p.setPen(palette().color(QPalette::Text));
         const double h = afm.height();

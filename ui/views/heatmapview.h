@@ -13,6 +13,7 @@
 #include "views/pointview.h"
 #include "util/types.h"
 
+#include <QFont>
 #include <QImage>
 #include <QPointer>
 #include <QVector>
@@ -79,6 +80,9 @@ public:
     QRectF plotRect() const { return layoutFor(size()).plot; }
     QRectF leftAxisRect() const { return layoutFor(size()).leftAxis; }
     QRectF topAxisRect() const { return layoutFor(size()).topAxis; }
+    // True when every row shown has its text beside its number (up to 50 rows, room for a
+    // line of at least 8 px per row).
+    bool showsAxisTexts() const;
     // False while the image of a large matrix (or the exact cells of a zoomed-in region of
     // the vector mode) is being made on a worker thread.
     bool isReady() const { return !building_ && !detailPending_; }
@@ -115,9 +119,11 @@ private:
         QRectF leftAxis; // row numbers (and texts) left of the label strip
         QRectF topAxis;  // the same above the top strip, written upwards
         double numberWidth = 0, textWidth = 0;
+        QFont axisFont;
     };
     Layout layoutFor(const QSizeF &size) const;
-    QFont axisFont() const;
+    // The axis labels' font: 85 % of the widget's, or this many pixels high.
+    QFont axisFont(double pixels = 0) const;
     void paintTo(QPainter &p, const QSizeF &size, const Layout &lay);
     struct Scale {
         float lo = 0, hi = 1;
