@@ -631,13 +631,24 @@ HeatmapView::Layout HeatmapView::layoutFor(const QSizeF &size) const
         }
         const double axisSpan = lay.numberWidth + (lay.textWidth > 0 ? lay.textWidth + 6 : 0);
         const double margin = 6 + axisSpan + 4 + kStrip + kGap;
-        const double side = std::max(10.0, std::min(size.width() - margin - right, size.height() - margin - bottom));
+        // The colour bar goes right of the matrix, or below it when that leaves a larger
+        // matrix (a panel taller than wide).
+        const double below = 12 + kLegendBar + 5 + fm + 6;
+        const double sideRight = std::min(size.width() - margin - right, size.height() - margin - bottom);
+        const double sideBelow = std::min(size.width() - margin - 10, size.height() - margin - below);
+        lay.barBelow = sideBelow > sideRight + 8;
+        const double side = std::max(10.0, lay.barBelow ? sideBelow : sideRight);
         // Centred across the width the matrix, its axes and colour bar leave over.
-        const double x0 = std::max(0.0, (size.width() - margin - side - right) / 2);
+        const double x0 = std::max(0.0, (size.width() - margin - side - (lay.barBelow ? 10 : right)) / 2);
         lay.plot = QRectF(x0 + margin, margin, side, side);
         lay.leftAxis = QRectF(x0 + 6, margin, axisSpan, side);
         lay.topAxis = QRectF(x0 + margin, 6, side, axisSpan);
-        lay.legend = QRectF(lay.plot.right() + 14, margin + fm, kLegendBar, std::max(20.0, side - 2 * fm));
+        if (lay.barBelow) {
+            const double title = fontMetrics().horizontalAdvance(tr("cosine")) + 12;
+            lay.legend = QRectF(lay.plot.left() + title, lay.plot.bottom() + 12, std::max(20.0, side - title - 16), kLegendBar);
+        } else {
+            lay.legend = QRectF(lay.plot.right() + 14, margin + fm, kLegendBar, std::max(20.0, side - 2 * fm));
+        }
         return lay;
     };
     const QFont normal = axisFont();
@@ -909,28 +920,45 @@ void HeatmapView::paintTo(QPainter &p, const QSizeF &size, const Layout &lay)
         p.restore();
     }
 
-    // Legend: the colour bar with its range.
+    // Legend: the colour bar with its range, right of the matrix or (in a tall panel) below.
     const QRectF bar = lay.legend;
-    QImage grad(1, kLut, QImage::Format_RGB32);
-    for (int i = 0; i < kLut; ++i)
-        grad.setPixel(0, kLut - 1 - i, scale_.lut[i]);
+    const QFontMetrics fm = p.fontMetrics();
+    QImage grad = lay.barBelow ? QImage(kLut, 1, QImage::Format_RGB32) : QImage(1, kLut, QImage::Format_RGB32);
+    for (int i = 0; i < kLut; ++i) {
+        if (lay.barBelow)
+            grad.setPixel(i, 0, scale_.lut[i]);
+        else
+            grad.setPixel(0, kLut - 1 - i, scale_.lut[i]);
+    }
     p.drawImage(bar, grad);
     p.setPen(fg);
     p.drawRect(bar);
-    const QFontMetrics fm = p.fontMetrics();
-    // Ticks at round values inside the range (at most about one per 3 text lines).
-    const NiceTicks ticks = niceTicks(scale_.lo, scale_.hi, std::clamp(int(bar.height() / (fm.height() * 2.5)), 2, 8));
+    // Ticks at round values inside the range (at most about one per 3 text lines, or per
+    // 4 label widths along a horizontal bar).
+    const double length = lay.barBelow ? bar.width() : bar.height();
+    const double perTick = lay.barBelow ? fm.horizontalAdvance(QStringLiteral("-0.00")) * 2.0 : fm.height() * 2.5;
+    const NiceTicks ticks = niceTicks(scale_.lo, scale_.hi, std::clamp(int(length / perTick), 2, 8));
     for (int i = 0; i < ticks.count; ++i) {
         const double v = ticks.at(i);
-        const double y = bar.bottom() - (v - scale_.lo) / (scale_.hi - scale_.lo) * bar.height();
-        p.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 4, y));
-        p.drawText(QPointF(bar.right() + 7, y + fm.ascent() / 2.0 - 1),
-                   QString::fromStdString(formatTick(v, std::max(ticks.decimals, 1))));
+        const double f = (v - scale_.lo) / (scale_.hi - scale_.lo);
+        const QString text = QString::fromStdString(formatTick(v, std::max(ticks.decimals, 1)));
+        if (lay.barBelow) {
+            const double x = bar.left() + f * bar.width();
+            p.drawLine(QPointF(x, bar.bottom()), QPointF(x, bar.bottom() + 4));
+            p.drawText(QRectF(x - 40, bar.bottom() + 5, 80, fm.height()), Qt::AlignHCenter | Qt::AlignTop, text);
+        } else {
+            const double y = bar.bottom() - f * bar.height();
+            p.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 4, y));
+            p.drawText(QPointF(bar.right() + 7, y + fm.ascent() / 2.0 - 1), text);
+        }
     }
-    // Above the top tick's label (which is centred on the bar's top edge).
-    p.drawText(QRectF(bar.left() - 4, bar.top() - fm.height() - fm.ascent() / 2.0 - 1, kLegendBar + kLegendText,
-                      fm.height()),
-               Qt::AlignLeft | Qt::AlignVCenter, tr("cosine"));
+    if (lay.barBelow) // left of the bar
+        p.drawText(QRectF(lay.plot.left(), bar.top() - 4, bar.left() - lay.plot.left() - 8, bar.height() + 8),
+                   Qt::AlignRight | Qt::AlignVCenter, tr("cosine"));
+    else // above the top tick's label (which is centred on the bar's top edge)
+        p.drawText(QRectF(bar.left() - 4, bar.top() - fm.height() - fm.ascent() / 2.0 - 1, kLegendBar + kLegendText,
+                          fm.height()),
+                   Qt::AlignLeft | Qt::AlignVCenter, tr("cosine"));
 }
 
 void HeatmapView::resizeEvent(QResizeEvent *e)

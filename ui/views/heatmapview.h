@@ -120,6 +120,7 @@ private:
         QRectF topAxis;  // the same above the top strip, written upwards
         double numberWidth = 0, textWidth = 0;
         QFont axisFont;
+        bool barBelow = false; // the colour bar runs along the bottom (tall panels)
     };
     Layout layoutFor(const QSizeF &size) const;
     // The axis labels' font: 85 % of the widget's, or this many pixels high.
