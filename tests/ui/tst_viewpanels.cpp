@@ -12,6 +12,7 @@
 #include "views/legend.h"
 #include "views/palette.h"
 #include "views/scatter2dview.h"
+#include "views/scatter3dview.h"
 
 #include "embed/local/local_embedder.h"
 #include "formats/texts.h"
@@ -22,6 +23,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -187,6 +189,10 @@ private slots:
         QCOMPARE(scoreEntries.last().name, colorby::missingName());
         QCOMPARE(scoreEntries.last().count, missing);
         QCOMPARE(w.pointGroupOfRows().value(top), colorby::kBins - 1);
+        if (w.scatter3d()) { // the 3D map gets the same colours and colour bar
+            QCOMPARE(w.scatter3d()->legend()->scale().bins, colorby::kBins);
+            QCOMPARE(w.scatter3d()->legend()->title(), QStringLiteral("score"));
+        }
         // On screen: the colour bar runs from the low colour (bottom) to the high (top), and
         // the highest-scoring point has the high colour.
         const QRect bar = view->legend()->barRect();
@@ -270,6 +276,13 @@ private slots:
         QTest::qWait(100);
         auto *tree = w.inspector()->findChild<QTreeWidget *>();
         QVERIFY(tree);
+        // The sentence column ends inside the visible part of the table (no sideways scroll).
+        QVERIFY2(tree->header()->sectionViewportPosition(3) + tree->header()->sectionSize(3)
+                     <= tree->viewport()->width() + 1,
+                 qPrintable(QStringLiteral("%1: column ends at %2, viewport %3 (%4 %5 %6 %7)").arg(tag)
+                                .arg(tree->header()->sectionViewportPosition(3) + tree->header()->sectionSize(3))
+                                .arg(tree->viewport()->width()).arg(tree->columnWidth(0)).arg(tree->columnWidth(1))
+                                .arg(tree->columnWidth(2)).arg(tree->columnWidth(3))));
         for (int i = 0; i < tree->topLevelItemCount(); ++i) {
             QTreeWidgetItem *item = tree->topLevelItem(i);
             if (item->data(0, Qt::UserRole).toInt() != 0)
