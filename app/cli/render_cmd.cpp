@@ -303,7 +303,7 @@ std::vector<Option> renderOptions()
         {"--output", "-o", "OUT.png", "The image to write (PNG)", ""},
         {"--view", "", "V", "heatmap, pca2d, pca3d, tsne2d or tsne3d", ""},
         {"--size", "", "WxH", "Image size in pixels", "1200x800"},
-        {"--color-by", "", "COLUMN", "Colour points by this metadata column", "the label column"},
+        {"--color-by", "", "COLUMN", "Colour points by this column (numbers: a colour bar; empty: grey)", "the label column"},
         {"--labels", "", "MODE", "Text labels beside points: auto (up to 60 points), on, off", "auto"},
         {"--theme", "", "T", "light or dark", "light"},
         {"--title", "", "TEXT", "A title across the top of the picture", ""},
