@@ -2471,17 +2471,20 @@ void MainWindow::buildAnalysisDocks()
     }
     colorBy_ = new QComboBox(w);
     colorBy_->setObjectName(QStringLiteral("colorBy"));
-    colorBy_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    colorBy_->setMaximumWidth(180);
+    // A width for about 10 characters, whatever the columns are called (longer names are
+    // elided; the list shows them whole): the bar's width never depends on the data.
+    colorBy_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    colorBy_->setMinimumContentsLength(10);
     colorBy_->addItem(tr("label"), QString());
     {
         auto *l = new QLabel(tr("Colour by:"), w);
         l->setBuddy(colorBy_);
         colorBy_->setToolTip(tr("The column the 2D and 3D maps colour points by: text values get one colour "
                                 "each, numbers a colour scale"));
-        top->addSpacing(6);
-        top->addWidget(l);
-        top->addWidget(colorBy_);
+        colorByRow_ = new QHBoxLayout;
+        colorByRow_->setSpacing(6);
+        colorByRow_->addWidget(l);
+        colorByRow_->addWidget(colorBy_);
     }
     connect(colorBy_, &QComboBox::currentIndexChanged, this, [this] { updatePointColors(); });
     tsnePerplexity_ = new QDoubleSpinBox(w);
@@ -2557,7 +2560,16 @@ void MainWindow::buildAnalysisDocks()
     tsneStatus_->setWordWrap(true);
     tsneStatus_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     top->addStretch(1);
-    rows->addWidget(tsneStatus_); // its own line: a long message never squeezes the controls
+    {
+        // The status has the line to itself but for "Colour by" at its end (the rows above
+        // are full at 1280 x 720); its Ignored width never squeezes the controls.
+        auto *statusRow = new QHBoxLayout;
+        statusRow->setSpacing(6);
+        statusRow->addWidget(tsneStatus_, 1);
+        statusRow->addLayout(colorByRow_);
+        colorByRow_ = nullptr;
+        rows->addLayout(statusRow);
+    }
     tsneDock_->setWidget(w);
     addDockWidget(Qt::TopDockWidgetArea, tsneDock_);
     connect(projection_, &QComboBox::currentIndexChanged, this, [this](int i) {

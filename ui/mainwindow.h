@@ -37,6 +37,7 @@ class QAction;
 class QActionGroup;
 class QCheckBox;
 class QComboBox;
+class QHBoxLayout;
 class QDockWidget;
 class QDoubleSpinBox;
 class QSpinBox;
@@ -375,6 +376,7 @@ private:
     QDockWidget *sentencesDock_ = nullptr;
     QComboBox *projection_ = nullptr;
     QComboBox *colorBy_ = nullptr;
+    QHBoxLayout *colorByRow_ = nullptr; // while the projection bar is built
     QDoubleSpinBox *tsnePerplexity_ = nullptr;
     QSpinBox *tsneIterations_ = nullptr;
     QSpinBox *tsneSeed_ = nullptr;
