@@ -3,6 +3,7 @@
 #include "views/doctorpanel.h"
 #include "views/explainview.h"
 #include "views/comparewidget.h"
+#include "views/colorby.h"
 #include "doctor/model_spec.h"
 #include "embed/embedder.h"
 #include "formats/detect.h"
@@ -995,15 +996,59 @@ void MainWindow::onLabelsChanged()
         legend->setEntries(entries);
         legend->setVisible(!entries.isEmpty());
     }
-    const QString title = model_->headerData(SentenceModel::LabelColumn, Qt::Horizontal).toString();
-    if (scatter2d_)
-        scatter2d_->setLegendTitle(title);
-    if (scatter3d_)
-        scatter3d_->setLegendTitle(title);
-    for (auto &[w, v] : pointViews_)
-        if (doc_->projection(shownProjection()).coords.size() == group_.size())
-            v->setColors(group_, groups_);
+    updatePointColors();
     updateHeatmapOrder();
+}
+
+void MainWindow::updatePointColors()
+{
+    // The box lists the label column, then every metadata column (item data: "" = label).
+    const QString labelTitle = model_->headerData(SentenceModel::LabelColumn, Qt::Horizontal).toString();
+    const QStringList names = model_->metadataNames();
+    QStringList items{labelTitle};
+    items += names;
+    QStringList have;
+    for (int i = 0; i < colorBy_->count(); ++i)
+        have << colorBy_->itemText(i);
+    if (have != items) {
+        const QString want = colorBy_->currentData().toString();
+        const QSignalBlocker block(colorBy_);
+        colorBy_->clear();
+        colorBy_->addItem(labelTitle, QString());
+        for (const QString &n : names)
+            colorBy_->addItem(n, n);
+        colorBy_->setCurrentIndex(std::max(0, colorBy_->findData(want)));
+    }
+    const int column = int(names.indexOf(colorBy_->currentData().toString()));
+    QString title = labelTitle;
+    LegendScale scale;
+    if (column < 0 || colorBy_->currentIndex() == 0) {
+        pointGroup_ = group_;
+        pointGroups_ = groups_;
+    } else {
+        QStringList values;
+        values.reserve(model_->rowCount());
+        for (int r = 0; r < model_->rowCount(); ++r)
+            values << model_->rowAt(r).metadata.value(column);
+        const colorby::Coloring c = colorby::fromValues(names[column], values, theme_ == QLatin1String("dark"));
+        pointGroup_ = c.group;
+        pointGroups_ = c.groups;
+        scale = c.scale;
+        title = names[column];
+    }
+    // The scale first: the views size their legend when the colours arrive.
+    if (scatter2d_) {
+        scatter2d_->legend()->setScale(scale);
+        scatter2d_->setLegendTitle(title);
+    }
+    if (scatter3d_) {
+        scatter3d_->legend()->setScale(scale);
+        scatter3d_->setLegendTitle(title);
+    }
+    for (auto &[w, v] : pointViews_)
+        if (doc_->projection(shownProjection()).coords.size() == pointGroup_.size())
+            v->setColors(pointGroup_, pointGroups_);
+    updateCaptions();
 }
 
 QList<PointGroup> MainWindow::groups() const
@@ -1155,7 +1200,7 @@ void MainWindow::applyProjection()
         scatter3d_->setTexts(texts);
     for (auto &[w, v] : pointViews_) {
         v->setPoints(w == scatter3d_ ? shown3d : shown);
-        v->setColors(group_, groups_);
+        v->setColors(pointGroup_, pointGroups_);
         v->setHighlight(searchHits_ + flash_);
     }
     if (scatter2d_)
@@ -1644,6 +1689,7 @@ bool MainWindow::saveProject(const QString &path)
     params[QStringLiteral("heatmapColors")] = heatmapColors_->currentIndex() == 1 ? QStringLiteral("diverging")
                                                                                  : QStringLiteral("sequential");
     params[QStringLiteral("view")] = tabs_->currentIndex();
+    params[QStringLiteral("colorBy")] = colorBy_->currentData().toString(); // "" = the label column
     params[QStringLiteral("search")] = search_->text();
     params[QStringLiteral("searchRegex")] = searchRegex_->isChecked();
     const nlohmann::json view = nlohmann::json::parse(
@@ -1680,6 +1726,7 @@ void MainWindow::applyProjectParameters(const QString &json)
     if (order >= 0)
         heatmapOrder_->setCurrentIndex(order);
     heatmapColors_->setCurrentIndex(o.value(QStringLiteral("heatmapColors")).toString() == QLatin1String("diverging") ? 1 : 0);
+    colorBy_->setCurrentIndex(std::max(0, colorBy_->findData(o.value(QStringLiteral("colorBy")).toString())));
     const int view = o.value(QStringLiteral("view")).toInt(-1);
     if (view >= 0 && view < tabs_->count())
         tabs_->setCurrentIndex(view);
@@ -1954,6 +2001,22 @@ void MainWindow::buildAnalysisDocks()
 {
     // The projection bar over the map (docks/projectiondock.h).
     tsneDock_ = new ProjectionDock(doc_, this);
+    {
+        colorBy_ = new QComboBox(this);
+        colorBy_->setObjectName(QStringLiteral("colorBy"));
+        // A width for about 10 characters, whatever the columns are called (longer names are
+        // elided; the list shows them whole): the bar's width never depends on the data.
+        colorBy_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        colorBy_->setMinimumContentsLength(10);
+        colorBy_->addItem(tr("label"), QString());
+        auto *l = new QLabel(tr("Colour by:"), this);
+        l->setBuddy(colorBy_);
+        colorBy_->setToolTip(tr("The column the 2D and 3D maps colour points by: text values get one colour "
+                                "each, numbers a colour scale"));
+        tsneDock_->addToStatusLine(l);
+        tsneDock_->addToStatusLine(colorBy_);
+        connect(colorBy_, &QComboBox::currentIndexChanged, this, [this] { updatePointColors(); });
+    }
     addDockWidget(Qt::TopDockWidgetArea, tsneDock_);
     connect(tsneDock_, &ProjectionDock::shownChanged, this, &MainWindow::applyProjection);
     connect(tsneDock_, &ProjectionDock::dragModeChosen, this, [this](Scatter2DView::DragMode mode) {
@@ -2140,7 +2203,7 @@ void MainWindow::updateCaptions()
     // its caption with its points.
     QHash<QString, QColor> colorOf;
     QSet<QString> hidden;
-    if (report->clustersFromLabels)
+    if (report->clustersFromLabels && colorBy_->currentIndex() <= 0) // the maps show the label groups
         for (int g = 0; g < groups_.size(); ++g) {
             colorOf.insert(groups_[g].name, groups_[g].color);
             if (!scatter2d_->isGroupVisible(g))

@@ -30,6 +30,7 @@ class QAction;
 class QActionGroup;
 class QCheckBox;
 class QComboBox;
+class QHBoxLayout;
 class QDockWidget;
 class QDoubleSpinBox;
 class QSpinBox;
@@ -166,6 +167,9 @@ public:
     // Label groups and colours shared by every view.
     QVector<int> groupOfRows() const { return group_; }
     QList<PointGroup> groups() const;
+    // The maps' colouring (the "Colour by" box: the label column or any metadata column).
+    QVector<int> pointGroupOfRows() const { return pointGroup_; }
+    QList<PointGroup> pointGroups() const { return pointGroups_; }
 
 signals:
     void analysisFinished();
@@ -210,6 +214,8 @@ private:
 
     void onTextsChanged();
     void onLabelsChanged();
+    // Fills the "Colour by" box from the columns and colours the maps by its choice.
+    void updatePointColors();
     void onRowsInserted(int first, int last);
     void onRowsRemoved(int first, int last);
     void onTextEdited(int row);
@@ -256,6 +262,8 @@ private:
     QItemSelectionModel *selection_ = nullptr;
     QVector<int> group_;
     QList<PointGroup> groups_;
+    QVector<int> pointGroup_; // the maps' groups: groups_ when colouring by label
+    QList<PointGroup> pointGroups_;
     QStringList removingTexts_; // the rows being removed (rowsAboutToBeRemoved), for their marks' undo
     QVector<int> searchHits_;
     QVector<int> flash_;
@@ -324,6 +332,7 @@ private:
     ProjectionDock *tsneDock_ = nullptr; // the projection bar
     QDockWidget *inspectorDock_ = nullptr;
     QDockWidget *sentencesDock_ = nullptr;
+    QComboBox *colorBy_ = nullptr;
 
     // Doctor and "why close?"
     DoctorPanel *doctor_ = nullptr;

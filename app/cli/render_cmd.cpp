@@ -11,6 +11,7 @@
 #include "analysis/umap.h"
 #include "formats/texts.h"
 #include "theme.h"
+#include "views/colorby.h"
 #include "views/heatmapview.h"
 #include "views/legend.h"
 #include "views/palette.h"
@@ -206,13 +207,14 @@ int runRender(const Args &args)
         for (const auto &t : dataset->texts)
             texts.append(QString::fromStdString(t));
     }
-    palette::GroupAssignment groups;
+    // The window's colour-by rules (views/colorby.h): a numeric column gets a colour bar.
+    colorby::Coloring groups;
     if (!values.empty()) {
         QStringList v;
         v.reserve(int(values.size()));
         for (const auto &s : values)
             v.append(QString::fromStdString(s));
-        groups = palette::groupsFromValues(v, 24, dark, palette::GroupOrder::Name);
+        groups = colorby::fromValues(QString::fromStdString(groupTitle), v, dark);
     }
     const QString legendTitle = QString::fromStdString(groupTitle);
     const bool showLabels = labels == "on" || (labels == "auto" && n <= kLabelsAuto);
@@ -252,7 +254,7 @@ int runRender(const Args &args)
             entries.append(LegendEntry{groups.groups[g].name, groups.groups[g].color, groups.counts[g], true});
         const int legendW = entries.isEmpty()
             ? 0
-            : std::min(LegendWidget::measure(legendTitle, entries, heat.font(), 260).width(), size.width() / 3);
+            : std::min(LegendWidget::measure(legendTitle, entries, heat.font(), 260, groups.scale).width(), size.width() / 3);
         // The matrix is square: the heatmap (with its colour bar) and the label legend are
         // drawn side by side and centred, instead of leaving a gap between them.
         const int heatW = std::min(size.width() - legendW, size.height() + 110);
@@ -265,7 +267,7 @@ int runRender(const Args &args)
         p.drawImage(x0, 0, matrix);
         if (legendW > 0)
             LegendWidget::paint(p, QRectF(x0 + heatW, 0, legendW, size.height()), legendTitle, entries, colors,
-                                heat.font());
+                                heat.font(), groups.scale);
         p.end();
     } else if (!threeD) {
         Scatter2DView plot;
@@ -273,6 +275,7 @@ int runRender(const Args &args)
         plot.resize(size);
         plot.setTexts(texts);
         plot.setPoints(toPoints(coords));
+        plot.legend()->setScale(groups.scale);
         plot.setColors(groups.group, groups.groups);
         plot.setLegendTitle(legendTitle);
         if (view == "pca2d")
@@ -293,6 +296,7 @@ int runRender(const Args &args)
         plot.resize(size);
         plot.setTexts(texts);
         plot.setPoints(toPoints(coords));
+        plot.legend()->setScale(groups.scale);
         plot.setColors(groups.group, groups.groups);
         plot.setLegendTitle(legendTitle);
         if (view == "pca3d")
@@ -334,7 +338,7 @@ std::vector<Option> renderOptions()
         {"--output", "-o", "OUT.png", "The image to write (PNG)", ""},
         {"--view", "", "V", "heatmap, pca2d, pca3d, tsne2d, tsne3d, umap2d or umap3d", ""},
         {"--size", "", "WxH", "Image size in pixels", "1200x800"},
-        {"--color-by", "", "COLUMN", "Colour points by this metadata column", "the label column"},
+        {"--color-by", "", "COLUMN", "Colour points by this column (numbers: a colour bar; empty: grey)", "the label column"},
         {"--labels", "", "MODE", "Text labels beside points: auto (up to 60 points), on, off", "auto"},
         {"--theme", "", "T", "light or dark", "light"},
         {"--title", "", "TEXT", "A title across the top of the picture", ""},

@@ -117,6 +117,7 @@ private slots:
     void everyView_data();
     void everyView();
     void demoSetColouredByLabel();
+    void numericColumnGetsAColourBar();
     void mapKeepsEqualScale();
     void titleAcrossTheTop();
     void usageErrors();
@@ -181,9 +182,35 @@ void TestCliRender::demoSetColouredByLabel()
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const QImage img(out);
     QCOMPARE(img.size(), QSize(1200, 800));
-    // Five topics: the first five Okabe-Ito colours are all drawn.
-    for (const char *c : {"#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2"})
+    // Five topics: the first five group colours (Okabe-Ito) are all drawn.
+    for (const char *c : {"#e69f00", "#56b4e9", "#009e73", "#0072b2", "#d55e00"})
         QVERIFY2(pixelsNear(img, QColor(c)) > 40, c);
+}
+
+// Issue 11: --color-by a numeric column uses the window's rules (views/colorby.h): the
+// points and a colour bar in the continuous map, the rows without a number in grey.
+void TestCliRender::numericColumnGetsAColourBar()
+{
+    const QString model = qEnvironmentVariable("EMBEDSCOPE_MODEL");
+    if (model.isEmpty() || !QFile::exists(model)) {
+        if (qEnvironmentVariable("EMBEDSCOPE_REQUIRE_MODEL") == QLatin1String("1"))
+            QFAIL("EMBEDSCOPE_MODEL is not set or missing");
+        QSKIP("needs the local model (EMBEDSCOPE_MODEL)");
+    }
+    const QString csv = QStringLiteral(EMBEDSCOPE_SOURCE_DIR "/tests/data/ui/colorby12.csv");
+    const QString out = dir_.filePath(QStringLiteral("score.png"));
+    const Run r = run({QStringLiteral("render"), csv, QStringLiteral("--view"), QStringLiteral("pca2d"),
+                       QStringLiteral("-o"), out, QStringLiteral("--color-by"), QStringLiteral("score"),
+                       QStringLiteral("--model-path"), model});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QImage img = QImage(out).convertToFormat(QImage::Format_RGB32);
+    // The legend (right fifth): the bar's low and high ends, as solid runs of pixels.
+    const QImage legend = img.copy(img.width() * 4 / 5, 0, img.width() / 5, img.height());
+    // palette::sequentialColor of the lowest and the highest of the 32 bins' middles.
+    QVERIFY(pixelsNear(legend, QColor(0x471e6f), 12) > 20);
+    QVERIFY(pixelsNear(legend, QColor(0x92d44c), 12) > 20);
+    // Three rows have no score: grey points (palette::ungroupedColor, and the legend's swatch).
+    QVERIFY(pixelsNear(img, QColor(0xA0A0A0), 6) > 40);
 }
 
 // Issue 16: the 2D map keeps one data unit one length on both axes in a picture of any

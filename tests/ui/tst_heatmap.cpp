@@ -57,8 +57,10 @@ private slots:
                 const QPointF c = view.cellRect(a, b).center();
                 QCOMPARE(img.pixelColor(c.toPoint()), view.colorFor(m(a, b)));
             }
-        // The sequential range runs from the smallest value (rounded down) to 1.
+        // The sequential range runs over the off-diagonal cells (here 12: the 1st and 99th
+        // percentiles are the smallest and the largest); the diagonal 1 takes the top colour.
         QCOMPARE(view.rangeMin(), -0.2f);
+        QCOMPARE(view.rangeMax(), 0.8f);
         QCOMPARE(view.colorFor(1.0f), QColor(253, 231, 37)); // viridis top
     }
 
@@ -319,6 +321,91 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         QCOMPARE(view.cellAt(QPointF(150, 150)), qMakePair(-1, -1));
         QVERIFY(view.cellRect(0, 0).isNull());
+    }
+
+    // Issue 13: the colour range comes from the off-diagonal cells (1st to 99th
+    // percentile), not from the diagonal's 1, so blocks of similar rows use the whole map.
+    void rangeFromOffDiagonalCells()
+    {
+        const int n = 60;
+        std::mt19937 rng(13);
+        std::uniform_real_distribution<float> u(0.1f, 0.5f);
+        auto m = std::make_shared<Matrix>(n, n);
+        std::vector<float> off;
+        for (int i = 0; i < n; ++i) {
+            (*m)(i, i) = 1.0f;
+            for (int j = i + 1; j < n; ++j) {
+                const float v = u(rng);
+                (*m)(i, j) = (*m)(j, i) = v;
+                off.push_back(v);
+                off.push_back(v);
+            }
+        }
+        std::sort(off.begin(), off.end());
+        const float p01 = off[std::size_t(std::lround(0.01 * double(off.size() - 1)))];
+        const float p99 = off[std::size_t(std::lround(0.99 * double(off.size() - 1)))];
+        HeatmapView view;
+        view.resize(480, 650);
+        view.setMatrix(m);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QCOMPARE(view.rangeMin(), p01);
+        QCOMPARE(view.rangeMax(), p99);
+        QVERIFY(view.rangeMax() < 0.5f); // not 1
+        QVERIFY(view.rangeDescription().contains(QStringLiteral("off-diagonal")));
+        // On screen: the largest off-diagonal cell and the diagonal both have the top colour,
+        // a cell at the range's middle the middle colour.
+        const QImage img = view.grab().toImage();
+        const QColor top(253, 231, 37);
+        int bi = 0, bj = 1;
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; j < n; ++j)
+                if (i != j && (*m)(i, j) > (*m)(bi, bj))
+                    bi = i, bj = j;
+        QCOMPARE(img.pixelColor(view.cellRect(bi, bj).center().toPoint()), top);
+        QCOMPARE(img.pixelColor(view.cellRect(3, 3).center().toPoint()), top);
+        QCOMPARE(img.pixelColor(view.cellRect(bi, bj).center().toPoint()), view.colorFor(p99));
+        // The colour bar runs from the bottom colour to the top colour.
+        const QRectF bar = view.colorBarRect();
+        QVERIFY(!bar.isEmpty());
+    }
+
+    // Issue 13: the matrix uses a tall panel (colour bar below, square cells), row numbers
+    // on both axes, texts too for up to 50 rows.
+    void fillsPanelWithAxisLabels()
+    {
+        const int n = 30;
+        auto m = std::make_shared<Matrix>(Matrix::Identity(n, n));
+        HeatmapView view;
+        view.setTextProvider([](int r) { return QStringLiteral("sentence number %1 about something").arg(r + 1); });
+        view.resize(480, 650);
+        view.setMatrix(m);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const QRectF plot = view.plotRect();
+        QCOMPARE(plot.width(), plot.height());
+        QVERIFY2(plot.width() >= 0.6 * 480, qPrintable(QString::number(plot.width())));
+        QVERIFY(view.showsAxisTexts());
+        QVERIFY(view.colorBarRect().top() > plot.bottom()); // below, in the panel's spare height
+        QVERIFY(view.colorBarRect().bottom() <= 650);
+        // Row numbers and texts are drawn: the axis areas have text pixels.
+        const QImage img = view.grab().toImage();
+        auto inked = [&](const QRectF &r) {
+            int k = 0;
+            const QColor bg = img.pixelColor(1, 1);
+            for (int y = int(r.top()); y < int(r.bottom()); ++y)
+                for (int x = int(r.left()); x < int(r.right()); ++x)
+                    if (img.valid(x, y) && img.pixelColor(x, y) != bg)
+                        ++k;
+            return k;
+        };
+        QVERIFY(inked(view.leftAxisRect()) > 200);
+        QVERIFY(inked(view.topAxisRect()) > 200);
+        // A larger set: numbers only, and the matrix takes most of the width.
+        auto big = std::make_shared<Matrix>(Matrix::Identity(300, 300));
+        view.setMatrix(big);
+        QVERIFY(!view.showsAxisTexts());
+        QVERIFY2(view.plotRect().width() >= 0.85 * 480, qPrintable(QString::number(view.plotRect().width())));
     }
 };
 

@@ -8,6 +8,8 @@
 #include <QSignalSpy>
 #include <QTest>
 #include "tools/testmain.h"
+#include <QHeaderView>
+#include <QScrollBar>
 #include <QTreeWidget>
 
 using namespace es;
@@ -83,6 +85,58 @@ private slots:
         QCOMPARE(view.shownText(), QString("a cat"));
         view.showRow(-1);
         QVERIFY(view.shownNeighbors().isEmpty());
+    }
+
+    // Issue 15: a long neighbour sentence wraps in its column (several lines in its row)
+    // instead of widening the table so that it scrolls sideways; after the dock is made
+    // narrower it wraps to the new width.
+    void longSentencesWrapInsteadOfScrolling()
+    {
+        const QString longText = QStringLiteral(
+            "This neighbour sentence is deliberately long, much longer than the inspector dock is wide, "
+            "so that it has to be shown on several lines: a sentence column that scrolls sideways hides "
+            "its end from the reader.");
+        SentenceModel model;
+        Dataset ds;
+        ds.texts = {"cat", longText.toStdString(), "dog"};
+        ds.columns.push_back({"label", {"a", "a", "b"}});
+        ds.labelColumn = 0;
+        model.setDataset(ds);
+        auto knn = std::make_shared<analysis::Neighbors>();
+        knn->k = 2;
+        knn->index = {1, 2, 0, 2, 0, 1};
+        knn->similarity = {0.9f, 0.7f, 0.9f, 0.6f, 0.7f, 0.6f};
+        InspectorView view;
+        view.setModel(&model);
+        view.setNeighbors(knn);
+        view.resize(360, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.showRow(0);
+        auto *tree = view.findChild<QTreeWidget *>();
+        QVERIFY(tree);
+        for (int width : {360, 300}) {
+            view.resize(width, 600);
+            QTest::qWait(50);
+            QCoreApplication::processEvents();
+            const QRect viewport = tree->viewport()->rect();
+            QVERIFY2(!tree->horizontalScrollBar()->isVisible() || tree->horizontalScrollBar()->maximum() == 0,
+                     qPrintable(QStringLiteral("scrolls sideways at width %1").arg(width)));
+            // The sentence column ends inside the viewport.
+            QVERIFY(tree->header()->sectionViewportPosition(3) + tree->header()->sectionSize(3) <= viewport.width() + 1);
+            // Its row is several lines high (wrapped), and the whole row is visible.
+            QTreeWidgetItem *item = tree->topLevelItem(0);
+            QCOMPARE(item->data(0, Qt::UserRole).toInt(), 1);
+            const QRect r = tree->visualItemRect(item);
+            const int line = tree->fontMetrics().height();
+            QVERIFY2(r.height() >= 3 * line, qPrintable(QStringLiteral("row height %1, line %2 at width %3")
+                                                            .arg(r.height()).arg(line).arg(width)));
+            // Every word fits: the wrapped text's height at the column's width fits the row.
+            const QRect need = tree->fontMetrics().boundingRect(QRect(0, 0, tree->header()->sectionSize(3) - 8, 10000),
+                                                                Qt::TextWordWrap, longText);
+            QVERIFY2(r.height() >= need.height(),
+                     qPrintable(QStringLiteral("row %1 < text %2").arg(r.height()).arg(need.height())));
+        }
     }
 };
 

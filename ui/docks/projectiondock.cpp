@@ -124,7 +124,12 @@ ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
     tsneStatus_->setWordWrap(true);
     tsneStatus_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     top->addStretch(1);
-    rows->addWidget(tsneStatus_); // its own line: a long message never squeezes the controls
+    // The status has the line to itself but for what addToStatusLine puts at its end; its
+    // Ignored width never squeezes the controls.
+    statusRow_ = new QHBoxLayout;
+    statusRow_->setSpacing(6);
+    statusRow_->addWidget(tsneStatus_, 1);
+    rows->addLayout(statusRow_);
     setWidget(w);
     // A method made on request is run when chosen and it has no map of these rows yet.
     connect(projection_, &QComboBox::currentIndexChanged, this, [this] {
@@ -229,6 +234,12 @@ QString ProjectionDock::runnable() const
         if (!m->automatic())
             return m->id();
     return chosen();
+}
+
+void ProjectionDock::addToStatusLine(QWidget *w)
+{
+    w->setParent(widget());
+    statusRow_->addWidget(w);
 }
 
 bool ProjectionDock::run(const QString &id)

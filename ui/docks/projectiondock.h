@@ -13,6 +13,7 @@
 
 class QComboBox;
 class QDoubleSpinBox;
+class QHBoxLayout;
 class QLabel;
 class QPushButton;
 class QSpinBox;
@@ -37,6 +38,8 @@ public:
     void pullParameters();
 
     QComboBox *projectionBox() const { return projection_; }
+    // Puts a widget at the end of the status line (the rows above are full at 1280 x 720).
+    void addToStatusLine(QWidget *w);
     QLabel *status() const { return tsneStatus_; }
     QSpinBox *iterationsBox() const { return tsneIterations_; }
     QComboBox *dimsBox() const { return tsneDims_; }
@@ -66,6 +69,7 @@ private:
     QPushButton *tsnePause_ = nullptr;
     QPushButton *tsneCancel_ = nullptr;
     QLabel *tsneStatus_ = nullptr;
+    QHBoxLayout *statusRow_ = nullptr;
 };
 
 } // namespace es

@@ -1,6 +1,7 @@
 #include "views/heatmapview.h"
 
 #include "jobs/background.h"
+#include "views/niceticks.h"
 #include "views/rownumber.h"
 
 #include <QHelpEvent>
@@ -27,6 +28,8 @@ constexpr double kStrip = 9;      // label strip width
 constexpr double kGap = 3;
 constexpr double kLegendBar = 16;
 constexpr double kLegendText = 46;
+constexpr int kAxisTextRows = 50; // up to this many rows the axes also show short texts
+constexpr double kRangeLow = 0.01, kRangeHigh = 0.99; // the colour range's percentiles
 
 struct Stop {
     double t;
@@ -218,14 +221,39 @@ HeatmapView::Scale HeatmapView::makeScale(const Matrix *sim, ColorMap map)
         sc.lo = -1;
         sc.hi = 1;
     } else {
-        // Sequential: from the smallest off-diagonal value (rounded down to 0.1) to 1.
-        // The diagonal (1, the largest cosine) never lowers the minimum, so the minimum of
-        // all cells (one vectorised pass) is the off-diagonal one.
-        float mn = 0;
-        if (sim && sim->rows() > 1)
-            mn = std::min(1.0f, sim->minCoeff());
-        sc.lo = std::clamp(float(std::floor(mn * 10.0f) / 10.0f), -1.0f, 0.9f);
-        sc.hi = 1;
+        // Sequential: the 1st to 99th percentile of the off-diagonal cells. The diagonal
+        // (each row with itself, cosine 1) is drawn but left out of the range: counted, it
+        // stretched the range to 1 and washed out the blocks of similar rows. Above 4
+        // million off-diagonal cells a fixed stride of them is used (deterministic).
+        std::vector<float> off;
+        const Eigen::Index n = sim ? sim->rows() : 0;
+        if (n > 1) {
+            const double cells = double(n) * double(n - 1);
+            const std::size_t stride = std::size_t(std::max(1.0, std::ceil(cells / 4e6)));
+            off.reserve(std::size_t(cells / double(stride)) + 1);
+            std::size_t k = 0;
+            for (Eigen::Index i = 0; i < n; ++i)
+                for (Eigen::Index j = 0; j < n; ++j)
+                    if (i != j && k++ % stride == 0 && std::isfinite((*sim)(i, j)))
+                        off.push_back((*sim)(i, j));
+        }
+        if (off.empty()) {
+            sc.lo = 0;
+            sc.hi = 1;
+        } else {
+            auto at = [&off](double q) {
+                const auto k = std::size_t(std::lround(q * double(off.size() - 1)));
+                std::nth_element(off.begin(), off.begin() + std::ptrdiff_t(k), off.end());
+                return off[k];
+            };
+            sc.lo = at(kRangeLow);
+            sc.hi = at(kRangeHigh);
+            if (!(sc.hi - sc.lo > 1e-4f)) { // (nearly) all cells equal: a small range around them
+                sc.lo -= 0.05f;
+                sc.hi += 0.05f;
+            }
+        }
+        sc.offDiagonal = true;
     }
     // An odd number of entries puts the diverging map's centre (white) exactly at 0.
     sc.lut.resize(kLut);
@@ -240,7 +268,7 @@ QRgb HeatmapView::Scale::rgb(float v) const
 {
     if (!std::isfinite(v) || lut.isEmpty())
         return qRgb(128, 128, 128);
-    const float t = (v - lo) / (hi - lo);
+    const float t = (v - lo) / (hi - lo); // beyond the range: the end colours
     const int i = std::clamp(int(std::lround(t * float(lut.size() - 1))), 0, int(lut.size()) - 1);
     return lut[i];
 }
@@ -571,17 +599,91 @@ const QImage &HeatmapView::detailFor(int p0, int p1, int q0, int q1)
     return detail_;
 }
 
+QFont HeatmapView::axisFont(double pixels) const
+{
+    QFont f = font();
+    if (pixels > 0)
+        f.setPixelSize(std::max(1, int(std::floor(pixels))));
+    else
+        f.setPointSizeF((f.pointSizeF() > 0 ? f.pointSizeF() : 10.0) * 0.85);
+    return f;
+}
+
 HeatmapView::Layout HeatmapView::layoutFor(const QSizeF &size) const
 {
-    Layout lay;
     const double fm = fontMetrics().height();
-    const double left = 6 + kStrip + kGap, top = 6 + kStrip + kGap;
+    const int n = count();
     const double right = 12 + kLegendBar + kLegendText + fm * 0.5;
     const double bottom = 8;
-    const double side = std::max(10.0, std::min(size.width() - left - right, size.height() - top - bottom));
-    lay.plot = QRectF(left, top, side, side);
-    lay.legend = QRectF(lay.plot.right() + 14, top + fm, kLegendBar, std::max(20.0, side - 2 * fm));
-    return lay;
+    // Axes: 1-based row numbers beside the label strips and, up to kAxisTextRows rows, the
+    // start of each text too, one line per row: the axis font shrinks to the cell height
+    // (not below 8 px); when even that does not fit, the texts are left out.
+    auto make = [&](const QFont &axis, bool texts) {
+        Layout lay;
+        lay.axisFont = axis;
+        const QFontMetricsF afm(axis);
+        lay.numberWidth = n > 0 ? afm.horizontalAdvance(displayRow(n - 1)) + 2 : 0;
+        if (texts) {
+            double want = 0;
+            for (int r = 0; r < n; ++r)
+                want = std::max(want, afm.horizontalAdvance(textOf_(r).left(40)));
+            lay.textWidth = std::min({want + 2, afm.averageCharWidth() * 22, std::min(size.width(), size.height()) * 0.18});
+        }
+        const double axisSpan = lay.numberWidth + (lay.textWidth > 0 ? lay.textWidth + 6 : 0);
+        const double margin = 6 + axisSpan + 4 + kStrip + kGap;
+        // The colour bar goes right of the matrix, or below it when that leaves a larger
+        // matrix (a panel taller than wide).
+        const double below = 12 + kLegendBar + 5 + fm + 6;
+        const double sideRight = std::min(size.width() - margin - right, size.height() - margin - bottom);
+        const double sideBelow = std::min(size.width() - margin - 10, size.height() - margin - below);
+        lay.barBelow = sideBelow > sideRight + 8;
+        const double side = std::max(10.0, lay.barBelow ? sideBelow : sideRight);
+        // Centred across the width the matrix, its axes and colour bar leave over.
+        const double x0 = std::max(0.0, (size.width() - margin - side - (lay.barBelow ? 10 : right)) / 2);
+        lay.plot = QRectF(x0 + margin, margin, side, side);
+        lay.leftAxis = QRectF(x0 + 6, margin, axisSpan, side);
+        lay.topAxis = QRectF(x0 + margin, 6, side, axisSpan);
+        if (lay.barBelow) {
+            const double title = fontMetrics().horizontalAdvance(tr("cosine")) + 12;
+            lay.legend = QRectF(lay.plot.left() + title, lay.plot.bottom() + 12, std::max(20.0, side - title - 16), kLegendBar);
+        } else {
+            lay.legend = QRectF(lay.plot.right() + 14, margin + fm, kLegendBar, std::max(20.0, side - 2 * fm));
+        }
+        return lay;
+    };
+    const QFont normal = axisFont();
+    if (n == 0 || n > kAxisTextRows || !textOf_)
+        return make(normal, false);
+    Layout lay = make(normal, true);
+    const double cell = lay.plot.height() / n;
+    if (QFontMetricsF(normal).height() <= cell)
+        return lay;
+    if (cell >= 8) {
+        // Shrink until a line fits a cell (the smaller font also narrows the margins).
+        for (double px = std::floor(cell); px >= 8; px -= 1) {
+            Layout small = make(axisFont(px), true);
+            if (QFontMetricsF(small.axisFont).height() <= small.plot.height() / n + 0.5)
+                return small;
+        }
+    }
+    return make(normal, false);
+}
+
+bool HeatmapView::showsAxisTexts() const
+{
+    const Layout lay = layoutFor(size());
+    const int n = count();
+    return n > 0 && lay.textWidth > 0 && zoom_ * lay.plot.height() / n >= QFontMetricsF(lay.axisFont).height() - 0.5;
+}
+
+QString HeatmapView::rangeDescription() const
+{
+    if (scale_.offDiagonal)
+        return tr("Colours span the 1st to 99th percentile of the off-diagonal cosines (%1 to %2); "
+                  "values beyond take the end colours. The diagonal (each sentence with itself, 1) is "
+                  "drawn but not counted.")
+            .arg(QString::number(double(scale_.lo), 'f', 3), QString::number(double(scale_.hi), 'f', 3));
+    return tr("Colours span cosine -1 to 1, white at 0.");
 }
 
 QRectF HeatmapView::cellRect(int rowA, int rowB) const
@@ -778,27 +880,85 @@ void HeatmapView::paintTo(QPainter &p, const QSizeF &size, const Layout &lay)
     markRows(selected_, palette().color(QPalette::Highlight));
     p.restore();
 
-    // Legend: the colour bar with its range.
+    // Axes: row numbers (1-based, every step-th position so they never overlap) and, while
+    // every row has its own label, the start of each text; the top axis reads upwards.
+    {
+        p.save();
+        p.setFont(lay.axisFont);
+        const QFontMetricsF afm(p.font());
+        const int step = std::max(1, int(niceStepAtLeast(std::max(1e-9, afm.height() / cell - 0.02))));
+        const bool texts = lay.textWidth > 0 && step == 1 && textOf_;
+        p.setPen(palette().color(QPalette::Text));
+        const double h = afm.height();
+        p.setClipRect(lay.leftAxis.adjusted(0, -h, 0, h));
+        for (int pos = (r0 + step - 1) / step * step; pos < r1; pos += step) {
+            const int row = rowAtPos(pos);
+            const double y = yOf(pos + 0.5);
+            if (y < lay.plot.top() - 1 || y > lay.plot.bottom() + 1)
+                continue;
+            p.drawText(QRectF(lay.leftAxis.right() - lay.numberWidth, y - h / 2, lay.numberWidth, h),
+                       Qt::AlignRight | Qt::AlignVCenter, displayRow(row));
+            if (texts)
+                p.drawText(QRectF(lay.leftAxis.left(), y - h / 2, lay.textWidth, h), Qt::AlignRight | Qt::AlignVCenter,
+                           afm.elidedText(textOf_(row).simplified(), Qt::ElideRight, lay.textWidth));
+        }
+        p.setClipRect(lay.topAxis.adjusted(-h, 0, h, 0));
+        for (int pos = (c0 + step - 1) / step * step; pos < c1; pos += step) {
+            const int row = rowAtPos(pos);
+            const double x = xOf(pos + 0.5);
+            if (x < lay.plot.left() - 1 || x > lay.plot.right() + 1)
+                continue;
+            p.save();
+            p.translate(x, lay.topAxis.bottom());
+            p.rotate(-90);
+            p.drawText(QRectF(0, -h / 2, lay.numberWidth, h), Qt::AlignLeft | Qt::AlignVCenter, displayRow(row));
+            if (texts)
+                p.drawText(QRectF(lay.numberWidth + 6, -h / 2, lay.textWidth, h), Qt::AlignLeft | Qt::AlignVCenter,
+                           afm.elidedText(textOf_(row).simplified(), Qt::ElideRight, lay.textWidth));
+            p.restore();
+        }
+        p.restore();
+    }
+
+    // Legend: the colour bar with its range, right of the matrix or (in a tall panel) below.
     const QRectF bar = lay.legend;
-    QImage grad(1, kLut, QImage::Format_RGB32);
-    for (int i = 0; i < kLut; ++i)
-        grad.setPixel(0, kLut - 1 - i, scale_.lut[i]);
+    const QFontMetrics fm = p.fontMetrics();
+    QImage grad = lay.barBelow ? QImage(kLut, 1, QImage::Format_RGB32) : QImage(1, kLut, QImage::Format_RGB32);
+    for (int i = 0; i < kLut; ++i) {
+        if (lay.barBelow)
+            grad.setPixel(i, 0, scale_.lut[i]);
+        else
+            grad.setPixel(0, kLut - 1 - i, scale_.lut[i]);
+    }
     p.drawImage(bar, grad);
     p.setPen(fg);
     p.drawRect(bar);
-    const QFontMetrics fm = p.fontMetrics();
-    auto tick = [&](float v) {
-        const double y = bar.bottom() - (v - scale_.lo) / (scale_.hi - scale_.lo) * bar.height();
-        p.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 4, y));
-        p.drawText(QPointF(bar.right() + 7, y + fm.ascent() / 2.0 - 1), QString::number(double(v), 'f', 2));
-    };
-    tick(scale_.lo);
-    tick((scale_.lo + scale_.hi) / 2);
-    tick(scale_.hi);
-    // Above the top tick's label (which is centred on the bar's top edge).
-    p.drawText(QRectF(bar.left() - 4, bar.top() - fm.height() - fm.ascent() / 2.0 - 1, kLegendBar + kLegendText,
-                      fm.height()),
-               Qt::AlignLeft | Qt::AlignVCenter, tr("cosine"));
+    // Ticks at round values inside the range (at most about one per 3 text lines, or per
+    // 4 label widths along a horizontal bar).
+    const double length = lay.barBelow ? bar.width() : bar.height();
+    const double perTick = lay.barBelow ? fm.horizontalAdvance(QStringLiteral("-0.00")) * 2.0 : fm.height() * 2.5;
+    const NiceTicks ticks = niceTicks(scale_.lo, scale_.hi, std::clamp(int(length / perTick), 2, 8));
+    for (int i = 0; i < ticks.count; ++i) {
+        const double v = ticks.at(i);
+        const double f = (v - scale_.lo) / (scale_.hi - scale_.lo);
+        const QString text = QString::fromStdString(formatTick(v, std::max(ticks.decimals, 1)));
+        if (lay.barBelow) {
+            const double x = bar.left() + f * bar.width();
+            p.drawLine(QPointF(x, bar.bottom()), QPointF(x, bar.bottom() + 4));
+            p.drawText(QRectF(x - 40, bar.bottom() + 5, 80, fm.height()), Qt::AlignHCenter | Qt::AlignTop, text);
+        } else {
+            const double y = bar.bottom() - f * bar.height();
+            p.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 4, y));
+            p.drawText(QPointF(bar.right() + 7, y + fm.ascent() / 2.0 - 1), text);
+        }
+    }
+    if (lay.barBelow) // left of the bar
+        p.drawText(QRectF(lay.plot.left(), bar.top() - 4, bar.left() - lay.plot.left() - 8, bar.height() + 8),
+                   Qt::AlignRight | Qt::AlignVCenter, tr("cosine"));
+    else // above the top tick's label (which is centred on the bar's top edge)
+        p.drawText(QRectF(bar.left() - 4, bar.top() - fm.height() - fm.ascent() / 2.0 - 1, kLegendBar + kLegendText,
+                          fm.height()),
+                   Qt::AlignLeft | Qt::AlignVCenter, tr("cosine"));
 }
 
 void HeatmapView::resizeEvent(QResizeEvent *e)
@@ -889,6 +1049,10 @@ bool HeatmapView::event(QEvent *e)
 {
     if (e->type() == QEvent::ToolTip) {
         auto *he = static_cast<QHelpEvent *>(e);
+        if (count() > 0 && colorBarRect().adjusted(-2, -fontMetrics().height(), kLegendText, 4).contains(he->pos())) {
+            QToolTip::showText(he->globalPos(), rangeDescription(), this);
+            return true;
+        }
         const auto c = cellAt(he->pos());
         if (c.first < 0 || (!sim_ && !unit_)) {
             QToolTip::hideText();

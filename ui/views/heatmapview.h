@@ -13,6 +13,7 @@
 #include "views/pointview.h"
 #include "util/types.h"
 
+#include <QFont>
 #include <QImage>
 #include <QPointer>
 #include <QVector>
@@ -71,6 +72,17 @@ public:
     QColor colorFor(float value) const;
     float rangeMin() const { return scale_.lo; }
     float rangeMax() const { return scale_.hi; }
+    // How the range was chosen (the colour bar's tooltip).
+    QString rangeDescription() const;
+    // Widget-space rectangles of the colour bar and of the axis labels (row numbers, and
+    // texts up to 50 rows) beside the matrix (left) and above it (top).
+    QRectF colorBarRect() const { return layoutFor(size()).legend; }
+    QRectF plotRect() const { return layoutFor(size()).plot; }
+    QRectF leftAxisRect() const { return layoutFor(size()).leftAxis; }
+    QRectF topAxisRect() const { return layoutFor(size()).topAxis; }
+    // True when every row shown has its text beside its number (up to 50 rows, room for a
+    // line of at least 8 px per row).
+    bool showsAxisTexts() const;
     // False while the image of a large matrix (or the exact cells of a zoomed-in region of
     // the vector mode) is being made on a worker thread.
     bool isReady() const { return !building_ && !detailPending_; }
@@ -102,13 +114,21 @@ protected:
 
 private:
     struct Layout {
-        QRectF plot;    // the square the matrix fills at zoom 1
-        QRectF legend;  // colour bar
+        QRectF plot;     // the square the matrix fills at zoom 1
+        QRectF legend;   // colour bar
+        QRectF leftAxis; // row numbers (and texts) left of the label strip
+        QRectF topAxis;  // the same above the top strip, written upwards
+        double numberWidth = 0, textWidth = 0;
+        QFont axisFont;
+        bool barBelow = false; // the colour bar runs along the bottom (tall panels)
     };
     Layout layoutFor(const QSizeF &size) const;
+    // The axis labels' font: 85 % of the widget's, or this many pixels high.
+    QFont axisFont(double pixels = 0) const;
     void paintTo(QPainter &p, const QSizeF &size, const Layout &lay);
     struct Scale {
         float lo = 0, hi = 1;
+        bool offDiagonal = false; // lo..hi = percentiles of the off-diagonal cells
         QVector<QRgb> lut;
         QRgb rgb(float v) const;
     };

@@ -3,9 +3,13 @@
 #include "models/sentencemodel.h"
 #include "views/rownumber.h"
 
+#include <QEvent>
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QScrollBar>
+#include <QStyledItemDelegate>
+#include <QTimer>
 #include <QTextBrowser>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -14,6 +18,34 @@
 #include <numeric>
 
 namespace es {
+
+namespace {
+
+// The neighbours' sentence column: each sentence wraps to the column's width (its row as
+// tall as the lines need) instead of running on to the right. QTreeView measures rows
+// without the column width, so the delegate asks the header for it.
+class WrappingDelegate : public QStyledItemDelegate {
+public:
+    WrappingDelegate(QTreeWidget *tree, int column) : QStyledItemDelegate(tree), tree_(tree), column_(column) {}
+
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        QSize s = QStyledItemDelegate::sizeHint(option, index);
+        if (index.column() != column_)
+            return s;
+        const int margin = tree_->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, tree_) + 1;
+        const int width = std::max(40, tree_->header()->sectionSize(column_) - 2 * margin - 2);
+        const QRect r = QFontMetrics(option.font).boundingRect(QRect(0, 0, width, 1 << 20),
+                                                               Qt::TextWordWrap, index.data().toString());
+        return {width, std::max(s.height(), r.height() + 4)};
+    }
+
+private:
+    QTreeWidget *tree_;
+    int column_;
+};
+
+} // namespace
 
 InspectorView::InspectorView(QWidget *parent) : QWidget(parent)
 {
@@ -36,8 +68,26 @@ InspectorView::InspectorView(QWidget *parent) : QWidget(parent)
     neighbors_->setRootIsDecorated(false);
     neighbors_->setColumnCount(4);
     neighbors_->setHeaderLabels({tr("#"), tr("cosine"), tr("in map"), tr("sentence")});
-    neighbors_->header()->setStretchLastSection(true);
+    // The numbers as narrow as they are, the sentence exactly the rest of the width (set
+    // on every resize: a stretched last section kept its old width when the vertical scroll
+    // bar appeared, and ran under it). The scroll bar is always there, so that wrapping the
+    // rows to a new height never changes the width it wraps to.
+    neighbors_->header()->setStretchLastSection(false);
+    neighbors_->header()->setMinimumSectionSize(16);
+    for (int c = 0; c < 3; ++c)
+        neighbors_->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    neighbors_->header()->setSectionResizeMode(3, QHeaderView::Fixed);
+    neighbors_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    neighbors_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
     neighbors_->setWordWrap(true);
+    neighbors_->setTextElideMode(Qt::ElideNone);
+    neighbors_->setUniformRowHeights(false);
+    neighbors_->setItemDelegateForColumn(3, new WrappingDelegate(neighbors_, 3));
+    neighbors_->viewport()->installEventFilter(this);
+    connect(neighbors_->header(), &QHeaderView::sectionResized, this, [this](int section) {
+        if (section < 3)
+            fitSentenceColumn();
+    });
     neighbors_->setToolTip(tr("Nearest sentences by cosine similarity of the full vectors. "
                               "\"in map\" says whether the projection also puts them among "
                               "the nearest points."));
@@ -56,6 +106,27 @@ InspectorView::InspectorView(QWidget *parent) : QWidget(parent)
         emit neighborActivated(item->data(0, Qt::UserRole).toInt());
     });
     refresh();
+}
+
+void InspectorView::fitSentenceColumn()
+{
+    QHeaderView *h = neighbors_->header();
+    int used = 0;
+    for (int c = 0; c < 3; ++c)
+        used += h->sectionSize(c);
+    const int width = std::max(40, neighbors_->viewport()->width() - used);
+    if (h->sectionSize(3) == width)
+        return;
+    h->resizeSection(3, width);
+    // The wrapped rows' heights follow the new width.
+    QTimer::singleShot(0, neighbors_, [tree = neighbors_] { tree->doItemsLayout(); });
+}
+
+bool InspectorView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == neighbors_->viewport() && event->type() == QEvent::Resize)
+        fitSentenceColumn();
+    return QWidget::eventFilter(watched, event);
 }
 
 void InspectorView::setModel(SentenceModel *model)
@@ -184,9 +255,7 @@ void InspectorView::refresh()
         item->setText(3, nb < model_->rowCount() ? model_->text(nb) : QString());
         item->setToolTip(3, item->text(3));
     }
-    neighbors_->resizeColumnToContents(0);
-    neighbors_->resizeColumnToContents(1);
-    neighbors_->resizeColumnToContents(2);
+    fitSentenceColumn();
     if (near.isEmpty())
         distortion_->setText(tr("No projection yet."));
     else

@@ -50,8 +50,13 @@ public:
 signals:
     void neighborActivated(int row);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void refresh();
+    // The sentence column takes exactly the width the other columns leave.
+    void fitSentenceColumn();
     QVector<int> projectionNeighbors(int row, int k) const;
 
     QPointer<SentenceModel> model_;

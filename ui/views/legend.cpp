@@ -1,5 +1,7 @@
 #include "views/legend.h"
 
+#include "views/niceticks.h"
+
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QScrollArea>
@@ -41,6 +43,35 @@ int titleHeight(const QString &title, const QFont &font)
     return title.isEmpty() ? 0 : QFontMetrics(titleFont(font)).height() + 6;
 }
 
+constexpr int kBarWidth = 14;
+
+// The colour bar of a numeric scale: its height (0 without one) and its tick labels.
+int barHeight(const LegendScale &scale, const QFontMetrics &fm)
+{
+    return scale.bins > 0 ? std::max(120, fm.height() * 9) : 0;
+}
+
+int barBlock(const LegendScale &scale, const QFontMetrics &fm)
+{
+    return scale.bins > 0 ? barHeight(scale, fm) + fm.height() + 6 : 0; // half a label above and below
+}
+
+NiceTicks barTicks(const LegendScale &scale)
+{
+    return niceTicks(scale.min, scale.max, 5);
+}
+
+QString tickText(double v, int decimals)
+{
+    return QString::fromStdString(formatTick(v, decimals));
+}
+
+// Entries drawn as rows (after the bins of a scale).
+int firstRow(const LegendScale &scale, int entries)
+{
+    return std::clamp(scale.bins, 0, entries);
+}
+
 } // namespace
 
 LegendWidget::LegendWidget(QWidget *parent) : QWidget(parent)
@@ -80,24 +111,33 @@ void LegendWidget::setColors(const palette::ViewColors &colors)
 }
 
 QSize LegendWidget::measure(const QString &title, const QList<LegendEntry> &entries,
-                            const QFont &font, int maxWidth)
+                            const QFont &font, int maxWidth, const LegendScale &scale)
 {
     const QFontMetrics fm(font);
     int w = title.isEmpty() ? 0 : QFontMetrics(titleFont(font)).horizontalAdvance(title);
-    for (const auto &e : entries) {
+    const int first = firstRow(scale, int(entries.size()));
+    if (scale.bins > 0) {
+        const NiceTicks t = barTicks(scale);
+        int tw = 0;
+        for (int i = 0; i < t.count; ++i)
+            tw = std::max(tw, fm.horizontalAdvance(tickText(t.at(i), t.decimals)));
+        w = std::max(w, kBarWidth + 4 + kGap + tw);
+    }
+    for (const auto &e : entries.mid(first)) {
         const int tw = kSwatch + kGap + fm.horizontalAdvance(e.name) + kGap
             + fm.horizontalAdvance(countText(e.count));
         w = std::max(w, tw);
     }
     // A few pixels of slack: elidedText() elides text that needs its exact width.
     w = std::min(w + 2 * kPad + 4, maxWidth);
-    const int h = 2 * kPad + titleHeight(title, font) + int(entries.size()) * rowHeight(fm);
+    const int h = 2 * kPad + titleHeight(title, font) + barBlock(scale, fm)
+        + int(entries.size() - first) * rowHeight(fm);
     return {w, h};
 }
 
 void LegendWidget::paint(QPainter &p, const QRectF &area, const QString &title,
                          const QList<LegendEntry> &entries, const palette::ViewColors &colors,
-                         const QFont &font)
+                         const QFont &font, const LegendScale &scale)
 {
     p.save();
     p.setRenderHint(QPainter::Antialiasing, true);
@@ -116,10 +156,38 @@ void LegendWidget::paint(QPainter &p, const QRectF &area, const QString &title,
         y += titleHeight(title, font);
     }
     p.setFont(font);
+    const int first = firstRow(scale, int(entries.size()));
+    if (first > 0) {
+        // The bins as one bar, the smallest value at the bottom, with ticks on the right.
+        const double barH = std::min<double>(barHeight(scale, fm), std::max(40.0, area.bottom() - kPad - y - fm.height()));
+        const QRectF bar(x, y + fm.height() / 2.0, kBarWidth, barH);
+        const double binH = bar.height() / first;
+        p.setRenderHint(QPainter::Antialiasing, false);
+        p.setPen(Qt::NoPen);
+        for (int b = 0; b < first; ++b)
+            p.fillRect(QRectF(bar.left(), bar.bottom() - (b + 1) * binH, bar.width(), binH + 0.5), entries.at(b).color);
+        p.setPen(QPen(colors.axis, 1));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(bar);
+        const NiceTicks t = barTicks(scale);
+        const double span = scale.max - scale.min;
+        for (int i = 0; i < t.count; ++i) {
+            const double v = t.at(i);
+            const double ty = span > 0 ? bar.bottom() - (v - scale.min) / span * bar.height() : bar.center().y();
+            p.setPen(QPen(colors.axis, 1));
+            p.drawLine(QPointF(bar.right(), ty), QPointF(bar.right() + 4, ty));
+            p.setPen(colors.foreground);
+            p.drawText(QRectF(bar.right() + 4 + kGap, ty - fm.height() / 2.0, area.right() - bar.right() - 4 - kGap, fm.height()),
+                       Qt::AlignLeft | Qt::AlignVCenter, tickText(v, t.decimals));
+        }
+        p.setRenderHint(QPainter::Antialiasing, true);
+        y += barH + fm.height() + 6;
+    }
     const int fit = std::max(0, int((area.bottom() - kPad - y) / rh));
-    const bool truncated = fit < entries.size();
-    const int shown = truncated ? std::max(0, fit - 1) : int(entries.size());
-    for (int i = 0; i < shown; ++i) {
+    const int rows = int(entries.size()) - first;
+    const bool truncated = fit < rows;
+    const int shown = first + (truncated ? std::max(0, fit - 1) : rows);
+    for (int i = first; i < shown; ++i) {
         const LegendEntry &e = entries.at(i);
         const QRectF sw(x, y + (rh - kSwatch) / 2.0, kSwatch, kSwatch);
         if (e.visible) {
@@ -153,9 +221,26 @@ void LegendWidget::paint(QPainter &p, const QRectF &area, const QString &title,
     p.restore();
 }
 
+void LegendWidget::setScale(const LegendScale &scale)
+{
+    if (scale == scale_)
+        return;
+    scale_ = scale;
+    updateGeometry();
+    update();
+}
+
+QRect LegendWidget::barRect() const
+{
+    if (firstRow(scale_, int(entries_.size())) == 0)
+        return {};
+    const QFontMetrics fm(font());
+    return QRect(kPad, kPad + titleHeight(title_, font()) + fm.height() / 2, kBarWidth, barHeight(scale_, fm));
+}
+
 QSize LegendWidget::sizeHint() const
 {
-    return measure(title_, entries_, font(), kMaxWidth);
+    return measure(title_, entries_, font(), kMaxWidth, scale_);
 }
 
 QSize LegendWidget::minimumSizeHint() const
@@ -167,13 +252,16 @@ QRect LegendWidget::entryRect(int index) const
 {
     const QFontMetrics fm(font());
     const int rh = rowHeight(fm);
-    const int y = kPad + titleHeight(title_, font()) + index * rh;
+    const int first = firstRow(scale_, int(entries_.size()));
+    if (index < first)
+        return barRect();
+    const int y = kPad + titleHeight(title_, font()) + barBlock(scale_, fm) + (index - first) * rh;
     return {0, y, width(), rh};
 }
 
 int LegendWidget::entryAt(const QPoint &pos) const
 {
-    for (int i = 0; i < entries_.size(); ++i)
+    for (int i = firstRow(scale_, int(entries_.size())); i < entries_.size(); ++i)
         if (entryRect(i).contains(pos))
             return i;
     return -1;
@@ -183,7 +271,7 @@ void LegendWidget::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
     p.fillRect(rect(), colors_.background);
-    paint(p, QRectF(rect()), title_, entries_, colors_, font());
+    paint(p, QRectF(rect()), title_, entries_, colors_, font(), scale_);
 }
 
 void LegendWidget::mousePressEvent(QMouseEvent *e)
@@ -200,7 +288,11 @@ void LegendWidget::mouseMoveEvent(QMouseEvent *e)
 {
     const int i = entryAt(e->position().toPoint());
     setCursor(i >= 0 ? Qt::PointingHandCursor : Qt::ArrowCursor);
-    setToolTip(i >= 0 ? tr("Click to hide or show \"%1\"").arg(entries_[i].name) : QString());
+    if (i < 0 && barRect().contains(e->position().toPoint()))
+        setToolTip(tr("%1: %2 to %3 (smallest to largest value)")
+                       .arg(title_, QLocale().toString(scale_.min, 'g', 6), QLocale().toString(scale_.max, 'g', 6)));
+    else
+        setToolTip(i >= 0 ? tr("Click to hide or show \"%1\"").arg(entries_[i].name) : QString());
 }
 
 void LegendWidget::changeEvent(QEvent *e)

@@ -18,6 +18,15 @@ class QScrollArea;
 
 namespace es {
 
+// A numeric colouring: the first `bins` entries are equal-width bins from min to max, drawn
+// as one colour bar with ticks instead of one row each; later entries (e.g. "missing") are
+// rows as usual. bins = 0: no bar.
+struct LegendScale {
+    int bins = 0;
+    double min = 0, max = 0;
+    friend bool operator==(const LegendScale &, const LegendScale &) = default;
+};
+
 struct LegendEntry {
     QString name;
     QColor color;
@@ -35,6 +44,11 @@ public:
     void setEntries(const QList<LegendEntry> &entries);
     const QList<LegendEntry> &entries() const { return entries_; }
     void setEntryVisible(int index, bool visible);
+    // Numeric colouring (see LegendScale); the views pass scale() to paint() in exports.
+    void setScale(const LegendScale &scale);
+    const LegendScale &scale() const { return scale_; }
+    // Widget-space rectangle of the colour bar (empty without a scale).
+    QRect barRect() const;
     void setColors(const palette::ViewColors &colors);
 
     // Widget-space rectangle of entry i (tests click it).
@@ -45,12 +59,12 @@ public:
     // there are entries) side by side as owner's layout; returns the scroll area.
     QScrollArea *placeBeside(QWidget *owner, QWidget *plot, int maxWidth);
     static QSize measure(const QString &title, const QList<LegendEntry> &entries,
-                         const QFont &font, int maxWidth);
+                         const QFont &font, int maxWidth, const LegendScale &scale = {});
     // Paints the legend at area's top-left (entries that do not fit in area are summarised
     // as "+ N more").
     static void paint(QPainter &p, const QRectF &area, const QString &title,
                       const QList<LegendEntry> &entries, const palette::ViewColors &colors,
-                      const QFont &font);
+                      const QFont &font, const LegendScale &scale = {});
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
@@ -69,6 +83,7 @@ private:
 
     QString title_;
     QList<LegendEntry> entries_;
+    LegendScale scale_;
     palette::ViewColors colors_;
     bool explicitColors_ = false;
 };

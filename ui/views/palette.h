@@ -2,11 +2,13 @@
 // Group colours and view colours shared by the scatter views, the legend, the heatmap's
 // label strips and the exported images.
 //
-// Group colours are colour-blind safe: the first 8 are Okabe-Ito (Okabe & Ito 2008, the
-// palette recommended by Nature Methods' "Points of view"), the next 12 a hand-picked set
-// of darker/muted hues that stay apart from them (after Paul Tol's "muted" scheme), and
-// beyond 20 colours are generated on the golden-angle hue circle with alternating
-// lightness, so any number of groups gets distinct, deterministic colours.
+// Group colours: the first 6 are Okabe-Ito's (Okabe & Ito 2008, colour-blind safe; its
+// yellow and black are left out, too light for white and too dark for the dark theme), the
+// next 14 were picked one by one as the colour farthest (CIEDE2000) from all before it
+// among mid-light saturated colours, and beyond 20 colours are generated on the
+// golden-angle hue circle in CIELCh with alternating lightness, so any number of groups
+// gets distinct, deterministic colours. Every colour has CIELAB lightness 38-72: none is
+// black or close to either theme's background, so one palette serves both themes.
 //
 // View colours follow the widget palette (light or dark theme, see ui/theme.h).
 #include "views/pointview.h"
@@ -20,8 +22,8 @@
 
 namespace es::palette {
 
-// Colour of group i (0-based); dark = the palette for a dark background (Okabe-Ito's
-// black becomes near-white there).
+// Colour of group i (0-based); the same on light and dark backgrounds (dark is kept for
+// callers that pass the theme).
 QColor groupColor(int i, bool dark = false);
 QList<QColor> groupColors(int n, bool dark = false);
 // Colour of rows without a group (-1).
@@ -30,6 +32,14 @@ QColor ungroupedColor(bool dark = false);
 // Perceptual difference (CIE76 delta E in CIELAB) of two colours; used by the tests and to
 // pick readable text colours.
 double deltaE(const QColor &a, const QColor &b);
+// CIEDE2000 colour difference (closer to what people see than CIE76, mostly for blues
+// and saturated colours); about 2 is just noticeable, above 15 clearly different.
+double deltaE2000(const QColor &a, const QColor &b);
+// CIELAB lightness L* (0 black .. 100 white).
+double lightness(const QColor &c);
+// Continuous colour for t in [0, 1] (numeric colour-by): viridis without its darkest and
+// lightest ends, so both ends read on the light and the dark theme.
+QColor sequentialColor(double t);
 
 // a blended toward b by t (0 = a, 1 = b); used to dim points that are not search hits.
 QColor mix(const QColor &a, const QColor &b, double t);

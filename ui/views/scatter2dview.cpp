@@ -1288,7 +1288,7 @@ void Scatter2DView::renderTo(QPainter &p, const QRectF &rect)
     QList<LegendEntry> entries;
     if (legendOn) {
         entries = legendEntries();
-        legendW = std::min<double>(LegendWidget::measure(legendTitle_, entries, font(), kLegendMaxWidth).width(),
+        legendW = std::min<double>(LegendWidget::measure(legendTitle_, entries, font(), kLegendMaxWidth, legend_->scale()).width(),
                                    rect.width() * 0.35);
     }
     // The picture has its own shape: the wanted rectangle is grown to it, as on screen.
@@ -1391,7 +1391,7 @@ void Scatter2DView::renderTo(QPainter &p, const QRectF &rect)
                       colors_.foreground, colors_.background);
     if (legendOn)
         LegendWidget::paint(p, QRectF(rect.right() - legendW, rect.top(), legendW, rect.height()),
-                            legendTitle_, entries, colors_, font());
+                            legendTitle_, entries, colors_, font(), legend_->scale());
     p.restore();
 }
 

@@ -617,7 +617,7 @@ QImage Scatter3DView::renderImage(const QSize &size)
     const bool legendOn = legendVisible_ && !groups_.isEmpty() && !(groups_.size() == 1 && hasNoneGroup_);
     const QList<LegendEntry> entries = legendEntries();
     const int legendW = legendOn
-        ? std::min(LegendWidget::measure(legendTitle_, entries, font(), kLegendMaxWidth).width(),
+        ? std::min(LegendWidget::measure(legendTitle_, entries, font(), kLegendMaxWidth, legend_->scale()).width(),
                    int(size.width() * 0.35))
         : 0;
     QImage out(size, QImage::Format_ARGB32_Premultiplied);
@@ -628,7 +628,7 @@ QImage Scatter3DView::renderImage(const QSize &size)
     p.drawImage(QPoint(0, 0), graph);
     if (legendOn)
         LegendWidget::paint(p, QRectF(size.width() - legendW, 0, legendW, size.height()), legendTitle_,
-                            entries, colors_, font());
+                            entries, colors_, font(), legend_->scale());
     p.end();
     return out;
 }
