@@ -476,6 +476,7 @@ void MainWindow::buildMenus()
         view->addAction(d->toggleViewAction());
     view->addSeparator();
     view->addAction(captionsAction_);
+    view->addAction(pointLabelsAction_);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About EmbedScope"), this,
@@ -586,7 +587,25 @@ void MainWindow::integrateViews()
     connect(s2, &Scatter2DView::pointsSelected, this, [this](const QVector<int> &rows) {
         selectRows(rows, rows.isEmpty() ? -1 : rows.front());
     });
+    // "Isolate these N points" / "Show all" on one map applies to both.
+    auto isolateAll = [this](const QVector<int> &rows) {
+        for (auto &[w, v] : pointViews_)
+            v->setIsolation(rows);
+    };
+    connect(s2, &Scatter2DView::isolationChanged, this, isolateAll);
     scatter2d_ = s2;
+    // Each sentence's first words beside its point on a small map (as render --labels auto).
+    pointLabelsAction_ = new QAction(tr("Point &Labels on Small Maps"), this);
+    pointLabelsAction_->setObjectName(QStringLiteral("pointLabelsAction"));
+    pointLabelsAction_->setCheckable(true);
+    pointLabelsAction_->setToolTip(tr("Each sentence's first words beside its point, while at most %1 points are in view")
+                                       .arg(pointlabels::kAutoLimit));
+    connect(pointLabelsAction_, &QAction::toggled, this, [this](bool on) {
+        scatter2d_->setLabelMode(on ? pointlabels::Mode::Auto : pointlabels::Mode::Off);
+        QSettings().setValue(QStringLiteral("view/pointLabels"), on);
+    });
+    pointLabelsAction_->setChecked(QSettings().value(QStringLiteral("view/pointLabels"), true).toBool());
+    s2->setLabelMode(pointLabelsAction_->isChecked() ? pointlabels::Mode::Auto : pointlabels::Mode::Off);
 
     QString why;
     if (Scatter3DView::isOpenGLAvailable(&why)) {
@@ -600,6 +619,7 @@ void MainWindow::integrateViews()
             selectRows(rows, rows.isEmpty() ? -1 : rows.front());
         });
         connect(s3, &Scatter3DView::messageButtonClicked, this, &MainWindow::runTsne3d);
+        connect(s3, &Scatter3DView::isolationChanged, this, isolateAll);
         scatter3d_ = s3;
     } else {
         auto *l = new QLabel(tr("The 3D map needs OpenGL, which is not available here: %1\n"
@@ -1291,6 +1311,7 @@ void MainWindow::clearAnalysis()
     heatmap_->setMatrix(nullptr);
     heatmap_->setPlaceholder(QString());
     inspector_->setNeighbors(nullptr);
+    updateViewsNeighbors();
     coords_.clear();
     applyProjection();
 }
@@ -1386,6 +1407,7 @@ void MainWindow::startAnalysis()
                     return;
                 knn_ = r;
                 inspector_->setNeighbors(r);
+                updateViewsNeighbors();
             });
 
         // New sentences are placed with the existing fit: only the rows without coordinates
@@ -1451,6 +1473,7 @@ void MainWindow::startAnalysis()
     } else {
         knn_.reset();
         inspector_->setNeighbors(nullptr);
+        updateViewsNeighbors();
         coords_ = {QVector3D(0, 0, 0)};
         applyProjection();
     }
@@ -1703,6 +1726,19 @@ void MainWindow::updateViewsSelection()
         show = rows.front();
     if (show != inspector_->currentRow())
         inspector_->showRow(show);
+    updateViewsNeighbors();
+}
+
+// One clicked point: the maps draw its neighbours, the rows the inspector lists.
+void MainWindow::updateViewsNeighbors()
+{
+    const int row = selection_->selectedRows().size() == 1 ? inspector_->currentRow() : -1;
+    QVector<int> rows;
+    if (row >= 0)
+        for (const InspectorView::Shown &s : inspector_->shownNeighbors())
+            rows.append(s.row);
+    for (auto &[w, v] : pointViews_)
+        v->setNeighbors(rows.isEmpty() ? -1 : row, rows);
 }
 
 void MainWindow::updateSearch()

@@ -233,6 +233,7 @@ private:
     void applyProjection();
     void runTsne3d();
     void updateViewsSelection();
+    void updateViewsNeighbors();
     void updateSearch();
     void flashRows(const QVector<int> &rows);
     void updateHighlight();
@@ -384,6 +385,7 @@ private:
     ExplainView *explain_ = nullptr;
     QDockWidget *explainDock_ = nullptr;
     QAction *captionsAction_ = nullptr;
+    QAction *pointLabelsAction_ = nullptr;
     bool marksModified_ = false; // doctor marks changed since the project was saved or opened
     CompareWidget *compare_ = nullptr;
     QWidget *compareWindow_ = nullptr;
