@@ -5,6 +5,8 @@
 // removes them. Also the caption painter alone: boxes inside the plot, never overlapping.
 #include "mainwindow.h"
 #include "views/doctorpanel.h"
+#include "views/isolatebar.h"
+#include "views/scatter3dview.h"
 #include "views/legend.h"
 #include "views/overlay.h"
 #include "views/scatter2dview.h"
@@ -18,6 +20,9 @@
 #include <QCheckBox>
 #include <QDockWidget>
 #include <QPainter>
+#include <QScreen>
+#include <QSettings>
+#include <QToolButton>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTest>
@@ -377,6 +382,94 @@ private slots:
             qInfo("%s: %d caption text pixels over the %s points", qPrintable(pc.title), text, opengl ? "OpenGL" : "painted");
             QVERIFY(text > 20);
         }
+    }
+
+    // For review ($EMBEDSCOPE_SCREENSHOT_DIR set): the map views at two window sizes in both
+    // themes: captions, a clicked point's neighbours (2D, 3D), the isolate view, the
+    // small-map labels (classroom.csv) and the 3D tab.
+    void mapScreenshots_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<QString>("theme");
+        for (const QString theme : {QStringLiteral("light"), QStringLiteral("dark")}) {
+            QTest::newRow(qPrintable("1366x768 " + theme)) << QSize(1366, 768) << theme;
+            QTest::newRow(qPrintable("1920x1080 " + theme)) << QSize(1920, 1080) << theme;
+        }
+    }
+
+    void mapScreenshots()
+    {
+        QFETCH(QSize, size);
+        QFETCH(QString, theme);
+        if (qEnvironmentVariableIsEmpty("EMBEDSCOPE_SCREENSHOT_DIR"))
+            QSKIP("set EMBEDSCOPE_SCREENSHOT_DIR for the review screenshots");
+        QString why;
+        auto demo = shot::demo(&why);
+        if (!demo)
+            QSKIP(qPrintable(why));
+        auto &[ds, sif, vectors] = *demo;
+        QSettings().setValue(QStringLiteral("ui/theme"), theme);
+        const QString tag = QStringLiteral("%1/%2x%3-%4-").arg(shot::dir()).arg(size.width()).arg(size.height()).arg(theme);
+        auto screen = [](QWidget &w) {
+            QTest::qWait(400);
+            return w.screen()->grabWindow(w.winId()).toImage();
+        };
+        {
+            MainWindow w;
+            w.resize(size);
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            w.setData(ds, *vectors);
+            QVERIFY(windowtest::waitIdle(w));
+            w.doctorDock()->show();
+            QVERIFY(windowtest::waitIdle(w));
+            Scatter2DView *view = w.scatter2d();
+            w.viewTabs()->setCurrentWidget(view);
+            QVERIFY(screen(w).save(tag + "1-captions.png"));
+            // Click the point nearest the map's centre.
+            const QPointF c = view->plotRect().center();
+            int best = 0;
+            for (int r = 0; r < view->pointCount(); ++r)
+                if (QLineF(view->positionOf(r), c).length() < QLineF(view->positionOf(best), c).length())
+                    best = r;
+            QTest::mouseClick(view->overlay(), Qt::LeftButton, {}, view->overlay()->mapFrom(view, view->positionOf(best).toPoint()));
+            QVERIFY(screen(w).save(tag + "2-neighbours-2d.png"));
+            if (w.scatter3d()) {
+                w.viewTabs()->setCurrentWidget(w.scatter3d());
+                QVERIFY(screen(w).save(tag + "3-neighbours-3d.png"));
+                w.viewTabs()->setCurrentWidget(view);
+            }
+            view->isolateBar()->isolateButton()->click();
+            QVERIFY(screen(w).save(tag + "4-isolated-2d.png"));
+            if (w.scatter3d()) {
+                w.viewTabs()->setCurrentWidget(w.scatter3d());
+                QVERIFY(screen(w).save(tag + "5-isolated-3d.png"));
+                w.viewTabs()->setCurrentWidget(view);
+            }
+            view->isolateBar()->showAllButton()->click();
+            QVERIFY(w.runTsne());
+            QVERIFY(windowtest::waitIdle(w));
+            QVERIFY(screen(w).save(tag + "6-captions-tsne.png"));
+        }
+        {
+            auto loaded = formats::loadTexts(EMBEDSCOPE_SOURCE_DIR "/resources/datasets/classroom.csv");
+            QVERIFY(loaded);
+            auto e = sif->embed(loaded->dataset.texts);
+            QVERIFY(e);
+            MainWindow w;
+            w.resize(size);
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            w.setData(loaded->dataset, e->vectors);
+            QVERIFY(windowtest::waitIdle(w));
+            w.viewTabs()->setCurrentWidget(w.scatter2d());
+            QVERIFY(screen(w).save(tag + "7-labels-small-map.png"));
+            if (w.scatter3d()) {
+                w.viewTabs()->setCurrentWidget(w.scatter3d());
+                QVERIFY(screen(w).save(tag + "8-3d-tab.png"));
+            }
+        }
+        QSettings().remove(QStringLiteral("ui/theme"));
     }
 
     // For review: the demo set with captions, PCA and t-SNE ($EMBEDSCOPE_SCREENSHOT_DIR).

@@ -1413,8 +1413,11 @@ void Scatter2DView::paintOverlay(QPainter &p)
     // The captions' places are kept while nothing they depend on changes (a rubber band or
     // lasso repaints the overlay at every mouse move).
     if (layoutDone_ != layoutVersion_ || layoutRange_ != range_ || layoutPlot_ != plot) {
-        captionLayout_ = layoutPlotCaptions(captions_, [&](const QPointF &d) { return toPixel(d, plot); }, plot,
-                                            font(), captionAvoid(plot));
+        // Isolated rows are a few points of some clusters: no cluster captions then.
+        captionLayout_ = isolation_.isEmpty()
+            ? layoutPlotCaptions(captions_, [&](const QPointF &d) { return toPixel(d, plot); }, plot, font(),
+                                 captionAvoid(plot))
+            : QVector<PlacedCaption>();
         layoutDone_ = layoutVersion_;
         layoutRange_ = range_;
         layoutPlot_ = plot;
@@ -1533,8 +1536,9 @@ void Scatter2DView::renderTo(QPainter &p, const QRectF &rect)
     }
     paintLabels(p, plot, font());
     paintNeighbors(p, plot);
-    paintPlotCaptions(p, captions_, [&](const QPointF &d) { return toPixel(d, plot); }, plot, font(),
-                      colors_.foreground, colors_.background, captionAvoid(plot));
+    if (isolation_.isEmpty())
+        paintPlotCaptions(p, captions_, [&](const QPointF &d) { return toPixel(d, plot); }, plot, font(),
+                          colors_.foreground, colors_.background, captionAvoid(plot));
     if (legendOn)
         LegendWidget::paint(p, QRectF(rect.right() - legendW, rect.top(), legendW, rect.height()),
                             legendTitle_, entries, colors_, font());

@@ -750,7 +750,9 @@ Scatter3DView::Fit Scatter3DView::fitFor(const QSize &s)
     constexpr float kProbeZoom = 60.0f; // small enough that nothing is cut off
     const QRectF a = drawnBounds(small, kProbeZoom, 0.0f);
     const QRectF b = drawnBounds(small, kProbeZoom, -0.5f);
+    bool measured = false;
     if (!a.isNull() && !b.isNull()) {
+        measured = true;
         const double ca = a.center().y() - 0.5, cb = b.center().y() - 0.5;
         float ty = 0;
         if (std::abs(ca - cb) > 1e-4)
@@ -777,7 +779,8 @@ Scatter3DView::Fit Scatter3DView::fitFor(const QSize &s)
     cam->setZoomLevel(zoom0);
     cam->setTarget(target0);
     fitting_ = false;
-    fits_.insert(key, fit);
+    if (measured) // else (nothing drawn yet) measured again next time
+        fits_.insert(key, fit);
     return fit;
 }
 
@@ -809,19 +812,28 @@ void Scatter3DView::resizeEvent(QResizeEvent *e)
 void Scatter3DView::showEvent(QShowEvent *e)
 {
     QWidget::showEvent(e);
-    // The fit needs the scene on screen (an OpenGL context): measured at the first show.
-    Q3DCamera *cam = graph_->scene()->activeCamera();
-    if (autoZoom_ == 0 || std::abs(cam->zoomLevel() - autoZoom_) < 0.01f) {
-        QTimer::singleShot(0, this, [this] {
-            Q3DCamera *c = graph_->scene()->activeCamera();
-            if (autoZoom_ != 0 && std::abs(c->zoomLevel() - autoZoom_) >= 0.01f)
-                return; // the user zoomed meanwhile
-            autoZoom_ = fittingZoom();
-            c->setZoomLevel(autoZoom_);
-            c->setTarget(QVector3D(0, fitTarget_, 0));
-            applyLabelFont();
-        });
-    }
+    // The fit needs the scene on screen (an OpenGL context): measured once shown, again a
+    // little later while the first frames are not drawn yet.
+    refitLater(5);
+}
+
+void Scatter3DView::refitLater(int tries)
+{
+    QTimer::singleShot(tries == 5 ? 0 : 150, this, [this, tries] {
+        Q3DCamera *c = graph_->scene()->activeCamera();
+        if (!isVisible() || (autoZoom_ != 0 && std::abs(c->zoomLevel() - autoZoom_) >= 0.01f))
+            return; // hidden again, or the user zoomed meanwhile
+        const QSize s = container_->size();
+        const bool known = fits_.contains(int(std::lround(double(s.width()) / std::max(1, s.height()) * 40)));
+        autoZoom_ = fittingZoom();
+        c->setZoomLevel(autoZoom_);
+        c->setTarget(QVector3D(0, fitTarget_, 0));
+        applyLabelFont();
+        updateIsolateBar(); // the scene's window may have been made above it
+        const bool measured = fits_.contains(int(std::lround(double(s.width()) / std::max(1, s.height()) * 40)));
+        if (!known && !measured && tries > 1)
+            refitLater(tries - 1);
+    });
 }
 
 void Scatter3DView::setTexts(const QStringList &texts)

@@ -198,6 +198,7 @@ private:
         float targetY;
     };
     Fit fitFor(const QSize &canvas);
+    void refitLater(int tries);
     QRectF drawnBounds(const QSize &small, float zoom, float targetY);
     float fittingZoom(); // sets fitTarget_
     float autoZoom_ = 0;
