@@ -411,7 +411,7 @@ private slots:
         QSettings().setValue(QStringLiteral("ui/theme"), theme);
         const QString tag = QStringLiteral("%1/%2x%3-%4-").arg(shot::dir()).arg(size.width()).arg(size.height()).arg(theme);
         auto screen = [](QWidget &w) {
-            QTest::qWait(400);
+            QTest::qWait(1500); // the 3D scene fits itself once shown (a few offscreen renders)
             return w.screen()->grabWindow(w.winId()).toImage();
         };
         {

@@ -830,6 +830,7 @@ void Scatter3DView::refitLater(int tries)
         c->setTarget(QVector3D(0, fitTarget_, 0));
         applyLabelFont();
         updateIsolateBar(); // the scene's window may have been made above it
+        graph_->requestUpdate(); // offscreen renders can leave the window's last frame up
         const bool measured = fits_.contains(int(std::lround(double(s.width()) / std::max(1, s.height()) * 40)));
         if (!known && !measured && tries > 1)
             refitLater(tries - 1);
