@@ -437,6 +437,7 @@ void MainWindow::buildMenus()
         view->addAction(d->toggleViewAction());
     view->addSeparator();
     view->addAction(captionsAction_);
+    view->addAction(pointLabelsAction_);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About EmbedScope"), this,
@@ -547,7 +548,25 @@ void MainWindow::integrateViews()
     connect(s2, &Scatter2DView::pointsSelected, this, [this](const QVector<int> &rows) {
         selectRows(rows, rows.isEmpty() ? -1 : rows.front());
     });
+    // "Isolate these N points" / "Show all" on one map applies to both.
+    auto isolateAll = [this](const QVector<int> &rows) {
+        for (auto &[w, v] : pointViews_)
+            v->setIsolation(rows);
+    };
+    connect(s2, &Scatter2DView::isolationChanged, this, isolateAll);
     scatter2d_ = s2;
+    // Each sentence's first words beside its point on a small map (as render --labels auto).
+    pointLabelsAction_ = new QAction(tr("Point &Labels on Small Maps"), this);
+    pointLabelsAction_->setObjectName(QStringLiteral("pointLabelsAction"));
+    pointLabelsAction_->setCheckable(true);
+    pointLabelsAction_->setToolTip(tr("Each sentence's first words beside its point, while at most %1 points are in view")
+                                       .arg(pointlabels::kAutoLimit));
+    connect(pointLabelsAction_, &QAction::toggled, this, [this](bool on) {
+        scatter2d_->setLabelMode(on ? pointlabels::Mode::Auto : pointlabels::Mode::Off);
+        QSettings().setValue(QStringLiteral("view/pointLabels"), on);
+    });
+    pointLabelsAction_->setChecked(QSettings().value(QStringLiteral("view/pointLabels"), true).toBool());
+    s2->setLabelMode(pointLabelsAction_->isChecked() ? pointlabels::Mode::Auto : pointlabels::Mode::Off);
 
     QString why;
     if (Scatter3DView::isOpenGLAvailable(&why)) {
@@ -561,6 +580,7 @@ void MainWindow::integrateViews()
             selectRows(rows, rows.isEmpty() ? -1 : rows.front());
         });
         connect(s3, &Scatter3DView::messageButtonClicked, this, &MainWindow::runTsne3d);
+        connect(s3, &Scatter3DView::isolationChanged, this, isolateAll);
         scatter3d_ = s3;
     } else {
         auto *l = new QLabel(tr("The 3D map needs OpenGL, which is not available here: %1\n"
@@ -1111,17 +1131,22 @@ void MainWindow::connectDocument()
     });
     connect(doc_, &ExplorerDocument::neighborsReady, this, [this] {
         inspector_->setNeighbors(doc_->neighbors());
+        updateViewsNeighbors();
         if (doc_->neighborsPerRow())
             updateRowNeighbors();
     });
     connect(doc_, &ExplorerDocument::rowNeighborsReady, this,
-            [this](int row, std::shared_ptr<const analysis::Neighbors> n) { inspector_->setNeighborsOfRow(row, n); });
+            [this](int row, std::shared_ptr<const analysis::Neighbors> n) {
+                inspector_->setNeighborsOfRow(row, n);
+                updateViewsNeighbors();
+            });
     connect(doc_, &ExplorerDocument::projectionReady, this, [this] { applyProjection(); });
     connect(doc_, &ExplorerDocument::clusterOrderReady, this, &MainWindow::updateHeatmapOrder);
     connect(doc_, &ExplorerDocument::analysisCleared, this, [this] {
         heatmap_->setMatrix(nullptr);
         heatmap_->setPlaceholder(QString());
         inspector_->setNeighbors(nullptr);
+        updateViewsNeighbors();
         applyProjection();
     });
     connect(doc_, &ExplorerDocument::vectorsMissing, this, &MainWindow::showVectorsMissing);
@@ -1377,6 +1402,19 @@ void MainWindow::updateViewsSelection()
         inspector_->showRow(show);
         updateRowNeighbors();
     }
+    updateViewsNeighbors();
+}
+
+// One clicked point: the maps draw its neighbours, the rows the inspector lists.
+void MainWindow::updateViewsNeighbors()
+{
+    const int row = selection_->selectedRows().size() == 1 ? inspector_->currentRow() : -1;
+    QVector<int> rows;
+    if (row >= 0)
+        for (const InspectorView::Shown &s : inspector_->shownNeighbors())
+            rows.append(s.row);
+    for (auto &[w, v] : pointViews_)
+        v->setNeighbors(rows.isEmpty() ? -1 : row, rows);
 }
 
 // Large sets: the document finds the neighbours of the row the inspector shows.

@@ -233,6 +233,7 @@ private:
     void runTsne3d();
     void updateViewsSelection();
     void updateRowNeighbors();
+    void updateViewsNeighbors();
     void updateSearch();
     void flashRows(const QVector<int> &rows);
     void updateHighlight();
@@ -341,6 +342,7 @@ private:
     ExplainView *explain_ = nullptr;
     QDockWidget *explainDock_ = nullptr;
     QAction *captionsAction_ = nullptr;
+    QAction *pointLabelsAction_ = nullptr;
     bool marksModified_ = false; // doctor marks changed since the project was saved or opened
     CompareWidget *compare_ = nullptr;
     QWidget *compareWindow_ = nullptr;

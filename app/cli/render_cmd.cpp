@@ -15,6 +15,7 @@
 #include "views/heatmapview.h"
 #include "views/legend.h"
 #include "views/palette.h"
+#include "views/pointlabels.h"
 #include "views/scatter2dview.h"
 #include "views/scatter3dview.h"
 
@@ -35,7 +36,6 @@
 namespace es::cli {
 namespace {
 
-constexpr int kLabelsAuto = 60;       // text labels drawn up to this many points
 constexpr long long kHeatmapMax = 20000;
 
 QSize parseSize(const std::string &text)
@@ -86,7 +86,9 @@ int runRender(const Args &args)
     if (theme != "light" && theme != "dark")
         throw UsageError("--theme " + theme + ": expected light or dark");
     const std::string labels = args.get("--labels", "auto");
-    if (labels != "auto" && labels != "on" && labels != "off")
+    // The window's "Point labels" switch draws the same labels (es::pointlabels).
+    const auto labelMode = pointlabels::parseMode(QString::fromStdString(labels));
+    if (!labelMode)
         throw UsageError("--labels " + labels + ": expected auto, on or off");
     const long long seed = args.getInt("--seed", 42, 0, std::numeric_limits<int>::max());
     const double perplexity = args.getDouble("--perplexity", 30.0, 1.0, 1000.0);
@@ -217,7 +219,6 @@ int runRender(const Args &args)
         groups = colorby::fromValues(QString::fromStdString(groupTitle), v, dark);
     }
     const QString legendTitle = QString::fromStdString(groupTitle);
-    const bool showLabels = labels == "on" || (labels == "auto" && n <= kLabelsAuto);
     // --title: a band across the top, the view below it in the rest of the picture.
     QFont titleFont = QApplication::font();
     titleFont.setPointSizeF((titleFont.pointSizeF() > 0 ? titleFont.pointSizeF() : 10.0) * 1.5);
@@ -285,7 +286,7 @@ int runRender(const Args &args)
             plot.setAxisTitles(QStringLiteral("UMAP 1"), QStringLiteral("UMAP 2"));
         else
             plot.setAxisTitles(QStringLiteral("t-SNE 1"), QStringLiteral("t-SNE 2"));
-        plot.setShowLabels(showLabels);
+        plot.setLabelMode(*labelMode);
         image = plot.renderImage(size);
     } else {
         QString why;
@@ -339,7 +340,7 @@ std::vector<Option> renderOptions()
         {"--view", "", "V", "heatmap, pca2d, pca3d, tsne2d, tsne3d, umap2d or umap3d", ""},
         {"--size", "", "WxH", "Image size in pixels", "1200x800"},
         {"--color-by", "", "COLUMN", "Colour points by this column (numbers: a colour bar; empty: grey)", "the label column"},
-        {"--labels", "", "MODE", "Text labels beside points: auto (up to 60 points), on, off", "auto"},
+        {"--labels", "", "MODE", "Text labels beside points: auto (up to " + std::to_string(pointlabels::kAutoLimit) + " points), on, off", "auto"},
         {"--theme", "", "T", "light or dark", "light"},
         {"--title", "", "TEXT", "A title across the top of the picture", ""},
         {"--perplexity", "", "P", "t-SNE perplexity", "30"},

@@ -70,7 +70,27 @@ const std::unordered_set<std::string> &stopWords()
         "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would",
         "you", "your", "yours", "yourself", "yourselves", "s", "t", "don", "should", "now", "ll", "re",
         "ve", "d", "m", "o", "y", "isn", "via", "etc", "may", "might", "must", "shall", "one", "two",
-        "use", "used", "using", "many", "much", "get", "got", "let", "like", "every", "within"};
+        "use", "used", "using", "many", "much", "get", "got", "let", "like", "every", "within",
+        // Function words and light verbs that name no topic (a caption of "took, across,
+        // anyone" says nothing about its cluster).
+        "across", "along", "among", "around", "behind", "beside", "besides", "beyond", "despite",
+        "near", "onto", "toward", "towards", "upon", "without", "though", "although", "unless",
+        "whether", "yet", "either", "neither", "else", "ever", "never", "always", "often",
+        "sometimes", "usually", "already", "still", "even", "really", "quite", "almost", "enough",
+        "rather", "perhaps", "maybe", "instead", "however", "another", "anyone", "anybody",
+        "anything", "anywhere", "everyone", "everybody", "everything", "everywhere", "someone",
+        "somebody", "something", "somewhere", "nobody", "nothing", "nowhere", "none", "whose",
+        "ago", "away", "back", "today", "tonight", "yesterday", "tomorrow", "soon", "later",
+        "last", "next", "first", "new", "old", "well", "way", "lot", "lots", "thing", "things",
+        "us", "i", "im", "ive", "youre", "theyre", "isnt", "dont", "doesnt", "didnt", "cant",
+        "wont", "three", "four", "five", "several", "per", "since", "ok", "yes", "oh",
+        "make", "makes", "made", "making", "take", "takes", "took", "taken", "taking", "go",
+        "goes", "went", "gone", "going", "come", "comes", "came", "coming", "give", "gives",
+        "gave", "given", "put", "puts", "say", "says", "said", "tell", "told", "see", "sees",
+        "saw", "seen", "know", "knew", "known", "think", "thought", "want", "wanted", "need",
+        "needs", "needed", "keep", "keeps", "kept", "seem", "seems", "seemed", "try", "tried",
+        "become", "became", "find", "found", "feel", "felt", "leave", "left", "bring", "brought",
+        "ate", "begin", "began", "start", "started", "set"};
     return words;
 }
 
@@ -426,10 +446,17 @@ std::vector<std::vector<WordScore>> distinctiveWords(const std::vector<std::stri
     std::vector<double> freq;
     std::vector<local::Token> tokens;
     const auto &stop = stopWords();
+    // Per class: how many of its texts hold the word (a word of one sentence is weak), and
+    // how many texts the class has.
+    std::vector<std::unordered_map<int, int>> df(static_cast<std::size_t>(groups));
+    std::vector<int> docs(std::size_t(groups), 0);
+    std::unordered_set<int> seen;
     for (std::size_t i = 0; i < texts.size(); ++i) {
         const int g = groupOf[i];
         if (g < 0 || g >= groups)
             continue;
+        ++docs[std::size_t(g)];
+        seen.clear();
         local::tokenize(texts[i], tokens);
         for (const auto &t : tokens) {
             if (t.kind != local::Token::Word || t.text.size() < 2 || stop.count(t.text))
@@ -442,6 +469,8 @@ std::vector<std::vector<WordScore>> distinctiveWords(const std::vector<std::stri
             ++tf[std::size_t(g)][it->second];
             total[std::size_t(g)] += 1;
             freq[std::size_t(it->second)] += 1;
+            if (seen.insert(it->second).second)
+                ++df[std::size_t(g)][it->second];
         }
     }
     const double avg = std::accumulate(total.begin(), total.end(), 0.0) / groups;
@@ -453,6 +482,19 @@ std::vector<std::vector<WordScore>> distinctiveWords(const std::vector<std::stri
         std::sort(scores.begin(), scores.end(), [](const WordScore &a, const WordScore &b) {
             return a.score != b.score ? a.score > b.score : a.word < b.word;
         });
+        // Weak words: in a class of four or more texts, a word found in one text only says
+        // little about the class (one sentence's verb or aside). They are dropped while a
+        // word of two or more texts remains; a class without any keeps its best word.
+        if (docs[std::size_t(g)] >= 4) {
+            const auto &dfg = df[std::size_t(g)];
+            std::vector<WordScore> strong;
+            for (const auto &w : scores)
+                if (dfg.at(vocab.at(w.word)) >= 2)
+                    strong.push_back(w);
+            if (strong.empty() && !scores.empty())
+                strong.push_back(scores.front());
+            scores = std::move(strong);
+        }
         if (int(scores.size()) > count)
             scores.resize(std::size_t(count));
         out[std::size_t(g)] = std::move(scores);

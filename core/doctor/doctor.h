@@ -158,7 +158,10 @@ std::string normalizeText(std::string_view text);
 
 // Distinctive words of groups of texts by class-based TF-IDF (Grootendorst 2022):
 // score(t, c) = tf(t, c) / |c| * ln(1 + A / f(t)), A the mean words per class, f(t) the
-// count of t over all classes. English stop words and tokens shorter than 2 are skipped.
+// count of t over all classes. English stop words, function words and light verbs ("took",
+// "across", "anyone") and tokens shorter than 2 are skipped. In a class of 4 or more texts
+// a word found in one of them only is weak and left out (unless no other word is left: the
+// best one stays).
 std::vector<std::vector<WordScore>> distinctiveWords(const std::vector<std::string> &texts,
                                                       const std::vector<int> &groupOf, int groups,
                                                       int count);

@@ -439,6 +439,34 @@ private slots:
             QCOMPARE(rep->clusters[std::size_t(rep->clusterOf[std::size_t(i)])].name, s.labels[std::size_t(i)]);
     }
 
+    // Captions name topics: function words and light verbs ("took", "across", "anyone") are
+    // skipped, and a word of one sentence only (in a class of four or more) is weak and
+    // left out while the class has a word shared by several of its sentences.
+    void captionWordsSkipFunctionAndWeakWords()
+    {
+        const std::vector<std::string> texts{
+            "Anyone took the bank loan across town.",   "The bank raised the loan rate.",
+            "A company took a bank loan.",               "Anyone can ask the bank for a loan.",
+            "The soup simmered across the afternoon.",   "Anyone ate the onion soup.",
+            "We took soup and bread.",                   "Fresh bread with soup."};
+        const std::vector<int> group{0, 0, 0, 0, 1, 1, 1, 1};
+        const auto words = distinctiveWords(texts, group, 2, 5);
+        QCOMPARE(int(words.size()), 2);
+        std::set<std::string> seen;
+        for (const auto &g : words)
+            for (const auto &w : g)
+                seen.insert(w.word);
+        for (const char *weak : {"took", "across", "anyone", "ate", "company", "afternoon", "raised"})
+            QVERIFY2(!seen.count(weak), weak);
+        QVERIFY(!words[0].empty() && !words[1].empty());
+        QCOMPARE(words[0][0].word, std::string("bank")); // bank and loan: in all four
+        QVERIFY(words[0][1].word == "loan");
+        QCOMPARE(words[1][0].word, std::string("soup"));
+        // One text per word everywhere: the best word stays.
+        const auto lone = distinctiveWords({"alpha beta", "gamma delta", "epsilon zeta", "eta theta"}, {0, 0, 0, 0}, 1, 3);
+        QCOMPARE(int(lone[0].size()), 1);
+    }
+
     void clustersByKmeansRecoverTruth()
     {
         Synthetic s = makeSynthetic(40, 17);

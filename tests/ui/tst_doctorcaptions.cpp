@@ -5,6 +5,8 @@
 // removes them. Also the caption painter alone: boxes inside the plot, never overlapping.
 #include "mainwindow.h"
 #include "views/doctorpanel.h"
+#include "views/isolatebar.h"
+#include "views/scatter3dview.h"
 #include "views/legend.h"
 #include "views/overlay.h"
 #include "views/scatter2dview.h"
@@ -18,6 +20,9 @@
 #include <QCheckBox>
 #include <QDockWidget>
 #include <QPainter>
+#include <QScreen>
+#include <QSettings>
+#include <QToolButton>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTest>
@@ -133,6 +138,101 @@ private slots:
         blank.fill(Qt::white);
         const QPoint c = boxes.front().center().toPoint();
         QVERIFY(differing(img, blank, c, 8, true) > 5); // text in the first box
+    }
+
+    // The placement pass: a caption on a dense cluster moves beside it (with a leader line
+    // to its anchor), never covers a point that must stay visible, and shows whole words.
+    void placementAvoidsDensePointsAndTheSelection()
+    {
+        const QRectF plot(0, 0, 600, 400);
+        CaptionAvoid avoid;
+        std::mt19937 rng(5);
+        std::normal_distribution<double> g(0, 14);
+        for (int i = 0; i < 400; ++i)
+            avoid.points.append(QPointF(300 + g(rng), 200 + g(rng)));
+        avoid.keepClear = {QPointF(300, 200)}; // the selected point, on the anchor
+        const QVector<PlotCaption> cs{{QPointF(300, 200), QStringLiteral("technology: company, bank, bond, market"), Qt::blue, 10},
+                                      {QPointF(310, 205), QStringLiteral("education: school, teacher, lesson"), Qt::red, 9}};
+        const auto placed = layoutPlotCaptions(cs, [](const QPointF &d) { return d; }, plot, QFont(), avoid);
+        QCOMPARE(placed.size(), 2);
+        auto covered = [&](const QRectF &r) {
+            return int(std::count_if(avoid.points.begin(), avoid.points.end(), [&](const QPointF &p) { return r.contains(p); }));
+        };
+        for (const PlacedCaption &pc : placed) {
+            QVERIFY(plot.contains(pc.box));
+            QVERIFY2(!pc.box.adjusted(-avoid.clearRadius, -avoid.clearRadius, avoid.clearRadius, avoid.clearRadius)
+                          .contains(QPointF(300, 200)), qPrintable(pc.title));
+            // Centred on the anchor the box would cover a good part of the cluster.
+            QRectF centred = pc.box;
+            centred.moveCenter(pc.anchor);
+            QVERIFY2(covered(pc.box) * 3 < covered(centred),
+                     qPrintable(QStringLiteral("%1: %2 points, centred %3").arg(pc.title).arg(covered(pc.box)).arg(covered(centred))));
+            QVERIFY(pc.leader);
+            for (const QString &w : pc.words)
+                QVERIFY(!w.contains(QChar(0x2026)));
+        }
+        QVERIFY(!placed[0].box.intersects(placed[1].box));
+        QCOMPARE(placed[0].words, (QStringList{"company", "bank", "bond", "market"}));
+
+        // A narrow plot: fewer words, each whole (never "company, bank, bo...").
+        const auto narrow = layoutPlotCaptions({cs[0]}, [](const QPointF &d) { return d * 0.25; }, QRectF(0, 0, 150, 120),
+                                               QFont(), {});
+        QCOMPARE(narrow.size(), 1);
+        QVERIFY(!narrow[0].words.isEmpty());
+        const QStringList all{"company", "bank", "bond", "market"};
+        QCOMPARE(narrow[0].words, all.mid(0, narrow[0].words.size()));
+        QVERIFY(narrow[0].box.width() <= 150);
+
+        // Painted: the leader line and text show.
+        QImage img(600, 400, QImage::Format_ARGB32_Premultiplied);
+        img.fill(Qt::white);
+        QPainter p(&img);
+        const auto boxes = paintPlotCaptions(p, cs, [](const QPointF &d) { return d; }, plot, QFont(), Qt::black, Qt::white, avoid);
+        p.end();
+        QCOMPARE(boxes.size(), 2);
+        QImage blank(img.size(), img.format());
+        blank.fill(Qt::white);
+        QVERIFY(differing(img, blank, boxes[0].center().toPoint(), 8, true) > 5);
+    }
+
+    // On the window's map: the clicked point is never under a caption.
+    void captionsLeaveTheClickedPointVisible()
+    {
+        const auto b = testdata::doctorSet();
+        MainWindow w;
+        w.resize(1280, 720);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.setData(b.dataset, *b.vectors);
+        QVERIFY(windowtest::waitIdle(w));
+        w.doctorDock()->show();
+        QVERIFY(windowtest::waitIdle(w));
+        Scatter2DView *view = w.scatter2d();
+        w.viewTabs()->setCurrentWidget(view);
+        QTRY_VERIFY(!view->captions().isEmpty());
+        // The row nearest each caption's anchor, clicked in turn.
+        for (const PlotCaption &c : view->captions()) {
+            const QPointF anchor = pixelOf(*view, c.position);
+            int best = -1;
+            double bestD = 1e9;
+            for (int r = 0; r < view->pointCount(); ++r) {
+                const double d = QLineF(view->positionOf(r), anchor).length();
+                if (d < bestD) {
+                    bestD = d;
+                    best = r;
+                }
+            }
+            QTest::mouseClick(view->overlay(), Qt::LeftButton, {},
+                              view->overlay()->mapFrom(view, view->positionOf(best).toPoint()));
+            QCOMPARE(view->selection(), QVector<int>{best});
+            QTRY_VERIFY(view->neighborRow() == best && !view->neighbors().isEmpty());
+            grab(view); // painted: the layout is made
+            const QPointF at = view->positionOf(best);
+            for (const PlacedCaption &pc : view->captionLayout())
+                QVERIFY2(!pc.box.adjusted(-3, -3, 3, 3).contains(at),
+                         qPrintable(QStringLiteral("%1 covers row %2").arg(pc.title).arg(best)));
+            QVERIFY(!view->captionLayout().isEmpty());
+        }
     }
 
     void captionsOnTheMapFollowProjectionZoomAndSwitch()
@@ -273,11 +373,103 @@ private slots:
             on.save(shot::dir() + "/captions-" + tag + "-on.png");
             off.save(shot::dir() + "/captions-" + tag + "-off.png");
         }
-        for (const PlotCaption &c : captions) {
-            const int text = differing(on, off, pixelOf(view, c.position).toPoint(), 40, true);
-            qInfo("%s: %d caption text pixels over the %s points", qPrintable(c.text), text, opengl ? "OpenGL" : "painted");
-            QVERIFY(text > 40);
+        // Each caption sits beside its cloud (the placement avoids dense points), at the end
+        // of a leader line, and its text reads there, above the points drawn around it.
+        const auto layout = view.captionLayout();
+        QCOMPARE(layout.size(), 2);
+        for (const PlacedCaption &pc : layout) {
+            const int text = differing(on, off, pc.box.center().toPoint(), 12, true);
+            qInfo("%s: %d caption text pixels over the %s points", qPrintable(pc.title), text, opengl ? "OpenGL" : "painted");
+            QVERIFY(text > 20);
         }
+    }
+
+    // For review ($EMBEDSCOPE_SCREENSHOT_DIR set): the map views at two window sizes in both
+    // themes: captions, a clicked point's neighbours (2D, 3D), the isolate view, the
+    // small-map labels (classroom.csv) and the 3D tab.
+    void mapScreenshots_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<QString>("theme");
+        for (const QString theme : {QStringLiteral("light"), QStringLiteral("dark")}) {
+            QTest::newRow(qPrintable("1366x768 " + theme)) << QSize(1366, 768) << theme;
+            QTest::newRow(qPrintable("1920x1080 " + theme)) << QSize(1920, 1080) << theme;
+        }
+    }
+
+    void mapScreenshots()
+    {
+        QFETCH(QSize, size);
+        QFETCH(QString, theme);
+        if (qEnvironmentVariableIsEmpty("EMBEDSCOPE_SCREENSHOT_DIR"))
+            QSKIP("set EMBEDSCOPE_SCREENSHOT_DIR for the review screenshots");
+        QString why;
+        auto demo = shot::demo(&why);
+        if (!demo)
+            QSKIP(qPrintable(why));
+        auto &[ds, sif, vectors] = *demo;
+        QSettings().setValue(QStringLiteral("ui/theme"), theme);
+        const QString tag = QStringLiteral("%1/%2x%3-%4-").arg(shot::dir()).arg(size.width()).arg(size.height()).arg(theme);
+        auto screen = [](QWidget &w) {
+            QTest::qWait(1500); // the 3D scene fits itself once shown (a few offscreen renders)
+            return w.screen()->grabWindow(w.winId()).toImage();
+        };
+        {
+            MainWindow w;
+            w.resize(size);
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            w.setData(ds, *vectors);
+            QVERIFY(windowtest::waitIdle(w));
+            w.doctorDock()->show();
+            QVERIFY(windowtest::waitIdle(w));
+            Scatter2DView *view = w.scatter2d();
+            w.viewTabs()->setCurrentWidget(view);
+            QVERIFY(screen(w).save(tag + "1-captions.png"));
+            // Click the point nearest the map's centre.
+            const QPointF c = view->plotRect().center();
+            int best = 0;
+            for (int r = 0; r < view->pointCount(); ++r)
+                if (QLineF(view->positionOf(r), c).length() < QLineF(view->positionOf(best), c).length())
+                    best = r;
+            QTest::mouseClick(view->overlay(), Qt::LeftButton, {}, view->overlay()->mapFrom(view, view->positionOf(best).toPoint()));
+            QVERIFY(screen(w).save(tag + "2-neighbours-2d.png"));
+            if (w.scatter3d()) {
+                w.viewTabs()->setCurrentWidget(w.scatter3d());
+                QVERIFY(screen(w).save(tag + "3-neighbours-3d.png"));
+                w.viewTabs()->setCurrentWidget(view);
+            }
+            view->isolateBar()->isolateButton()->click();
+            QVERIFY(screen(w).save(tag + "4-isolated-2d.png"));
+            if (w.scatter3d()) {
+                w.viewTabs()->setCurrentWidget(w.scatter3d());
+                QVERIFY(screen(w).save(tag + "5-isolated-3d.png"));
+                w.viewTabs()->setCurrentWidget(view);
+            }
+            view->isolateBar()->showAllButton()->click();
+            QVERIFY(w.runTsne());
+            QVERIFY(windowtest::waitIdle(w));
+            QVERIFY(screen(w).save(tag + "6-captions-tsne.png"));
+        }
+        {
+            auto loaded = formats::loadTexts(EMBEDSCOPE_SOURCE_DIR "/resources/datasets/classroom.csv");
+            QVERIFY(loaded);
+            auto e = sif->embed(loaded->dataset.texts);
+            QVERIFY(e);
+            MainWindow w;
+            w.resize(size);
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            w.setData(loaded->dataset, e->vectors);
+            QVERIFY(windowtest::waitIdle(w));
+            w.viewTabs()->setCurrentWidget(w.scatter2d());
+            QVERIFY(screen(w).save(tag + "7-labels-small-map.png"));
+            if (w.scatter3d()) {
+                w.viewTabs()->setCurrentWidget(w.scatter3d());
+                QVERIFY(screen(w).save(tag + "8-3d-tab.png"));
+            }
+        }
+        QSettings().remove(QStringLiteral("ui/theme"));
     }
 
     // For review: the demo set with captions, PCA and t-SNE ($EMBEDSCOPE_SCREENSHOT_DIR).

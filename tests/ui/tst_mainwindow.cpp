@@ -13,6 +13,7 @@
 #include "views/heatmapview.h"
 #include "views/scatter2dview.h"
 #include "views/inspectorview.h"
+#include "views/isolatebar.h"
 #include "views/scatter3dview.h"
 
 #include <cstring>
@@ -930,6 +931,58 @@ private slots:
         QCOMPARE(w.statusBar()->font().pointSizeF(), statusPoints);
         QVERIFY(!card->isVisible());
         QVERIFY(!present->isChecked());
+    }
+
+    // A clicked point's neighbours (the rows the inspector lists) are ringed on both maps;
+    // "Isolate these N points" on one map isolates them on both, "Show all" comes back;
+    // the View menu's point labels switch drives the 2D map's labels.
+    void mapsShowNeighboursAndIsolate()
+    {
+        MainWindow w;
+        w.resize(1366, 768);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        Dataset ds;
+        Matrix v;
+        sampleData(ds, v);
+        w.setData(ds, v);
+        QVERIFY(w.waitForJobs(30000));
+        Scatter2DView *s2 = w.scatter2d();
+        w.viewTabs()->setCurrentWidget(s2);
+        QTest::qWait(100);
+        QTest::mouseClick(s2->overlay(), Qt::LeftButton, {}, s2->overlay()->mapFrom(s2, s2->positionOf(0).toPoint()));
+        QCOMPARE(s2->selection(), QVector<int>{0});
+        QVector<int> listed;
+        for (const auto &n : w.inspector()->shownNeighbors())
+            listed.append(n.row);
+        QVERIFY(!listed.isEmpty());
+        QCOMPARE(s2->neighborRow(), 0);
+        QCOMPARE(s2->neighbors(), listed);
+        if (w.scatter3d()) {
+            QCOMPARE(w.scatter3d()->neighborRow(), 0);
+            QCOMPARE(w.scatter3d()->neighbors(), listed);
+        }
+        // Isolate on the 2D map: both maps show the point and its neighbours only.
+        QVERIFY(s2->isolateBar()->isVisible());
+        s2->isolateBar()->isolateButton()->click();
+        QCOMPARE(s2->isolation().size(), listed.size() + 1);
+        if (w.scatter3d())
+            QCOMPARE(w.scatter3d()->isolation(), s2->isolation());
+        s2->isolateBar()->showAllButton()->click();
+        QVERIFY(s2->isolation().isEmpty());
+        if (w.scatter3d())
+            QVERIFY(w.scatter3d()->isolation().isEmpty());
+        // Several rows selected: no neighbour lines.
+        w.table()->selectAll();
+        QTRY_COMPARE(s2->neighborRow(), -1);
+        // Point labels: on by default (Auto), off from the View menu.
+        auto *labels = w.findChild<QAction *>(QStringLiteral("pointLabelsAction"));
+        QVERIFY(labels);
+        QVERIFY(labels->isChecked());
+        QCOMPARE(s2->labelMode(), pointlabels::Mode::Auto);
+        labels->setChecked(false);
+        QCOMPARE(s2->labelMode(), pointlabels::Mode::Off);
+        labels->setChecked(true);
     }
 
     void endToEndWithTheLocalModel()

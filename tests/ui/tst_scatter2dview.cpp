@@ -1,11 +1,14 @@
 // Scatter2DView under a real X display (Xvfb + Mesa): checks what is DRAWN (pixels grabbed
 // from the window system, OpenGL layer included), and what the mouse does.
 #include "views/glcheck.h"
+#include "views/isolatebar.h"
 #include "views/legend.h"
 #include "views/palette.h"
 #include "views/scatter2dview.h"
 
 #include <QChart>
+#include <QElapsedTimer>
+#include <QToolButton>
 #include <QGraphicsTextItem>
 #include <QRegularExpression>
 #include <QChartView>
@@ -195,6 +198,11 @@ private slots:
     void exportKeepsEqualScale();
     void tickLabelsAtNiceSteps_data();
     void tickLabelsAtNiceSteps();
+    void neighboursRingedAndJoined_data();
+    void neighboursRingedAndJoined();
+    void isolateAndShowAll();
+    void labelsOnSmallMaps();
+    void tooltipShowsRowNumber();
 };
 
 void TestScatter2DView::initTestCase()
@@ -891,6 +899,208 @@ void TestScatter2DView::tickLabelsAtNiceSteps()
     // One data unit is one length on both axes, and so is one grid step.
     QVERIFY2(std::abs(steps[0] - steps[1]) < 1e-9 * steps[0],
              qPrintable(QStringLiteral("x step %1, y step %2").arg(steps[0]).arg(steps[1])));
+}
+
+// The clicked point's neighbours: a ring on each (the foreground colour just outside the
+// point) and a line from the clicked point to each (the line colour half way), in every
+// drawing mode; on a painted map of 20,000 points the neighbours redraw only the overlay.
+void TestScatter2DView::neighboursRingedAndJoined_data()
+{
+    QTest::addColumn<QString>("mode");
+    QTest::newRow("raster") << QStringLiteral("raster");
+    QTest::newRow("opengl") << QStringLiteral("opengl");
+    QTest::newRow("painted") << QStringLiteral("painted");
+}
+
+void TestScatter2DView::neighboursRingedAndJoined()
+{
+    QFETCH(QString, mode);
+    Scatter2DView view;
+    view.resize(900, 560);
+    if (!useMode(view, mode))
+        QSKIP("no OpenGL here");
+    // A row of 8 points per group, 5 groups, far apart; for the large modes a 20,000-point
+    // background far below (the points under test stay where they are).
+    Grid g = makeGrid(8, 5, 2);
+    if (mode != QLatin1String("raster")) {
+        view.setOpenGLThreshold(1000);
+        for (int i = 0; i < 20000; ++i) {
+            g.points.append(QVector3D(float(i % 200) * 0.035f, -4.0f - float(i / 200) * 0.02f, 0));
+            g.group.append(0);
+        }
+    }
+    view.setPoints(g.points);
+    view.setColors(g.group, g.groups);
+    checkMode(view, mode);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QTest::qWait(200);
+    const palette::ViewColors colors = palette::ViewColors::fromPalette(view.palette());
+    const int row = 2 * 8 + 3;               // group 2, column 3
+    const QImage before = view.grabScreen();
+    const QVector<int> nb{2 * 8 + 6, 4 * 8 + 3, 0 * 8 + 0};
+    view.setSelection({row});
+    QElapsedTimer t;
+    t.start();
+    view.setNeighbors(row, nb);
+    QCOMPARE(view.neighborRow(), row);
+    QCOMPARE(view.neighbors(), nb);
+    const double ring = view.pointSize() / 2 + 4;
+    const QImage img = grabWhen(view, [&](const QImage &im) {
+        return near(im.pixel((view.positionOf(nb[0]) + QPointF(0, -ring)).toPoint()), colors.foreground, 160);
+    });
+    qInfo("%s: neighbours shown in %lld ms", qPrintable(mode), t.elapsed());
+    for (int r : nb) {
+        const QPoint at = (view.positionOf(r) + QPointF(0, -ring)).toPoint();
+        QVERIFY2(near(img.pixel(at), colors.foreground, 160), qPrintable(QStringLiteral("ring of %1: %2").arg(r).arg(rgb(img.pixel(at)))));
+        // The line: half way between the clicked point and the neighbour, not background.
+        const QPointF mid = (view.positionOf(row) + view.positionOf(r)) / 2;
+        bool line = false;
+        for (int dy = -1; dy <= 1 && !line; ++dy)
+            for (int dx = -1; dx <= 1 && !line; ++dx)
+                line = !near(img.pixel(mid.toPoint() + QPoint(dx, dy)), colors.background, 30);
+        QVERIFY2(line, qPrintable(QStringLiteral("line to %1 at %2,%3").arg(r).arg(mid.x()).arg(mid.y())));
+    }
+    // The points themselves keep their colours (the ring leaves them clear).
+    QVERIFY2(near(img.pixel(pixelOf(view, nb[1])), g.groups[4].color), qPrintable(rgb(img.pixel(pixelOf(view, nb[1])))));
+    // Exports carry them.
+    view.setNeighbors(-1, {});
+    const QImage without = view.renderImage(QSize(900, 560));
+    view.setNeighbors(row, nb);
+    QVERIFY(view.renderImage(QSize(900, 560)) != without);
+    // Off again: the ring pixel is background.
+    view.setNeighbors(-1, {});
+    QVERIFY(view.neighbors().isEmpty());
+    const QPoint ringAt = (view.positionOf(nb[0]) + QPointF(0, -ring)).toPoint();
+    const QImage off = grabWhen(view, [&](const QImage &im) { return im.pixel(ringAt) == before.pixel(ringAt); });
+    QVERIFY2(off.pixel(ringAt) == before.pixel(ringAt), qPrintable(rgb(off.pixel(ringAt))));
+}
+
+// "Isolate these N points" keeps the clicked point and its neighbours (and fits the view
+// to them); "Show all" and Esc come back.
+void TestScatter2DView::isolateAndShowAll()
+{
+    Scatter2DView view;
+    view.resize(900, 560);
+    const Grid g = makeGrid(10, 4);
+    view.setTexts(g.texts);
+    view.setPoints(g.points);
+    view.setColors(g.group, g.groups);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    IsolateBar *bar = view.isolateBar();
+    QVERIFY(bar);
+    QVERIFY(!bar->isVisible());
+    const QRectF whole = view.visibleRange();
+    // A click on row 12, whose neighbours are 13, 14 and 22.
+    QTest::mouseClick(view.overlay(), Qt::LeftButton, {}, overlayPos(view, 12));
+    QCOMPARE(view.selection(), QVector<int>{12});
+    view.setNeighbors(12, {13, 14, 22});
+    QVERIFY(bar->isVisible());
+    QVERIFY(bar->isolateButton()->isVisible());
+    QCOMPARE(bar->isolateButton()->text(), QStringLiteral("Isolate these 4 points"));
+    QVERIFY(!bar->showAllButton()->isVisible());
+    QVERIFY(view.plotRect().contains(bar->geometry().topLeft()));
+
+    QSignalSpy spy(&view, &Scatter2DView::isolationChanged);
+    bar->isolateButton()->click();
+    QCOMPARE(spy.count(), 1);
+    QCOMPARE(spy.first().first().value<QVector<int>>(), (QVector<int>{12, 13, 14, 22}));
+    QCOMPARE(view.isolation(), (QVector<int>{12, 13, 14, 22}));
+    QVERIFY(bar->showAllButton()->isVisible());
+    QVERIFY(!bar->isolateButton()->isVisible());
+    // Only those rows are drawn and picked; the view fits them.
+    QVERIFY(view.visibleRange().width() < whole.width());
+    for (int r : {12, 13, 14, 22})
+        QVERIFY(view.plotRect().contains(view.positionOf(r)));
+    QVERIFY(view.rowAt(view.positionOf(15), 3) == -1 || !view.plotRect().contains(view.positionOf(15)));
+    const QImage exported = view.renderImage(QSize(900, 560));
+    QVERIFY(!exported.isNull());
+
+    // Esc shows all again.
+    view.overlay()->setFocus();
+    QTest::keyClick(view.overlay(), Qt::Key_Escape);
+    QVERIFY(view.isolation().isEmpty());
+    QCOMPARE(spy.count(), 2);
+    QCOMPARE(view.visibleRange(), whole);
+    QCOMPARE(view.rowAt(view.positionOf(15), 3), 15);
+    // Isolate again, then Show all.
+    bar->isolateButton()->click();
+    QCOMPARE(view.isolation().size(), 4);
+    bar->showAllButton()->click();
+    QVERIFY(view.isolation().isEmpty());
+    QCOMPARE(spy.count(), 4);
+    // A new data set (another row count) drops the isolation and the neighbours.
+    view.setIsolation({1, 2});
+    view.setPoints(makeGrid(5, 2).points);
+    QVERIFY(view.isolation().isEmpty());
+    QCOMPARE(view.neighborRow(), -1);
+}
+
+// Auto labels (the window's "Point labels" switch, render --labels auto): each sentence's
+// first words beside its point up to pointlabels::kAutoLimit points in view, none above.
+void TestScatter2DView::labelsOnSmallMaps()
+{
+    QCOMPARE(pointlabels::firstWords(QStringLiteral("The dog barks at the postman every morning.")),
+             QStringLiteral("The dog barks at the postman") + QChar(0x2026));
+    QCOMPARE(pointlabels::firstWords(QStringLiteral("Short one.")), QStringLiteral("Short one."));
+    QCOMPARE(*pointlabels::parseMode(QStringLiteral("auto")), pointlabels::Mode::Auto);
+    QVERIFY(!pointlabels::parseMode(QStringLiteral("yes")));
+
+    Scatter2DView view;
+    view.resize(1000, 620);
+    const Grid small = makeGrid(6, 5, 0.4f); // 30 points, columns ~170 px apart
+    view.setTexts(small.texts);
+    view.setPoints(small.points);
+    view.setColors(small.group, small.groups);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QCOMPARE(view.labelMode(), pointlabels::Mode::Off);
+    QTest::qWait(100);
+    const QImage off = view.grabScreen();
+    QCOMPARE(view.labelsDrawn(), 0);
+    view.setLabelMode(pointlabels::Mode::Auto);
+    QTRY_VERIFY(view.labelsDrawn() > 20);
+    QTest::qWait(100);
+    const QImage on = view.grabScreen();
+    // Text right of a point (between it and the next column) that the map without labels lacks.
+    const QPoint right = (view.positionOf(7) + QPointF(view.pointSize() / 2 + 12, 0)).toPoint();
+    int changed = 0;
+    for (int dy = -5; dy <= 5; ++dy)
+        for (int dx = 0; dx < 30; ++dx)
+            changed += on.pixel(right + QPoint(dx, dy)) != off.pixel(right + QPoint(dx, dy));
+    QVERIFY2(changed > 10, qPrintable(QString::number(changed)));
+    const QImage exportedOn = view.renderImage(QSize(1000, 620));
+    view.setLabelMode(pointlabels::Mode::Off);
+    QVERIFY(exportedOn != view.renderImage(QSize(1000, 620)));
+
+    // 100 points: too many for Auto; zoomed in to a few, they show.
+    view.setLabelMode(pointlabels::Mode::Auto);
+    const Grid big = makeGrid(25, 4, 2);
+    view.setTexts(big.texts);
+    view.setPoints(big.points);
+    view.setColors(big.group, big.groups);
+    QTest::qWait(150);
+    view.grabScreen();
+    QTRY_COMPARE(view.labelsDrawn(), 0);
+    view.setVisibleRange(QRectF(-0.5, -0.5, 6, 5));
+    QTRY_VERIFY(view.labelsDrawn() > 5);
+}
+
+void TestScatter2DView::tooltipShowsRowNumber()
+{
+    Scatter2DView view;
+    const Grid g = makeGrid(8, 2);
+    view.setTexts(g.texts);
+    view.setPoints(g.points);
+    view.setColors(g.group, g.groups);
+    const QString html = view.tooltipHtml(14);
+    QVERIFY2(html.contains(QStringLiteral("Row 15")), qPrintable(html)); // 1-based, as the table
+    QVERIFY(html.contains(g.texts[14]));
+    QVERIFY(html.contains(QStringLiteral("group 1")));
+    QStringList noTexts;
+    view.setTexts(noTexts);
+    QVERIFY(view.tooltipHtml(0).contains(QStringLiteral("Row 1")));
 }
 
 ES_TEST_MAIN(TestScatter2DView)

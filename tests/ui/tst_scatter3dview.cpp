@@ -3,12 +3,15 @@
 // detail samples large sets, the OpenGL check answers, and software OpenGL is not asked
 // to multisample.
 #include "views/glcheck.h"
+#include "views/isolatebar.h"
 #include "views/legend.h"
 #include "views/palette.h"
 #include "views/scatter3dview.h"
 
 #include <QRandomGenerator>
 #include <QSignalSpy>
+#include <QToolButton>
+#include <QtDataVisualization/Q3DTheme>
 #include <QTest>
 #include "tools/testmain.h"
 #include <QtDataVisualization/Q3DCamera>
@@ -77,6 +80,11 @@ private slots:
     void autoRotate();
     void softwareOpenGLDoesNotMultisample();
     void axisLabelsAtNiceSteps();
+    void selectedKeepsColourWithRing();
+    void neighboursAndIsolation();
+    void sceneFillsCanvas_data();
+    void sceneFillsCanvas();
+    void axisLabelsFaceTheCamera();
 };
 
 void TestScatter3DView::initTestCase()
@@ -320,6 +328,157 @@ void TestScatter3DView::axisLabelsAtNiceSteps()
             }
         }
     }
+}
+
+// A clicked point keeps its group's colour (its highlight colour is its own, not the
+// foreground's black); a ring (the ring mesh, facing the camera) marks it.
+void TestScatter3DView::selectedKeepsColourWithRing()
+{
+    Scatter3DView view;
+    view.resize(800, 560);
+    const Clusters c = makeClusters(40, 3);
+    view.setPoints(c.points);
+    view.setColors(c.group, c.groups);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    for (int g = 0; g < 3; ++g)
+        QCOMPARE(view.groupSeries(g)->singleHighlightColor(), c.groups[g].color);
+    view.clickRow(45);
+    QTRY_COMPARE(view.selection(), QVector<int>{45});
+    QScatter3DSeries *sel = view.selectionSeries();
+    QCOMPARE(sel->mesh(), QAbstract3DSeries::MeshUserDefined);
+    QCOMPARE(sel->userDefinedMesh(), QStringLiteral(":/meshes/ring.obj"));
+    QCOMPARE(sel->dataProxy()->itemCount(), 1);
+    QVERIFY(sel->itemSize() > view.groupSeries(1)->itemSize());
+    // The clicked item is drawn in its colour, not black: render only group 1 with and
+    // without the selection; the selected point's own pixels keep group 1's hue.
+    view.setGroupVisible(0, false);
+    view.setGroupVisible(2, false);
+    const QImage img = view.renderImage(QSize(800, 560));
+    QVERIFY2(countLike(img, c.groups[1].color) > 20, qPrintable(QString::number(countLike(img, c.groups[1].color))));
+    // The item label names the row, 1-based.
+    QVERIFY(view.itemLabel(45).startsWith(QStringLiteral("Row 46")));
+    // The rings turn with the camera.
+    const QQuaternion before = sel->meshRotation();
+    view.graph()->scene()->activeCamera()->setXRotation(view.graph()->scene()->activeCamera()->xRotation() + 40);
+    QVERIFY(!qFuzzyCompare(sel->meshRotation(), before));
+}
+
+void TestScatter3DView::neighboursAndIsolation()
+{
+    Scatter3DView view;
+    view.resize(800, 560);
+    const Clusters c = makeClusters(40, 3);
+    view.setPoints(c.points);
+    view.setColors(c.group, c.groups);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.setSelection({5});
+    view.setNeighbors(5, {6, 7, 50});
+    QCOMPARE(view.neighborSeries()->dataProxy()->itemCount(), 3);
+    QCOMPARE(view.neighborSeries()->userDefinedMesh(), QStringLiteral(":/meshes/ring.obj"));
+    // Dotted lines: dots between the clicked point and each neighbour (the far one, in
+    // another cluster, gets many).
+    const int dots = view.linkSeries()->dataProxy()->itemCount();
+    QVERIFY2(dots > 10, qPrintable(QString::number(dots)));
+    const QVector3D a = c.points[5], b = c.points[50];
+    int onLine = 0;
+    for (int i = 0; i < dots; ++i) {
+        const QVector3D p = view.linkSeries()->dataProxy()->itemAt(i)->position();
+        const QVector3D ap = p - a, ab = b - a;
+        if (QVector3D::crossProduct(ap, ab).length() < 1e-3f * ab.lengthSquared())
+            ++onLine;
+    }
+    QVERIFY(onLine >= 5);
+    // Isolate these 4 points: only they are drawn and the axes fit them.
+    IsolateBar *bar = view.isolateBar();
+    QVERIFY(bar->isVisible());
+    QCOMPARE(bar->isolateButton()->text(), QStringLiteral("Isolate these 4 points"));
+    const float spanBefore = view.graph()->axisX()->max() - view.graph()->axisX()->min();
+    QSignalSpy spy(&view, &Scatter3DView::isolationChanged);
+    bar->isolateButton()->click();
+    QCOMPARE(spy.count(), 1);
+    QCOMPARE(view.isolation(), (QVector<int>{5, 6, 7, 50}));
+    QCOMPARE(view.drawnCount(), 4);
+    QVERIFY(view.graph()->axisX()->max() - view.graph()->axisX()->min() <= spanBefore);
+    QVERIFY(bar->showAllButton()->isVisible());
+    // Esc in the scene shows all.
+    QKeyEvent esc(QEvent::KeyPress, Qt::Key_Escape, Qt::NoModifier);
+    QCoreApplication::sendEvent(view.graph(), &esc);
+    QVERIFY(view.isolation().isEmpty());
+    QCOMPARE(view.drawnCount(), 120);
+    QCOMPARE(spy.count(), 2);
+    view.setNeighbors(-1, {});
+    QCOMPARE(view.linkSeries()->dataProxy()->itemCount(), 0);
+}
+
+// The scene (the axis cube with its labels) fills the canvas along its limiting side and
+// is not clipped, at the 3D tab's sizes in 1280x720, 1366x768 and 1920x1080 windows.
+void TestScatter3DView::sceneFillsCanvas_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("1280x720 window") << QSize(760, 520);
+    QTest::newRow("1366x768 window") << QSize(820, 560);
+    QTest::newRow("1920x1080 window") << QSize(1200, 840);
+    QTest::newRow("wide") << QSize(1200, 500);
+    QTest::newRow("tall") << QSize(600, 800);
+}
+
+void TestScatter3DView::sceneFillsCanvas()
+{
+    QFETCH(QSize, size);
+    Scatter3DView view;
+    view.setLegendVisible(false);
+    view.resize(size);
+    const Clusters c = makeClusters(60, 3);
+    view.setPoints(c.points);
+    view.setColors(c.group, c.groups);
+    view.setAxisTitles(QStringLiteral("PC 1"), QStringLiteral("PC 2"), QStringLiteral("PC 3"));
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QTest::qWait(100);
+    const QSize canvas = view.container()->size();
+    const QImage img = view.renderImage(canvas);
+    const QRgb bg = img.pixel(0, 0);
+    int x0 = img.width(), x1 = -1, y0 = img.height(), y1 = -1;
+    for (int y = 0; y < img.height(); ++y)
+        for (int x = 0; x < img.width(); ++x) {
+            const QRgb p = img.pixel(x, y);
+            if (std::abs(qRed(p) - qRed(bg)) + std::abs(qGreen(p) - qGreen(bg)) + std::abs(qBlue(p) - qBlue(bg)) > 30) {
+                x0 = std::min(x0, x);
+                x1 = std::max(x1, x);
+                y0 = std::min(y0, y);
+                y1 = std::max(y1, y);
+            }
+        }
+    const double fw = double(x1 - x0 + 1) / img.width(), fh = double(y1 - y0 + 1) / img.height();
+    const QString tag = QStringLiteral("canvas %1x%2: drawn %3,%4 - %5,%6 (%7 x %8)")
+                            .arg(img.width()).arg(img.height()).arg(x0).arg(y0).arg(x1).arg(y1).arg(fw, 0, 'f', 2).arg(fh, 0, 'f', 2);
+    qInfo("%s", qPrintable(tag));
+    QVERIFY2(std::max(fw, fh) >= 0.8, qPrintable(tag)); // 0.67-0.72 before the fit
+    QVERIFY2(x0 > 0 && y0 > 0 && x1 < img.width() - 1 && y1 < img.height() - 1, qPrintable(tag)); // nothing clipped
+}
+
+// Axis labels and titles turn to the camera, and the theme font is sized so that the
+// labels' textures (printed at 50 pt) are not shrunk below a third on screen.
+void TestScatter3DView::axisLabelsFaceTheCamera()
+{
+    Scatter3DView view;
+    view.resize(820, 560);
+    view.setPoints(makeClusters(20, 2).points);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    for (QValue3DAxis *a : {view.graph()->axisX(), view.graph()->axisY(), view.graph()->axisZ()}) {
+        QVERIFY(a->labelAutoRotation() > 0);
+        QVERIFY(!a->isTitleFixed());
+    }
+    const double small = view.graph()->activeTheme()->font().pointSizeF();
+    view.resize(1400, 960);
+    QTest::qWait(50);
+    const double large = view.graph()->activeTheme()->font().pointSizeF();
+    // A larger canvas draws the scene larger: the same on-screen label size needs a
+    // smaller theme font.
+    QVERIFY2(large < small, qPrintable(QStringLiteral("%1 -> %2").arg(small).arg(large)));
 }
 
 ES_TEST_MAIN(TestScatter3DView)

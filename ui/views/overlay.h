@@ -11,13 +11,19 @@
 //
 // paintPlotCaptions() draws captions (e.g. the doctor's cluster captions) at data
 // positions: each in a rounded, mostly opaque box of the background colour with a border
-// in the caption's colour, so it reads on any point colour. Larger captions are placed
-// first; a caption that would cover one already placed moves up or down by a line, and is
-// left out when no nearby place is free.
+// in the caption's colour, so it reads on any point colour. layoutPlotCaptions() places
+// them first (larger captions first), a simple label-placement pass: each caption tries
+// places around its anchor (the cluster's mean) and takes the one that covers the fewest
+// points (CaptionAvoid::points, a density grid) and lies nearest, never overlapping a
+// caption already placed nor covering a point that must stay visible (the selected point
+// and its neighbours). A caption moved off its anchor gets a leader line to a dot there.
+// A caption with no free place is left out. The words are whole: those that do not fit
+// the box's width are left out rather than cut ("company, bank", not "company, bank, bo...").
 #include <QColor>
 #include <QPointF>
 #include <QRectF>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 #include <QWidget>
 
@@ -56,10 +62,35 @@ struct PlotCaption {
     int weight = 0;        // placement priority (e.g. group size): higher first
 };
 
-// Paints captions centred on toPixel(position), kept inside plot; returns the boxes drawn
-// (in painter coordinates), for tests.
+// What captions should not cover, in pixels (painter coordinates).
+struct CaptionAvoid {
+    QVector<QPointF> points;    // the points drawn: captions prefer places with few of them
+    QVector<QPointF> keepClear; // never covered (the selected point, its neighbours)
+    double clearRadius = 8;     // around each keepClear point
+};
+
+// A caption as placed: its box, the anchor pixel, and the lines drawn.
+struct PlacedCaption {
+    int index = 0;      // into the captions given
+    QRectF box;
+    QPointF anchor;
+    QString title;      // whole
+    QStringList words;  // whole words that fit
+    bool leader = false; // the box is off its anchor: a line joins them
+};
+
+QVector<PlacedCaption> layoutPlotCaptions(const QVector<PlotCaption> &captions,
+                                          const std::function<QPointF(const QPointF &)> &toPixel,
+                                          const QRectF &plot, const QFont &font,
+                                          const CaptionAvoid &avoid = {});
+// Paints captions laid out by layoutPlotCaptions; returns the boxes drawn (in painter
+// coordinates), for tests.
 QVector<QRectF> paintPlotCaptions(QPainter &painter, const QVector<PlotCaption> &captions,
                                   const std::function<QPointF(const QPointF &)> &toPixel, const QRectF &plot,
-                                  const QFont &font, const QColor &foreground, const QColor &background);
+                                  const QFont &font, const QColor &foreground, const QColor &background,
+                                  const CaptionAvoid &avoid = {});
+void paintPlacedCaptions(QPainter &painter, const QVector<PlacedCaption> &placed,
+                         const QVector<PlotCaption> &captions, const QRectF &plot, const QFont &font,
+                         const QColor &foreground, const QColor &background);
 
 } // namespace es

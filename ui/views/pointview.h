@@ -30,6 +30,14 @@ public:
     virtual void setSelection(const QVector<int> &rows) = 0;
     // Rows to emphasise (search hits); empty = none.
     virtual void setHighlight(const QVector<int> &rows) = 0;
+    // The clicked row and its nearest neighbours (the rows the inspector lists): a ring on
+    // each neighbour and a line from the row to it. row -1 = none. Cheap at any map size
+    // (only these rows are drawn again).
+    virtual void setNeighbors(int row, const QVector<int> &neighbors) = 0;
+    // Shows only these rows (the Projector's "isolate N points"); empty = all. The view's
+    // "Isolate these N points" button isolates the selection and the neighbours, its
+    // "Show all" button and Esc show all again; either emits isolationChanged(rows).
+    virtual void setIsolation(const QVector<int> &rows) = 0;
     virtual void resetView() = 0;
     // Renders the view as it is shown (legend included) into an image of the given size.
     virtual QImage renderImage(const QSize &size) = 0;
@@ -38,6 +46,7 @@ public:
     //   void pointClicked(int row);
     //   void pointsSelected(const QVector<int> &rows);
     //   void pointHovered(int row);   // -1 when leaving
+    //   void isolationChanged(const QVector<int> &rows); // by the view's buttons or Esc
 };
 
 } // namespace es

@@ -1,6 +1,7 @@
 #include "views/scatter2dview.h"
 
 #include "views/glcheck.h"
+#include "views/isolatebar.h"
 #include "views/overlay.h"
 #include "views/rownumber.h"
 #include "views/scatter2d_density.h"
@@ -179,6 +180,10 @@ Scatter2DView::Scatter2DView(QWidget *parent) : QWidget(parent)
         emit groupVisibilityChanged(i, visible);
     });
 
+    isolateBar_ = new IsolateBar(this);
+    connect(isolateBar_, &IsolateBar::isolateClicked, this, [this] { isolate(isolationCandidates()); });
+    connect(isolateBar_, &IsolateBar::showAllClicked, this, [this] { isolate({}); });
+
     applyColors();
     rebuildSeries();
     applyRange();
@@ -283,13 +288,20 @@ void Scatter2DView::setPoints(const QVector<QVector3D> &points)
         };
         clip(selection_, isSelected_);
         clip(highlight_, isHighlighted_);
+        // Another data set: no neighbours, nothing isolated.
+        neighborRow_ = -1;
+        neighbors_.clear();
+        isolation_.clear();
+        isIsolated_.clear();
         regroup();
+        updateIsolateBar();
         mode_ = modeFor(n);
         scheduleRefresh();
         updateLegend();
     } else if (!refreshPending_) {
         fillSeries();
     }
+    layoutChanged();
     if (!userZoomed_)
         fitToData();
     else
@@ -320,8 +332,10 @@ void Scatter2DView::regroup()
     rowsOf_ = QVector<QVector<int>>(groups_.size());
     for (int g = 0; g < groups_.size(); ++g)
         rowsOf_[g].reserve(counts_[g]);
+    const bool isolated = !isolation_.isEmpty();
     for (int i = 0; i < n; ++i)
-        rowsOf_[group_[i]].append(i);
+        if (!isolated || isIsolated_.value(i))
+            rowsOf_[group_[i]].append(i);
     cellsDirty_ = true;
 }
 
@@ -336,7 +350,85 @@ void Scatter2DView::setSelection(const QVector<int> &rows)
     for (int r : selection_)
         isSelected_[r] = 1;
     fillEmphasis();
+    layoutChanged();
+    updateIsolateBar();
     overlay_->update();
+}
+
+void Scatter2DView::setNeighbors(int row, const QVector<int> &neighbors)
+{
+    const int n = int(points_.size());
+    const int r = row >= 0 && row < n ? row : -1;
+    // In the given order (nearest first), without the row itself and repeats.
+    QVector<int> valid;
+    if (r >= 0)
+        for (int x : neighbors)
+            if (x >= 0 && x < n && x != r && !valid.contains(x))
+                valid.append(x);
+    if (r == neighborRow_ && valid == neighbors_)
+        return;
+    neighborRow_ = r;
+    neighbors_ = valid;
+    layoutChanged();
+    updateOverlayLayer();
+    updateIsolateBar();
+    overlay_->update(); // the overlay draws them: the points (or the painted layer) stay
+}
+
+QVector<int> Scatter2DView::isolationCandidates() const
+{
+    QVector<int> rows = selection_;
+    if (neighborRow_ >= 0)
+        rows.append(neighborRow_);
+    rows += neighbors_;
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    return rows;
+}
+
+void Scatter2DView::setIsolation(const QVector<int> &rows)
+{
+    const int n = int(points_.size());
+    const QVector<int> valid = palette::validRows(rows, n);
+    if (valid == isolation_)
+        return;
+    isolation_ = valid;
+    isIsolated_.fill(0, isolation_.isEmpty() ? 0 : n);
+    for (int r : isolation_)
+        isIsolated_[r] = 1;
+    regroup();
+    mode_ = modeFor(n);
+    scheduleRefresh();
+    layoutChanged();
+    updateIsolateBar();
+    // The isolated rows fill the view; Show all fits the whole map again.
+    userZoomed_ = false;
+    fitToData();
+}
+
+void Scatter2DView::isolate(const QVector<int> &rows)
+{
+    const QVector<int> before = isolation_;
+    setIsolation(rows);
+    if (isolation_ != before)
+        emit isolationChanged(isolation_);
+}
+
+void Scatter2DView::updateIsolateBar()
+{
+    if (!isolateBar_)
+        return;
+    const int candidates = int(isolationCandidates().size());
+    isolateBar_->setState(candidates, int(isolation_.size()), int(points_.size()));
+    const QRectF plot = plotRect();
+    isolateBar_->move(int(plot.left()) + 8, int(plot.top()) + 6);
+    isolateBar_->raise();
+}
+
+void Scatter2DView::updateOverlayLayer()
+{
+    // Captions and the neighbours' lines must read above OpenGL points.
+    overlay_->setAboveOpenGL(usesOpenGL() && (!captions_.isEmpty() || neighborRow_ >= 0));
 }
 
 void Scatter2DView::setHighlight(const QVector<int> &rows)
@@ -386,14 +478,20 @@ void Scatter2DView::setPlaceholder(const QString &text)
 void Scatter2DView::setCaptions(const QVector<PlotCaption> &captions)
 {
     captions_ = captions;
-    overlay_->setAboveOpenGL(usesOpenGL() && !captions_.isEmpty());
+    layoutChanged();
+    updateOverlayLayer();
+    overlay_->update();
+}
+
+void Scatter2DView::setLabelMode(pointlabels::Mode mode)
+{
+    labelMode_ = mode;
     overlay_->update();
 }
 
 void Scatter2DView::setShowLabels(bool on)
 {
-    showLabels_ = on;
-    overlay_->update();
+    setLabelMode(on ? pointlabels::Mode::On : pointlabels::Mode::Off);
 }
 
 void Scatter2DView::setLabelLimit(int n)
@@ -448,6 +546,7 @@ void Scatter2DView::setGroupVisible(int g, bool visible)
     }
     legend_->setEntryVisible(g, visible);
     fillEmphasis();
+    layoutChanged();
     overlay_->update();
 }
 
@@ -464,7 +563,7 @@ int Scatter2DView::groupOf(int row) const
 bool Scatter2DView::rowActive(int row) const
 {
     const int g = groupOf(row);
-    return g >= 0 && groups_[g].visible;
+    return g >= 0 && groups_[g].visible && (isolation_.isEmpty() || isIsolated_.value(row));
 }
 
 // ---- series -------------------------------------------------------------------------
@@ -514,7 +613,7 @@ void Scatter2DView::refreshSeries()
 void Scatter2DView::rebuildSeries()
 {
     const bool gl = usesOpenGL();
-    overlay_->setAboveOpenGL(gl && !captions_.isEmpty()); // captions above OpenGL points
+    updateOverlayLayer(); // captions and neighbour lines above OpenGL points
     // The OpenGL layer multisamples (4x) when the view antialiases: under software OpenGL
     // (Mesa llvmpipe) that alone costs several times the frame. Square GL points do not
     // need it; raster mode keeps antialiased circles.
@@ -695,8 +794,10 @@ QRectF Scatter2DView::dataBounds() const
     if (points_.isEmpty())
         return QRectF(-1, -1, 2, 2);
     double x0 = std::numeric_limits<double>::max(), x1 = -x0, y0 = x0, y1 = -x0;
-    for (const QPointF &p : points_) {
-        if (!std::isfinite(p.x()) || !std::isfinite(p.y()))
+    const bool isolated = !isolation_.isEmpty();
+    for (int i = 0; i < points_.size(); ++i) {
+        const QPointF &p = points_[i];
+        if (!std::isfinite(p.x()) || !std::isfinite(p.y()) || (isolated && !isIsolated_.value(i)))
             continue;
         x0 = std::min(x0, p.x());
         x1 = std::max(x1, p.x());
@@ -829,6 +930,7 @@ void Scatter2DView::applyRange()
     axisY_->setRange(range_.top(), range_.bottom() + 2 * t.y.step * kTickBias);
     chart_->setPlotArea(plot_);
     layer_->setPlot(plot_);
+    updateIsolateBar();
     overlay_->update();
 }
 
@@ -1008,6 +1110,7 @@ void Scatter2DView::showEvent(QShowEvent *e)
 void Scatter2DView::changeEvent(QEvent *e)
 {
     if (e->type() == QEvent::PaletteChange || e->type() == QEvent::FontChange) {
+        layoutChanged();
         colors_ = palette::ViewColors::fromPalette(palette());
         if (hasNoneGroup_ && !groups_.isEmpty())
             groups_.last().color = palette::ungroupedColor(colors_.dark);
@@ -1159,6 +1262,10 @@ bool Scatter2DView::eventFilter(QObject *watched, QEvent *event)
             resetView();
             return true;
         }
+        if (ke->key() == Qt::Key_Escape && !isolation_.isEmpty()) { // back from an isolation
+            isolate({});
+            return true;
+        }
         if (ke->key() == Qt::Key_Escape && !selection_.isEmpty()) {
             setSelection({});
             emit pointsSelected({});
@@ -1180,30 +1287,38 @@ void Scatter2DView::selectRows(const QVector<int> &rows)
     emit pointsSelected(selection_);
 }
 
-void Scatter2DView::showTooltip(int row, const QPoint &globalPos)
+QString Scatter2DView::tooltipHtml(int row) const
 {
-    QString html;
+    // "Row 15 · animals" (the table's 1-based number), then the text.
+    QString html = QStringLiteral("<b>%1</b>").arg(tr("Row %1").arg(displayRow(row)));
     const int g = groupOf(row);
     if (g >= 0 && !(hasNoneGroup_ && g == groups_.size() - 1))
-        html += QStringLiteral("<b>%1</b><br>").arg(groups_[g].name.toHtmlEscaped());
-    const QString text = row < texts_.size() ? elided(texts_[row], 400) : tr("row %1").arg(displayRow(row));
-    html += QStringLiteral("<div style='white-space:pre-wrap'>%1</div>").arg(text.toHtmlEscaped());
-    QToolTip::showText(globalPos, html, overlay_);
+        html += QStringLiteral(" &middot; <b>%1</b>").arg(groups_[g].name.toHtmlEscaped());
+    if (row < texts_.size())
+        html += QStringLiteral("<div style='white-space:pre-wrap'>%1</div>").arg(elided(texts_[row], 400).toHtmlEscaped());
+    return html;
+}
+
+void Scatter2DView::showTooltip(int row, const QPoint &globalPos)
+{
+    QToolTip::showText(globalPos, tooltipHtml(row), overlay_);
 }
 
 // ---- painting -----------------------------------------------------------------------
 
 void Scatter2DView::paintLabels(QPainter &p, const QRectF &plot, const QFont &font) const
 {
-    if (!showLabels_ || texts_.isEmpty() || points_.isEmpty())
+    labelsDrawn_ = 0;
+    if (labelMode_ == pointlabels::Mode::Off || texts_.isEmpty() || points_.isEmpty())
         return;
+    const int limit = labelMode_ == pointlabels::Mode::Auto ? pointlabels::kAutoLimit : labelLimit_;
     QVector<int> rows;
     for (int r = 0; r < points_.size(); ++r) {
         if (!rowActive(r))
             continue;
         if (plot.contains(toPixel(points_[r], plot))) {
             rows.append(r);
-            if (rows.size() > labelLimit_)
+            if (rows.size() > limit)
                 return;
         }
     }
@@ -1218,7 +1333,7 @@ void Scatter2DView::paintLabels(QPainter &p, const QRectF &plot, const QFont &fo
     for (int row : rows) {
         if (row >= texts_.size())
             continue;
-        const QString t = elided(texts_[row], 32);
+        const QString t = pointlabels::firstWords(texts_[row]);
         const QPointF at = toPixel(points_[row], plot);
         const double w = fm.horizontalAdvance(t);
         QRectF box(at.x() + r, at.y() - fm.height() / 2, w, fm.height());
@@ -1237,8 +1352,85 @@ void Scatter2DView::paintLabels(QPainter &p, const QRectF &plot, const QFont &fo
         placed.append(box);
         p.setPen(palette::mix(colors_.foreground, colors_.background, 0.15));
         p.drawText(box, Qt::AlignLeft | Qt::AlignVCenter, t);
+        ++labelsDrawn_;
     }
     p.restore();
+}
+
+// The clicked row's neighbours: a line from the row to each (under), a ring on each.
+void Scatter2DView::paintNeighbors(QPainter &p, const QRectF &plot) const
+{
+    if (neighborRow_ < 0 || neighbors_.isEmpty() || !rowActive(neighborRow_))
+        return;
+    const QPointF from = toPixel(points_[neighborRow_], plot);
+    const double ring = pointSize() / 2 + 4;
+    p.save();
+    p.setClipRect(plot.adjusted(-1, -1, 1, 1));
+    p.setRenderHint(QPainter::Antialiasing, true);
+    const QColor line = palette::mix(colors_.foreground, colors_.background, 0.35);
+    for (int r : neighbors_) {
+        if (!rowActive(r))
+            continue;
+        const QPointF to = toPixel(points_[r], plot);
+        const QPointF d = to - from;
+        const double len = std::hypot(d.x(), d.y());
+        if (len <= 2 * ring)
+            continue;
+        // From ring to ring, so the points stay clear.
+        const QPointF u = d / len;
+        p.setPen(QPen(colors_.background, 3.5, Qt::SolidLine, Qt::RoundCap));
+        p.drawLine(from + u * (ring + 1), to - u * (ring + 1));
+        p.setPen(QPen(line, 1.6, Qt::SolidLine, Qt::RoundCap));
+        p.drawLine(from + u * (ring + 1), to - u * (ring + 1));
+    }
+    p.setBrush(Qt::NoBrush);
+    for (int r : neighbors_) {
+        if (!rowActive(r))
+            continue;
+        const QPointF at = toPixel(points_[r], plot);
+        p.setPen(QPen(colors_.background, 4.2));
+        p.drawEllipse(at, ring, ring);
+        p.setPen(QPen(colors_.foreground, 2.0));
+        p.drawEllipse(at, ring, ring);
+    }
+    p.restore();
+}
+
+// What the captions avoid: the points in view (a sample of at most 20,000: only their
+// density matters) and, never covered, the selected rows and the clicked row's neighbours.
+CaptionAvoid Scatter2DView::captionAvoid(const QRectF &plot) const
+{
+    CaptionAvoid a;
+    a.clearRadius = pointSize() / 2 + 6;
+    if (captions_.isEmpty())
+        return a;
+    const int n = int(points_.size());
+    const int stride = std::max(1, n / 20000);
+    a.points.reserve(n / stride + 1);
+    for (int r = 0; r < n; r += stride)
+        if (rowActive(r))
+            a.points.append(toPixel(points_[r], plot));
+    for (int i = 0; i < std::min<qsizetype>(selection_.size(), 200); ++i)
+        if (rowActive(selection_[i]))
+            a.keepClear.append(toPixel(points_[selection_[i]], plot));
+    if (neighborRow_ >= 0) {
+        a.keepClear.append(toPixel(points_[neighborRow_], plot));
+        for (int r : neighbors_)
+            if (rowActive(r))
+                a.keepClear.append(toPixel(points_[r], plot));
+    }
+    return a;
+}
+
+QVector<PlacedCaption> Scatter2DView::captionLayout() const
+{
+    QVector<PlacedCaption> out = captionLayout_;
+    const QPointF off = chartView_->pos();
+    for (PlacedCaption &c : out) {
+        c.box.translate(off);
+        c.anchor += off;
+    }
+    return out;
 }
 
 void Scatter2DView::paintOverlay(QPainter &p)
@@ -1257,8 +1449,20 @@ void Scatter2DView::paintOverlay(QPainter &p)
     p.translate(-off);
     paintLabels(p, plotRect(), font());
     p.restore();
-    paintPlotCaptions(p, captions_, [&](const QPointF &d) { return toPixel(d, plot); }, plot, font(),
-                      colors_.foreground, colors_.background);
+    paintNeighbors(p, plot);
+    // The captions' places are kept while nothing they depend on changes (a rubber band or
+    // lasso repaints the overlay at every mouse move).
+    if (layoutDone_ != layoutVersion_ || layoutRange_ != range_ || layoutPlot_ != plot) {
+        // Isolated rows are a few points of some clusters: no cluster captions then.
+        captionLayout_ = isolation_.isEmpty()
+            ? layoutPlotCaptions(captions_, [&](const QPointF &d) { return toPixel(d, plot); }, plot, font(),
+                                 captionAvoid(plot))
+            : QVector<PlacedCaption>();
+        layoutDone_ = layoutVersion_;
+        layoutRange_ = range_;
+        layoutPlot_ = plot;
+    }
+    paintPlacedCaptions(p, captionLayout_, captions_, plot, font(), colors_.foreground, colors_.background);
     if (gesture_ == Gesture::Rubber) {
         const QRectF r = QRectF(pressPos_ - off, lastPos_ - off).normalized();
         QColor fill = colors_.accent;
@@ -1387,8 +1591,10 @@ void Scatter2DView::renderTo(QPainter &p, const QRectF &rect)
                    placeholder_.isEmpty() ? tr("The 2D map appears here after embedding.") : placeholder_);
     }
     paintLabels(p, plot, font());
-    paintPlotCaptions(p, captions_, [&](const QPointF &d) { return toPixel(d, plot); }, plot, font(),
-                      colors_.foreground, colors_.background);
+    paintNeighbors(p, plot);
+    if (isolation_.isEmpty())
+        paintPlotCaptions(p, captions_, [&](const QPointF &d) { return toPixel(d, plot); }, plot, font(),
+                          colors_.foreground, colors_.background, captionAvoid(plot));
     if (legendOn)
         LegendWidget::paint(p, QRectF(rect.right() - legendW, rect.top(), legendW, rect.height()),
                             legendTitle_, entries, colors_, font(), legend_->scale());

@@ -62,6 +62,7 @@
 #include "views/niceticks.h"
 #include "views/overlay.h"
 #include "views/palette.h"
+#include "views/pointlabels.h"
 #include "views/pointview.h"
 #include "views/scatter2d_density.h"
 #include "views/scatter2d_grid.h"
@@ -83,6 +84,7 @@ QT_END_NAMESPACE
 namespace es {
 
 class DotRaster;
+class IsolateBar;
 class OverlayWidget;
 class PointLayer;
 
@@ -101,6 +103,8 @@ public:
     void setColors(const QVector<int> &group, const QList<PointGroup> &groups) override;
     void setSelection(const QVector<int> &rows) override;
     void setHighlight(const QVector<int> &rows) override;
+    void setNeighbors(int row, const QVector<int> &neighbors) override;
+    void setIsolation(const QVector<int> &rows) override;
     void resetView() override;
     QImage renderImage(const QSize &size) override;
 
@@ -114,13 +118,19 @@ public:
     void setAxisTitles(const QString &x, const QString &y);
     // Text drawn when there are no points (e.g. why t-SNE needs more sentences).
     void setPlaceholder(const QString &text);
-    // Text labels beside points when at most labelLimit() points are visible.
+    // Text labels (each sentence's first words, es::pointlabels) beside the points: Auto
+    // while at most pointlabels::kAutoLimit points are in view, On up to labelLimit().
+    void setLabelMode(pointlabels::Mode mode);
+    pointlabels::Mode labelMode() const { return labelMode_; }
+    // On or Off.
     void setShowLabels(bool on);
+    // Labels drawn by the last paint (overlay or export), for tests.
+    int labelsDrawn() const { return labelsDrawn_; }
     // Captions at data positions above the points (the doctor's cluster captions), painted
     // by the overlay and in exports (es::paintPlotCaptions); empty = none.
     void setCaptions(const QVector<PlotCaption> &captions);
     const QVector<PlotCaption> &captions() const { return captions_; }
-    bool showLabels() const { return showLabels_; }
+    bool showLabels() const { return labelMode_ != pointlabels::Mode::Off; }
     void setLabelLimit(int n);
     int labelLimit() const { return labelLimit_; }
     void setDragMode(DragMode mode) { dragMode_ = mode; }
@@ -147,6 +157,17 @@ public:
     int pointCount() const { return int(points_.size()); }
     const QVector<int> &selection() const { return selection_; }
     const QVector<int> &highlight() const { return highlight_; }
+    int neighborRow() const { return neighborRow_; }
+    const QVector<int> &neighbors() const { return neighbors_; }
+    // Rows shown when isolated (empty = all) and the rows an Isolate would keep now (the
+    // selection, the clicked row and its neighbours).
+    const QVector<int> &isolation() const { return isolation_; }
+    QVector<int> isolationCandidates() const;
+    IsolateBar *isolateBar() const { return isolateBar_; }
+    // The captions as last placed on screen (widget coordinates), for tests.
+    QVector<PlacedCaption> captionLayout() const;
+    // The tooltip of a row: its group, its 1-based row number and its text.
+    QString tooltipHtml(int row) const;
 
     // Geometry, for the window, the tests and the benchmarks. Positions are in this
     // widget's coordinates.
@@ -178,6 +199,7 @@ signals:
     void pointsSelected(const QVector<int> &rows);
     void pointHovered(int row);
     void groupVisibilityChanged(int group, bool visible);
+    void isolationChanged(const QVector<int> &rows);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -230,6 +252,12 @@ private:
     double autoPointSize() const;
     void paintOverlay(QPainter &p);
     void paintLabels(QPainter &p, const QRectF &plot, const QFont &font) const;
+    void paintNeighbors(QPainter &p, const QRectF &plot) const;
+    CaptionAvoid captionAvoid(const QRectF &plot) const;
+    void updateOverlayLayer();
+    void updateIsolateBar();
+    void isolate(const QVector<int> &rows); // setIsolation + isolationChanged
+    void layoutChanged() { ++layoutVersion_; }
     void selectRows(const QVector<int> &rows);
     void showTooltip(int row, const QPoint &globalPos);
     QList<LegendEntry> legendEntries() const;
@@ -247,6 +275,10 @@ private:
     QVector<int> counts_;
     QVector<int> selection_, highlight_;
     QVector<char> isSelected_, isHighlighted_;
+    int neighborRow_ = -1;
+    QVector<int> neighbors_;
+    QVector<int> isolation_;
+    QVector<char> isIsolated_;
     QStringList texts_;
     mutable PointGrid grid_;
     mutable bool gridDirty_ = true;
@@ -266,8 +298,14 @@ private:
     QRectF plot_;
     QRectF homeRange_;
     bool userZoomed_ = false;
-    bool showLabels_ = false;
-    int labelLimit_ = 300;
+    pointlabels::Mode labelMode_ = pointlabels::Mode::Off;
+    int labelLimit_ = pointlabels::kOnLimit;
+    mutable int labelsDrawn_ = 0;
+    // The on-screen caption layout, kept until the range, plot or inputs change.
+    mutable QVector<PlacedCaption> captionLayout_;
+    mutable QRectF layoutRange_, layoutPlot_;
+    mutable quint64 layoutDone_ = 0;
+    quint64 layoutVersion_ = 1;
     double pointSize_ = 0;
     int glThreshold_ = 1000;
     DrawMode mode_ = DrawMode::Raster;      // for the current points
@@ -296,6 +334,7 @@ private:
     OverlayWidget *overlay_ = nullptr;
     LegendWidget *legend_ = nullptr;
     QScrollArea *legendScroll_ = nullptr;
+    IsolateBar *isolateBar_ = nullptr;
     QVector<QScatterSeries *> base_, emph_;
     QScatterSeries *selRing_ = nullptr, *hlRing_ = nullptr, *gap_ = nullptr;
     PointLayer *layer_ = nullptr;

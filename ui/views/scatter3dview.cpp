@@ -1,10 +1,15 @@
 #include "views/scatter3dview.h"
 
 #include "views/glcheck.h"
+#include "views/isolatebar.h"
 #include "views/niceticks.h"
+#include "views/rownumber.h"
 
 #include <QFile>
 #include <QHBoxLayout>
+#include <QFontMetricsF>
+#include <QKeyEvent>
+#include <QQuaternion>
 #include <QLabel>
 #include <QPainter>
 #include <QPushButton>
@@ -36,9 +41,12 @@ constexpr int kLargeN = 1000;         // above: MeshPoint + OptimizationStatic
 // drawn there (itemSize 0.06-0.1) the facets do not show.
 constexpr int kSmoothMaxN = 100;
 const QString kIcosphere = QStringLiteral(":/meshes/icosphere1.obj");
+const QString kRing = QStringLiteral(":/meshes/ring.obj");
 constexpr int kLegendMaxWidth = 260;
 constexpr float kDefaultZoom = 85.0f;  // 100 clips the axis titles at the bottom
 constexpr int kMaxTicks3D = 6;         // labels per axis: they are large in the scene
+constexpr double kSceneUnitsPerShortSide = 2.4; // see applyLabelFont
+constexpr double kLabelScale = 1.3;
 
 // Deterministic "keep this row?" for the level of detail: a multiplicative hash of the
 // row compared with the kept fraction, so the same rows stay when coordinates change.
@@ -51,8 +59,8 @@ bool keepRow(int row, double fraction)
 QString escapeLabel(const QString &s)
 {
     QString t = s.simplified();
-    if (t.size() > 80)
-        t = t.left(79) + QChar(0x2026);
+    if (t.size() > 90)
+        t = t.left(89) + QChar(0x2026);
     // '@' starts a tag in Data Visualization's item label format.
     t.replace(QLatin1Char('@'), QStringLiteral("(at)"));
     return t;
@@ -124,6 +132,10 @@ Scatter3DView::Scatter3DView(QWidget *parent) : QWidget(parent)
         a->setTitleVisible(true);
         a->setFormatter(new TickFormatter(a));
         a->setSubSegmentCount(1);
+        // Labels and titles turn towards the camera instead of lying in the axis' plane,
+        // where they are seen at a slant and their scaled-down textures smear.
+        a->setLabelAutoRotation(90.0f);
+        a->setTitleFixed(false);
     }
     updateAxes();
 
@@ -161,6 +173,20 @@ Scatter3DView::Scatter3DView(QWidget *parent) : QWidget(parent)
         emit groupVisibilityChanged(i, visible);
     });
 
+    // The isolate bar sits over the scene, which is a native window: the bar is one too,
+    // so that it stacks above it.
+    isolateBar_ = new IsolateBar(this);
+    isolateBar_->setAttribute(Qt::WA_DontCreateNativeAncestors);
+    isolateBar_->setAttribute(Qt::WA_NativeWindow);
+    isolateBar_->setAutoFillBackground(true);
+    connect(isolateBar_, &IsolateBar::isolateClicked, this, [this] { isolate(isolationCandidates()); });
+    connect(isolateBar_, &IsolateBar::showAllClicked, this, [this] { isolate({}); });
+    graph_->installEventFilter(this);
+    Q3DCamera *camera = graph_->scene()->activeCamera();
+    connect(camera, &Q3DCamera::xRotationChanged, this, [this] { faceRingsToCamera(); });
+    connect(camera, &Q3DCamera::yRotationChanged, this, [this] { faceRingsToCamera(); });
+    connect(camera, &Q3DCamera::zoomLevelChanged, this, [this] { applyLabelFont(); });
+
     rotateTimer_ = new QTimer(this);
     rotateTimer_->setInterval(33);
     connect(rotateTimer_, &QTimer::timeout, this, [this] {
@@ -194,16 +220,21 @@ void Scatter3DView::applyTheme()
     theme->setColorStyle(Q3DTheme::ColorStyleUniform);
     theme->setLightStrength(4.0f);
     theme->setAmbientLightStrength(0.5f);
-    QFont f = font();
-    f.setPointSizeF(std::max(18.0, f.pointSizeF() * 2)); // labels are textures, scaled down
-    theme->setFont(f);
     graph_->setActiveTheme(theme);
-    // Themes do not apply to series colours set explicitly; reapply them.
-    for (int g = 0; g < base_.size(); ++g)
+    applyLabelFont();
+    // Themes do not apply to series colours set explicitly; reapply them. A clicked point
+    // keeps its colour (its highlight colour is its own); the ring around it marks it.
+    for (int g = 0; g < base_.size(); ++g) {
         base_[g]->setBaseColor(groups_[g].color);
+        base_[g]->setSingleHighlightColor(groups_[g].color);
+    }
     if (selSeries_) {
         selSeries_->setBaseColor(colors_.foreground);
         hlSeries_->setBaseColor(colors_.accent);
+        nbSeries_->setBaseColor(palette::mix(colors_.foreground, colors_.background, 0.3));
+        linkSeries_->setBaseColor(palette::mix(colors_.foreground, colors_.background, 0.35));
+        for (QScatter3DSeries *s : {selSeries_, hlSeries_, nbSeries_, linkSeries_})
+            s->setSingleHighlightColor(s->baseColor());
     }
     legend_->setColors(colors_);
     QPalette lp = legendScroll_->palette();
@@ -230,8 +261,10 @@ void Scatter3DView::updateAxes()
     QValue3DAxis *axes[3] = {graph_->axisX(), graph_->axisY(), graph_->axisZ()};
     for (int d = 0; d < 3; ++d) {
         double lo = HUGE_VAL, hi = -HUGE_VAL;
-        for (const QVector3D &p : points_) {
-            const double v = p[d];
+        for (int i = 0; i < points_.size(); ++i) {
+            if (!isolation_.isEmpty() && !isIsolated_.value(i))
+                continue; // the axes fit the isolated rows
+            const double v = points_[i][d];
             if (std::isfinite(v)) {
                 lo = std::min(lo, v);
                 hi = std::max(hi, v);
@@ -272,9 +305,15 @@ void Scatter3DView::setPoints(const QVector<QVector3D> &points)
     };
     clip(selection_);
     clip(highlight_);
+    neighborRow_ = -1;
+    neighbors_.clear();
+    isolation_.clear();
+    isIsolated_.clear();
+    updateAxes();
     regroup();
     rebuildSeries();
     updateLegend();
+    updateIsolateBar();
 }
 
 void Scatter3DView::setColors(const QVector<int> &group, const QList<PointGroup> &groups)
@@ -301,8 +340,9 @@ void Scatter3DView::regroup()
     rowsOf_ = QVector<QVector<int>>(groups_.size());
     sampled_ = n > sampleLimit_;
     const double fraction = sampled_ ? double(sampleLimit_) / n : 1.0;
+    const bool isolated = !isolation_.isEmpty();
     for (int i = 0; i < n; ++i)
-        if (!sampled_ || keepRow(i, fraction))
+        if ((!sampled_ || keepRow(i, fraction)) && (!isolated || isIsolated_.value(i)))
             rowsOf_[group_[i]].append(i);
 }
 
@@ -318,6 +358,8 @@ void Scatter3DView::rebuildSeries()
     if (selSeries_) {
         selSeries_->deleteLater();
         hlSeries_->deleteLater();
+        nbSeries_->deleteLater();
+        linkSeries_->deleteLater();
     }
     largeMode_ = drawnCount() > kLargeN;
     graph_->setOptimizationHints(largeMode_ ? QAbstract3DGraph::OptimizationStatic
@@ -339,7 +381,7 @@ void Scatter3DView::rebuildSeries()
             s->setItemSize(itemSize);
         s->setColorStyle(Q3DTheme::ColorStyleUniform);
         s->setBaseColor(c);
-        s->setSingleHighlightColor(colors_.foreground);
+        s->setSingleHighlightColor(c); // a clicked point keeps its colour
         s->setName(name);
         s->setItemLabelFormat(name);
         connect(s, &QScatter3DSeries::selectedItemChanged, this,
@@ -350,19 +392,38 @@ void Scatter3DView::rebuildSeries()
         base_.append(make(groups_[g].color, groups_[g].name));
         base_[g]->setVisible(groups_[g].visible);
     }
-    // Emphasis series are always spheres, larger than the points, so they read as marks.
+    // Emphasis series are rings around the points (facing the camera), so a selected point
+    // keeps its colour; without the ring mesh, larger spheres.
     selSeries_ = make(colors_.foreground, tr("selected"));
     hlSeries_ = make(colors_.accent, tr("search hits"));
-    for (QScatter3DSeries *s : {selSeries_, hlSeries_}) {
-        s->setMesh(QAbstract3DSeries::MeshSphere);
+    nbSeries_ = make(palette::mix(colors_.foreground, colors_.background, 0.3), tr("neighbours"));
+    const bool rings = QFile::exists(kRing);
+    const float ringSize = largeMode_ ? 0.055f : itemSize * 1.6f;
+    for (QScatter3DSeries *s : {selSeries_, hlSeries_, nbSeries_}) {
+        if (rings) {
+            s->setMesh(QAbstract3DSeries::MeshUserDefined);
+            s->setUserDefinedMesh(kRing);
+        } else {
+            s->setMesh(QAbstract3DSeries::MeshSphere);
+        }
         s->setMeshSmooth(true);
-        s->setItemSize(largeMode_ ? 0.05f : itemSize * 1.5f);
+        s->setItemSize(rings ? ringSize : ringSize * 0.9f);
     }
-    // Emphasis series come last and are larger, so a selected mark shows around its point.
+    nbSeries_->setItemSize(rings ? ringSize * 0.85f : ringSize * 0.8f);
+    // The neighbour lines: small dots from the clicked point to each neighbour.
+    linkSeries_ = make(palette::mix(colors_.foreground, colors_.background, 0.35), tr("neighbour lines"));
+    if (QFile::exists(kIcosphere)) {
+        linkSeries_->setMesh(QAbstract3DSeries::MeshUserDefined);
+        linkSeries_->setUserDefinedMesh(kIcosphere);
+    } else {
+        linkSeries_->setMesh(QAbstract3DSeries::MeshMinimal);
+    }
+    linkSeries_->setItemSize(largeMode_ ? 0.012f : std::max(0.012f, itemSize * 0.22f));
     for (QScatter3DSeries *s : base_)
         graph_->addSeries(s);
-    graph_->addSeries(selSeries_);
-    graph_->addSeries(hlSeries_);
+    for (QScatter3DSeries *s : {linkSeries_, nbSeries_, selSeries_, hlSeries_})
+        graph_->addSeries(s);
+    faceRingsToCamera();
     fillSeries();
 }
 
@@ -399,6 +460,128 @@ void Scatter3DView::fillEmphasis()
     };
     fill(selSeries_, selDrawn_);
     fill(hlSeries_, hlDrawn_);
+
+    // Neighbours: rings, and dotted lines from the clicked row (spaced by the scene's scale).
+    nbDrawn_.clear();
+    QVector<QVector3D> dots;
+    if (neighborRow_ >= 0 && rowActive(neighborRow_)) {
+        const QVector3D from = points_[neighborRow_];
+        QVector3D span(graph_->axisX()->max() - graph_->axisX()->min(), graph_->axisY()->max() - graph_->axisY()->min(),
+                       graph_->axisZ()->max() - graph_->axisZ()->min());
+        for (int d = 0; d < 3; ++d)
+            if (!(span[d] > 0))
+                span[d] = 1;
+        for (int r : neighbors_) {
+            if (!rowActive(r))
+                continue;
+            nbDrawn_.append(r);
+            const QVector3D to = points_[r];
+            const float len = ((to - from) / span).length() * 2.0f; // scene units, about
+            const int count = std::clamp(int(len / 0.045f), 2, 60);
+            for (int i = 1; i < count; ++i)
+                dots.append(from + (to - from) * (float(i) / count));
+        }
+    }
+    fill(nbSeries_, nbDrawn_);
+    auto *array = new QScatterDataArray(dots.size());
+    QScatterDataItem *item = array->data();
+    for (const QVector3D &d : dots)
+        (item++)->setPosition(d);
+    linkSeries_->dataProxy()->resetArray(array);
+}
+
+// Rings lie in the mesh's xy plane: turned by the camera's rotations they face the viewer,
+// as Data Visualization turns its labels.
+void Scatter3DView::faceRingsToCamera()
+{
+    if (!selSeries_)
+        return;
+    const Q3DCamera *cam = graph_->scene()->activeCamera();
+    const QQuaternion q = QQuaternion::fromAxisAndAngle(0, 1, 0, -cam->xRotation())
+        * QQuaternion::fromAxisAndAngle(1, 0, 0, -cam->yRotation());
+    for (QScatter3DSeries *s : {selSeries_, hlSeries_, nbSeries_})
+        s->setMeshRotation(q);
+}
+
+void Scatter3DView::setNeighbors(int row, const QVector<int> &neighbors)
+{
+    const int n = int(points_.size());
+    const int r = row >= 0 && row < n ? row : -1;
+    // In the given order (nearest first), without the row itself and repeats.
+    QVector<int> valid;
+    if (r >= 0)
+        for (int x : neighbors)
+            if (x >= 0 && x < n && x != r && !valid.contains(x))
+                valid.append(x);
+    if (r == neighborRow_ && valid == neighbors_)
+        return;
+    neighborRow_ = r;
+    neighbors_ = valid;
+    fillEmphasis();
+    updateIsolateBar();
+}
+
+QVector<int> Scatter3DView::isolationCandidates() const
+{
+    QVector<int> rows = selection_;
+    if (neighborRow_ >= 0)
+        rows.append(neighborRow_);
+    rows += neighbors_;
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    return rows;
+}
+
+void Scatter3DView::setIsolation(const QVector<int> &rows)
+{
+    const int n = int(points_.size());
+    const QVector<int> valid = palette::validRows(rows, n);
+    if (valid == isolation_)
+        return;
+    isolation_ = valid;
+    isIsolated_.fill(0, isolation_.isEmpty() ? 0 : n);
+    for (int r : isolation_)
+        isIsolated_[r] = 1;
+    updateAxes();
+    regroup();
+    rebuildSeries();
+    updateIsolateBar();
+}
+
+void Scatter3DView::isolate(const QVector<int> &rows)
+{
+    const QVector<int> before = isolation_;
+    setIsolation(rows);
+    if (isolation_ != before)
+        emit isolationChanged(isolation_);
+}
+
+void Scatter3DView::updateIsolateBar()
+{
+    if (!isolateBar_)
+        return;
+    isolateBar_->setState(int(isolationCandidates().size()), int(isolation_.size()), int(points_.size()));
+    if (isShowingMessage())
+        isolateBar_->hide();
+    isolateBar_->move(stack_->geometry().topLeft() + QPoint(8, 8));
+    isolateBar_->raise();
+}
+
+bool Scatter3DView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == graph_ && event->type() == QEvent::KeyPress
+        && static_cast<QKeyEvent *>(event)->key() == Qt::Key_Escape) {
+        if (!isolation_.isEmpty()) {
+            isolate({});
+            return true;
+        }
+        if (!selection_.isEmpty()) {
+            setSelection({});
+            emit pointsSelected({});
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 int Scatter3DView::drawnCount() const
@@ -412,7 +595,13 @@ int Scatter3DView::drawnCount() const
 bool Scatter3DView::rowActive(int row) const
 {
     const int g = group_.value(row, -1);
-    return g >= 0 && groups_[g].visible;
+    return g >= 0 && groups_[g].visible && (isolation_.isEmpty() || isIsolated_.value(row));
+}
+
+QString Scatter3DView::itemLabel(int row) const
+{
+    const QString number = tr("Row %1").arg(displayRow(row));
+    return row >= 0 && row < texts_.size() ? escapeLabel(number + QStringLiteral(": ") + texts_[row]) : number;
 }
 
 void Scatter3DView::onItemSelected(QScatter3DSeries *series, int index)
@@ -429,9 +618,9 @@ void Scatter3DView::onItemSelected(QScatter3DSeries *series, int index)
         row = hlDrawn_.value(index, -1);
     if (row < 0)
         return;
-    // Data Visualization shows the series' item label for the selected item: the text.
-    if (row < texts_.size())
-        series->setItemLabelFormat(escapeLabel(texts_[row]));
+    // Data Visualization shows the series' item label for the selected item: its row
+    // number (1-based, as in the table) and text.
+    series->setItemLabelFormat(itemLabel(row));
     setSelection({row});
     emit pointClicked(row);
 }
@@ -463,6 +652,7 @@ void Scatter3DView::setSelection(const QVector<int> &rows)
         updatingSelection_ = false;
     }
     fillEmphasis();
+    updateIsolateBar();
 }
 
 void Scatter3DView::setHighlight(const QVector<int> &rows)
@@ -481,16 +671,125 @@ void Scatter3DView::resetView()
     cam->setCameraPreset(Q3DCamera::CameraPresetIsometricRight);
     autoZoom_ = fittingZoom();
     cam->setZoomLevel(autoZoom_);
-    cam->setTarget(QVector3D(0, 0, 0));
+    cam->setTarget(QVector3D(0, fitTarget_, 0));
 }
 
-float Scatter3DView::fittingZoom() const
+// Data Visualization draws every label from a texture printed at 50 pt and scales it to
+// a height of 0.05 + pt / 500 scene units (pt: the theme font's size); the texture is
+// minified with mipmaps. A label shrunk to a fifth of its texture blurs; one drawn at
+// half to a third reads sharply. The theme font is sized so that labels come out at
+// about 1.3 times the window font's height on screen, whatever the canvas size.
+void Scatter3DView::applyLabelFont()
+{
+    Q3DTheme *theme = graph_->activeTheme();
+    if (!theme || fitting_)
+        return;
+    const QSize s = container_ ? container_->size() : size();
+    const double zoom = graph_->scene()->activeCamera()->zoomLevel() / 100.0;
+    // Pixels per scene unit (measured: a canvas' short side spans about 2.4 units at zoom 100).
+    const double perUnit = std::max(1, std::min(s.width(), s.height())) / kSceneUnitsPerShortSide * zoom;
+    const double want = QFontMetricsF(font()).height() * kLabelScale;
+    const double pt = std::clamp((want / perUnit - 0.05) * 500.0, 6.0, 60.0);
+    QFont f = font();
+    if (std::abs(theme->font().pointSizeF() - pt) < 0.75)
+        return;
+    f.setPointSizeF(pt);
+    theme->setFont(f);
+}
+
+// The part of a small offscreen picture (at the given zoom and camera height) that is not
+// background, in fractions of the picture; null when nothing is drawn.
+QRectF Scatter3DView::drawnBounds(const QSize &small, float zoom, float targetY)
+{
+    Q3DCamera *cam = graph_->scene()->activeCamera();
+    cam->setZoomLevel(zoom);
+    cam->setTarget(QVector3D(0, targetY, 0));
+    const QImage img = graph_->renderToImage(0, small);
+    if (img.isNull())
+        return {};
+    const QRgb bg = img.pixel(0, 0);
+    int x0 = img.width(), x1 = -1, y0 = img.height(), y1 = -1;
+    for (int y = 0; y < img.height(); ++y) {
+        const QRgb *line = reinterpret_cast<const QRgb *>(img.constScanLine(y));
+        for (int x = 0; x < img.width(); ++x) {
+            const QRgb p = line[x];
+            if (std::abs(qRed(p) - qRed(bg)) + std::abs(qGreen(p) - qGreen(bg)) + std::abs(qBlue(p) - qBlue(bg)) > 30) {
+                x0 = std::min(x0, x);
+                x1 = std::max(x1, x);
+                y0 = std::min(y0, y);
+                y1 = std::max(y1, y);
+            }
+        }
+    }
+    if (x1 < 0)
+        return {};
+    return QRectF(double(x0) / img.width(), double(y0) / img.height(), double(x1 - x0 + 1) / img.width(),
+                  double(y1 - y0 + 1) / img.height());
+}
+
+// The zoom and camera height at which the scene (cube, labels, titles) fills a canvas of
+// this size along its limiting side, centred, with a small margin. Data Visualization's
+// projection fits the scene to the canvas' width on tall and square canvases and to its
+// height on wide ones, and the preset view puts the labels below the cube, so the fit is
+// measured: the scene is drawn small (320 px wide) offscreen at two camera heights, the
+// height that centres it is interpolated, and the zoom scales its bounds to the canvas.
+// About 3 small renders per canvas shape (kept per shape).
+Scatter3DView::Fit Scatter3DView::fitFor(const QSize &s)
+{
+    Fit fit{kDefaultZoom, 0.0f};
+    if (s.width() < 16 || s.height() < 16 || !isVisible())
+        return fit;
+    const int key = int(std::lround(double(s.width()) / s.height() * 40));
+    if (auto it = fits_.constFind(key); it != fits_.constEnd())
+        return it.value();
+    Q3DCamera *cam = graph_->scene()->activeCamera();
+    const float zoom0 = cam->zoomLevel();
+    const QVector3D target0 = cam->target();
+    fitting_ = true;
+    const QSize small(320, std::max(40, int(std::lround(320.0 * s.height() / s.width()))));
+    constexpr float kProbeZoom = 60.0f; // small enough that nothing is cut off
+    const QRectF a = drawnBounds(small, kProbeZoom, 0.0f);
+    const QRectF b = drawnBounds(small, kProbeZoom, -0.5f);
+    bool measured = false;
+    if (!a.isNull() && !b.isNull()) {
+        measured = true;
+        const double ca = a.center().y() - 0.5, cb = b.center().y() - 0.5;
+        float ty = 0;
+        if (std::abs(ca - cb) > 1e-4)
+            ty = float(std::clamp(-0.5 * ca / (ca - cb), -1.0, 0.5));
+        // The scene does not grow quite in proportion to the zoom (perspective): scaled,
+        // then measured again and corrected.
+        float zoom = kProbeZoom;
+        for (int round = 0; round < 3; ++round) {
+            const QRectF r = drawnBounds(small, zoom, ty);
+            if (r.isNull())
+                break;
+            constexpr double kHalf = 0.5 - 0.02; // 2 % margin each side
+            const double kx = kHalf / std::max({0.5 - r.left(), r.right() - 0.5, 1e-3});
+            const double ky = kHalf / std::max({0.5 - r.top(), r.bottom() - 0.5, 1e-3});
+            const double k = std::min(kx, ky);
+            // An edge touched means cut off: step back and measure again.
+            const bool cut = r.left() <= 0 || r.top() <= 0 || r.right() >= 1 || r.bottom() >= 1;
+            zoom = float(std::clamp(zoom * (cut ? 0.85 : k), 30.0, 500.0));
+            fit = {zoom, ty};
+            if (!cut && std::abs(k - 1) < 0.02)
+                break;
+        }
+    }
+    cam->setZoomLevel(zoom0);
+    cam->setTarget(target0);
+    fitting_ = false;
+    if (measured) // else (nothing drawn yet) measured again next time
+        fits_.insert(key, fit);
+    return fit;
+}
+
+float Scatter3DView::fittingZoom()
 {
     const QSize s = container_ ? container_->size() : size();
-    if (s.width() <= 0 || s.height() <= 0)
-        return kDefaultZoom;
-    const double tall = double(s.height()) / s.width();
-    return float(kDefaultZoom * std::clamp(1.0 + (tall - 0.8) * 0.5, 1.0, 1.3));
+    const Fit fit = fitFor(s);
+    fitTarget_ = fit.targetY;
+    return fit.zoom;
 }
 
 void Scatter3DView::resizeEvent(QResizeEvent *e)
@@ -500,11 +799,42 @@ void Scatter3DView::resizeEvent(QResizeEvent *e)
     // would let the layout ask its height for the wider cell and clip the second line).
     const int side = std::max(48, (width() - 600) / 2);
     messagePage_->layout()->setContentsMargins(side, 24, side, 24);
+    updateIsolateBar();
     Q3DCamera *cam = graph_->scene()->activeCamera();
     if (autoZoom_ == 0 || std::abs(cam->zoomLevel() - autoZoom_) < 0.01f) {
         autoZoom_ = fittingZoom();
         cam->setZoomLevel(autoZoom_);
+        cam->setTarget(QVector3D(0, fitTarget_, 0));
     }
+    applyLabelFont();
+}
+
+void Scatter3DView::showEvent(QShowEvent *e)
+{
+    QWidget::showEvent(e);
+    // The fit needs the scene on screen (an OpenGL context): measured once shown, again a
+    // little later while the first frames are not drawn yet.
+    refitLater(5);
+}
+
+void Scatter3DView::refitLater(int tries)
+{
+    QTimer::singleShot(tries == 5 ? 0 : 150, this, [this, tries] {
+        Q3DCamera *c = graph_->scene()->activeCamera();
+        if (!isVisible() || (autoZoom_ != 0 && std::abs(c->zoomLevel() - autoZoom_) >= 0.01f))
+            return; // hidden again, or the user zoomed meanwhile
+        const QSize s = container_->size();
+        const bool known = fits_.contains(int(std::lround(double(s.width()) / std::max(1, s.height()) * 40)));
+        autoZoom_ = fittingZoom();
+        c->setZoomLevel(autoZoom_);
+        c->setTarget(QVector3D(0, fitTarget_, 0));
+        applyLabelFont();
+        updateIsolateBar(); // the scene's window may have been made above it
+        graph_->requestUpdate(); // offscreen renders can leave the window's last frame up
+        const bool measured = fits_.contains(int(std::lround(double(s.width()) / std::max(1, s.height()) * 40)));
+        if (!known && !measured && tries > 1)
+            refitLater(tries - 1);
+    });
 }
 
 void Scatter3DView::setTexts(const QStringList &texts)
@@ -560,6 +890,7 @@ void Scatter3DView::setGroupVisible(int g, bool visible)
         base_[g]->setVisible(visible);
     legend_->setEntryVisible(g, visible);
     fillEmphasis();
+    updateIsolateBar();
 }
 
 bool Scatter3DView::isGroupVisible(int g) const
@@ -583,6 +914,7 @@ void Scatter3DView::showMessage(const QString &text, const QString &buttonText)
     stack_->setCurrentWidget(messagePage_);
     setAutoRotate(false);
     updateLegend();
+    updateIsolateBar();
 }
 
 void Scatter3DView::clearMessage()
@@ -591,6 +923,7 @@ void Scatter3DView::clearMessage()
         return;
     stack_->setCurrentWidget(container_);
     updateLegend();
+    updateIsolateBar();
 }
 
 bool Scatter3DView::isShowingMessage() const
@@ -623,7 +956,25 @@ QImage Scatter3DView::renderImage(const QSize &size)
     QImage out(size, QImage::Format_ARGB32_Premultiplied);
     out.fill(colors_.background);
     const QSize graphSize(std::max(16, size.width() - legendW), size.height());
+    // Not zoomed by the user: the picture's own shape is fitted, as the screen's is.
+    Q3DCamera *cam = graph_->scene()->activeCamera();
+    const bool fitted = autoZoom_ != 0 && std::abs(cam->zoomLevel() - autoZoom_) < 0.01f && isVisible();
+    const float zoom0 = cam->zoomLevel();
+    const QVector3D target0 = cam->target();
+    if (fitted) {
+        const Fit fit = fitFor(graphSize);
+        fitting_ = true;
+        cam->setZoomLevel(fit.zoom);
+        cam->setTarget(QVector3D(0, fit.targetY, 0));
+        fitting_ = false;
+    }
     const QImage graph = graph_->renderToImage(4, graphSize);
+    if (fitted) {
+        fitting_ = true;
+        cam->setZoomLevel(zoom0);
+        cam->setTarget(target0);
+        fitting_ = false;
+    }
     QPainter p(&out);
     p.drawImage(QPoint(0, 0), graph);
     if (legendOn)

@@ -10,9 +10,18 @@
 //   (bench_gui_heartbeat), 2,000 points 40-70 ms. setColors() with the colours already
 //   shown keeps the series (the window hands them over with every live frame).
 // - Rotate (right drag), zoom (wheel) and click-to-select come from Q3DScatter's input
-//   handler; a click on an item emits pointClicked(row). The selection and search hits
-//   are series of their own (larger markers in the foreground / accent colour), so any
-//   number of rows can be shown selected.
+//   handler; a click on an item emits pointClicked(row). Selected points keep their
+//   group's colour: the selection, the search hits and the clicked row's neighbours are
+//   ring series of their own (:/meshes/ring.obj, turned to face the camera as it moves) in
+//   the foreground / accent / muted colour, so any number of rows can be shown selected.
+//   Lines from the clicked row to its neighbours are rows of small dots (Q3DScatter draws
+//   no lines): a few hundred items at most, whatever the map's size.
+// - Isolation (setIsolation, the "Isolate these N points" / "Show all" bar over the
+//   scene's top-left corner, Esc): only the isolated rows are drawn, and the axes fit them.
+// - The scene fills the canvas: the camera's zoom is fitted to the canvas' shape
+//   (fittingZoom). Axis labels face the camera (labelAutoRotation) and are drawn at a
+//   size that keeps Data Visualization's label textures (always rendered at a large font
+//   and scaled down) from being shrunk so far that they blur at normal DPI.
 // - Level of detail: above sampleLimit() points (default 300,000) the groups show a
 //   deterministic sample of that many points (same rows every time, in proportion to the
 //   groups); selected and highlighted rows are always drawn; the legend counts all rows.
@@ -41,6 +50,8 @@
 #include "views/palette.h"
 #include "views/pointview.h"
 
+#include <QHash>
+#include <QRectF>
 #include <QStringList>
 #include <QWidget>
 
@@ -53,6 +64,8 @@ class QStackedWidget;
 class QTimer;
 
 namespace es {
+
+class IsolateBar;
 
 class Scatter3DView : public QWidget, public PointView {
     Q_OBJECT
@@ -69,6 +82,8 @@ public:
     void setColors(const QVector<int> &group, const QList<PointGroup> &groups) override;
     void setSelection(const QVector<int> &rows) override;
     void setHighlight(const QVector<int> &rows) override;
+    void setNeighbors(int row, const QVector<int> &neighbors) override;
+    void setIsolation(const QVector<int> &rows) override;
     void resetView() override;
     QImage renderImage(const QSize &size) override;
 
@@ -88,6 +103,18 @@ public:
     bool isGroupVisible(int group) const;
     int pointCount() const { return int(points_.size()); }
     const QVector<int> &selection() const { return selection_; }
+    int neighborRow() const { return neighborRow_; }
+    const QVector<int> &neighbors() const { return neighbors_; }
+    const QVector<int> &isolation() const { return isolation_; }
+    QVector<int> isolationCandidates() const;
+    IsolateBar *isolateBar() const { return isolateBar_; }
+    // The series drawing rings (selection, search hits, neighbours) and the neighbour lines.
+    QScatter3DSeries *selectionSeries() const { return selSeries_; }
+    QScatter3DSeries *neighborSeries() const { return nbSeries_; }
+    QScatter3DSeries *linkSeries() const { return linkSeries_; }
+    QScatter3DSeries *groupSeries(int g) const { return base_.value(g); }
+    // The item label shown for a clicked row: "Row 15: text".
+    QString itemLabel(int row) const;
 
     // Selects the item of `row` as if the user had clicked it (tests, keyboard).
     void clickRow(int row);
@@ -111,10 +138,13 @@ signals:
     void pointHovered(int row);
     void groupVisibilityChanged(int group, bool visible);
     void messageButtonClicked();
+    void isolationChanged(const QVector<int> &rows);
 
 protected:
     void changeEvent(QEvent *) override;
     void resizeEvent(QResizeEvent *) override;
+    void showEvent(QShowEvent *) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void regroup();
@@ -127,6 +157,10 @@ private:
     void onItemSelected(QScatter3DSeries *series, int index);
     QList<LegendEntry> legendEntries() const;
     bool rowActive(int row) const;
+    void updateIsolateBar();
+    void isolate(const QVector<int> &rows);
+    void faceRingsToCamera();
+    void applyLabelFont();
 
     QVector<QVector3D> points_;
     QVector<int> givenGroup_;
@@ -138,6 +172,10 @@ private:
     QVector<int> counts_;            // all rows per group
     QVector<int> selection_, highlight_;
     QVector<int> selDrawn_, hlDrawn_; // rows in the selection / highlight series
+    int neighborRow_ = -1;
+    QVector<int> neighbors_, nbDrawn_;
+    QVector<int> isolation_;
+    QVector<char> isIsolated_;
     QStringList texts_;
     QString legendTitle_;
     palette::ViewColors colors_;
@@ -155,13 +193,25 @@ private:
     QPushButton *messageButton_ = nullptr;
     // The scene fills the width: a tall view zooms in further than a wide one (whose
     // height clips the axis titles). Followed on resize until the user zooms.
-    float fittingZoom() const;
+    struct Fit {
+        float zoom;
+        float targetY;
+    };
+    Fit fitFor(const QSize &canvas);
+    void refitLater(int tries);
+    QRectF drawnBounds(const QSize &small, float zoom, float targetY);
+    float fittingZoom(); // sets fitTarget_
     float autoZoom_ = 0;
+    float fitTarget_ = 0;
+    bool fitting_ = false;
+    QHash<int, Fit> fits_; // by canvas shape
     LegendWidget *legend_ = nullptr;
     QScrollArea *legendScroll_ = nullptr;
     QTimer *rotateTimer_ = nullptr;
     QVector<QScatter3DSeries *> base_;
     QScatter3DSeries *selSeries_ = nullptr, *hlSeries_ = nullptr;
+    QScatter3DSeries *nbSeries_ = nullptr, *linkSeries_ = nullptr;
+    IsolateBar *isolateBar_ = nullptr;
 };
 
 } // namespace es
