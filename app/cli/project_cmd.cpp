@@ -28,7 +28,7 @@ int runProject(const Args &args)
     if (metric != "cosine" && metric != "euclidean")
         throw UsageError("--metric must be cosine or euclidean; got '" + metric + "'");
     if (method == "pca") {
-        for (const char *o : {"--perplexity", "--iterations", "--metric"})
+        for (const char *o : {"--perplexity", "--iterations", "--metric", "--neighbors-exact", "--neighbors-approx"})
             if (args.has(o))
                 printWarnings({std::string(o) + " applies to --method tsne only; ignored"});
     }
@@ -57,6 +57,7 @@ int runProject(const Args &args)
         tc.iterations = iterations;
         tc.seed = std::uint64_t(seed);
         tc.threads = threads;
+        tc.neighbors = neighborMethodFromArgs(args);
         tc.metric = metric == "cosine" ? analysis::Metric::Cosine : analysis::Metric::Euclidean;
         analysis::TsneCallbacks cb;
         cb.progress = progress;
@@ -68,6 +69,7 @@ int runProject(const Args &args)
         stats["iterations"] = r->iterations;
         stats["kl_divergence"] = r->klDivergence;
         stats["perplexity"] = r->perplexity;
+        stats["approximate_neighbors"] = r->approximateNeighbours;
     }
 
     Status written = Ok{};
@@ -93,7 +95,7 @@ int runProject(const Args &args)
 
 std::vector<Option> projectOptions()
 {
-    return vectorCommandOptions({
+    std::vector<Option> own{
         {"--output", "-o", "OUT", "Output file: .npy (float32, N x dims) or .csv (row,x,y[,z])", ""},
         {"--method", "", "M", "pca or tsne", ""},
         {"--dims", "", "D", "Output dimensions: 2 or 3", "2"},
@@ -102,7 +104,10 @@ std::vector<Option> projectOptions()
         {"--metric", "", "M", "t-SNE input distance: cosine or euclidean", "cosine"},
         {"--seed", "", "S", "Random seed (same seed, same coordinates on any thread count)", "42"},
         {"--threads", "", "T", "Worker threads (0: one per CPU)", "0"},
-    });
+    };
+    for (Option &o : neighborMethodOptions())
+        own.push_back(std::move(o));
+    return vectorCommandOptions(std::move(own));
 }
 
 const Registrar reg{Command{
@@ -111,10 +116,11 @@ const Registrar reg{Command{
     "project VECTORS -o OUT.(npy|csv) --method pca|tsne [options]",
     "VECTORS is a vectors file (.npy, projector vectors.tsv, word2vec/GloVe text) or a\n"
     "text file, which is embedded with the local model first. Row i of OUT is row i of\n"
-    "VECTORS. t-SNE: k = 3 x perplexity exact neighbours, PCA initialisation, early\n"
-    "exaggeration 12 for 250 iterations, learning rate max(N/12, 200), Barnes-Hut\n"
-    "gradient above 500 points. --stats keys: seconds, n, dimensions, dims, and\n"
-    "explained_variance_ratio (pca) or iterations and kl_divergence (tsne).",
+    "VECTORS. t-SNE: k = 3 x perplexity neighbours (exact up to " + std::to_string(analysis::kApproximateAboveRows) + " rows, approximate\n"
+    "above unless --neighbors-exact), PCA initialisation, early exaggeration 12 for 250\n"
+    "iterations, learning rate max(N/12, 200), Barnes-Hut gradient above 500 points.\n"
+    "--stats keys: seconds, n, dimensions, dims, and explained_variance_ratio (pca) or\n"
+    "iterations, kl_divergence and approximate_neighbors (tsne).",
     projectOptions(), 1, 1, runProject}};
 
 } // namespace
