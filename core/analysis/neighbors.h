@@ -6,9 +6,10 @@
 // to the lower row index, so results are deterministic and identical on any thread count.
 //
 // Approximate neighbours (NeighborMethod::Approximate, or Auto above kApproximateAboveRows
-// base rows): an HNSW graph (hnswlib) built on one thread in row order with a fixed seed and
-// a distance of fixed summation order (the same on every CPU), then searched for every row
-// in parallel (a search only reads the graph). The chosen neighbours' distances are then
+// base rows): an HNSW graph (hnswlib's) built in deterministic batches (levels from a fixed
+// seed; a batch searches the graph frozen before it in parallel, then is linked in row order)
+// with a distance of fixed summation order (the same on every CPU), then searched for every
+// row in parallel (a search only reads the graph). The chosen neighbours' distances are then
 // recomputed in double and ordered as the exact path orders them (ties to the lower row),
 // so the result is identical on any thread count too; only some true neighbours may be
 // missed (recall@10 >= 0.98 at the defaults on GloVe words and Debian descriptions).
@@ -32,7 +33,7 @@ enum class NeighborMethod { Auto, Exact, Approximate };
 // Auto switches to approximate neighbours above this many base rows. Measured (2 cores,
 // bench_neighbors): both methods cost about linearly in the dimension, and the exact search
 // quadratically in the rows, the approximate one about linearly; they cross near 20,000 rows.
-inline constexpr long kApproximateAboveRows = 20000;
+inline constexpr long kApproximateAboveRows = 50000;
 
 // The method Auto resolves to for `rows` base rows (Exact and Approximate stay as they are).
 NeighborMethod resolveNeighborMethod(NeighborMethod method, long rows);
@@ -56,9 +57,9 @@ struct KnnConfig {
     NeighborMethod method = NeighborMethod::Auto;
     // HNSW parameters (approximate search only): links per node, candidate list while
     // building and while searching (the search uses at least k + 1).
-    int hnswM = 16;
+    int hnswM = 32;
     int hnswEfConstruction = 100;
-    int hnswEf = 50;
+    int hnswEf = 100;
 };
 
 // Ties are broken by the lower row index, so results are deterministic. NeighborMethod::Auto
