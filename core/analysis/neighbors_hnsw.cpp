@@ -5,7 +5,7 @@
 // Determinism: hnswlib's own distance functions choose SSE/AVX/AVX-512 at compile and run
 // time, and parallel insertion depends on thread timing. Here the distance is our own, summed
 // in a fixed order (eight lanes, then a fixed reduction: the same float result on every
-// x86-64), the graph is built by one thread in row order, and a search only reads the graph,
+// x86-64; compiled without FMA contraction, see CMakeLists.txt; 16 lanes measured slower), the graph is built by one thread in row order, and a search only reads the graph,
 // so the neighbours do not depend on the CPU or the thread count.
 #include "analysis/neighbors_hnsw.h"
 
