@@ -192,4 +192,22 @@ void printInputStats(const Args &args, nlohmann::json stats, const InputVectors 
     printStats(stats);
 }
 
+analysis::NeighborMethod neighborMethodFromArgs(const Args &args)
+{
+    const bool exact = args.has("--neighbors-exact"), approx = args.has("--neighbors-approx");
+    if (exact && approx)
+        throw UsageError("--neighbors-exact and --neighbors-approx exclude each other");
+    return exact ? analysis::NeighborMethod::Exact
+                 : approx ? analysis::NeighborMethod::Approximate : analysis::NeighborMethod::Auto;
+}
+
+std::vector<Option> neighborMethodOptions()
+{
+    const std::string rows = std::to_string(analysis::kApproximateAboveRows);
+    return {
+        {"--neighbors-exact", "", "", "Exact nearest neighbours at any size (default: approximate above " + rows + " rows)", ""},
+        {"--neighbors-approx", "", "", "Approximate (HNSW) nearest neighbours at any size", ""},
+    };
+}
+
 } // namespace es::cli

@@ -1,6 +1,7 @@
 #pragma once
 // Shared steps of the subcommands: reading any input of DESIGN.md section 5 as vectors
 // (texts are embedded with the local model first), building an embedder from flags.
+#include "analysis/neighbors.h"
 #include "cli/cli.h"
 #include "dataset/dataset.h"
 #include "embed/factory.h"
@@ -59,5 +60,12 @@ Status writeRowsCsv(const std::string &path, const std::vector<std::string> &hea
 // `start`, n, dimensions, and unknown_tokens when the input was embedded.
 void printInputStats(const Args &args, nlohmann::json stats, const InputVectors &input,
                      std::chrono::steady_clock::time_point start);
+
+// --neighbors-exact / --neighbors-approx (UsageError for both): how nearest neighbours are
+// found; Auto (approximate above analysis::kApproximateAboveRows rows) without either.
+analysis::NeighborMethod neighborMethodFromArgs(const Args &args);
+
+// Those two options, for a command's option list.
+std::vector<Option> neighborMethodOptions();
 
 } // namespace es::cli

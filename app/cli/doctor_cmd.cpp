@@ -57,6 +57,7 @@ int runDoctor(const Args &args)
     cfg.labelNeighbours = int(args.getInt("--label-neighbors", cfg.labelNeighbours, 1, 1000));
     cfg.labelMaxShare = args.getDouble("--label-share", cfg.labelMaxShare, 0.0, 1.0);
     cfg.duplicateNeighbours = int(args.getInt("--duplicate-candidates", cfg.duplicateNeighbours, 1, 1000));
+    cfg.neighbors = neighborMethodFromArgs(args);
     const std::string method = args.get("--outlier-method", "knn");
     if (method == "lof")
         cfg.outlierMethod = doctor::OutlierMethod::Lof;
@@ -143,6 +144,7 @@ int runDoctor(const Args &args)
                     {"clusters", report->clusters.size()},
                     {"clusters_from_labels", report->clustersFromLabels},
                     {"labelled", !labels.empty()},
+                    {"approximate_neighbors", report->approximateNeighbours},
                     {"unknown_tokens", embedStats.unknownTokens}});
     }
     return ExitOk;
@@ -168,7 +170,9 @@ const Registrar reg{Command{
     "                                    k-means cluster) and its distinctive words\n"
     "Rows are 0-based. MODEL: local, lexical, hybrid or PROVIDER[:MODEL][@BASE_URL].\n"
     "An .embedscope project with doctor marks (keep / fix / drop, set in the GUI) adds a\n"
-    "column mark with each finding's row's mark.",
+    "column mark with each finding's row's mark.\n"
+    "Every analysis uses one nearest-neighbour list: approximate (HNSW graph) above " + std::to_string(analysis::kApproximateAboveRows) + "\n"
+    "rows unless --neighbors-exact; --stats says which (approximate_neighbors).",
     withHttpLimitOptions({
         {"--output", "-o", "REPORT", "Report file (.csv)", ""},
         {"--embedder", "", "MODEL", "Model for text input: local, lexical, hybrid, openai:M, ollama:M, tei, azure@URL", "local"},
@@ -181,6 +185,9 @@ const Registrar reg{Command{
         {"--outlier-mads", "", "C", "Outlier threshold: median + C * 1.4826 * MAD", "4"},
         {"--clusters", "", "K", "k-means clusters to explain (0: label groups, else automatic)", "0"},
         {"--seed", "", "S", "k-means seed", "1"},
+        {"--neighbors-exact", "", "", "Exact nearest neighbours at any size (default: approximate above "
+                                      + std::to_string(analysis::kApproximateAboveRows) + " rows)", ""},
+        {"--neighbors-approx", "", "", "Approximate (HNSW) nearest neighbours at any size", ""},
         {"--label-column", "", "NAME", "Label column (\"-\" for none)", "label/category/class"},
         {"--text-column", "", "NAME", "Column holding the texts (csv/tsv/jsonl)", "text/sentence/document"},
         {"--format", "", "F", "Input format: txt, csv, tsv, jsonl, npy, projector, word2vec", "detect"},

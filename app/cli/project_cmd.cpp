@@ -43,8 +43,10 @@ int runProject(const Args &args)
         for (const char *o : {"--neighbors", "--min-dist", "--spread", "--epochs"})
             if (args.has(o))
                 printWarnings({std::string(o) + " applies to --method umap only; ignored"});
-    if (method == "pca" && args.has("--metric"))
-        printWarnings({"--metric applies to --method tsne and umap only; ignored"});
+    if (method == "pca")
+        for (const char *o : {"--metric", "--neighbors-exact", "--neighbors-approx"})
+            if (args.has(o))
+                printWarnings({std::string(o) + " applies to --method tsne and umap only; ignored"});
 
     const auto t0 = std::chrono::steady_clock::now();
     auto loaded = loadInputVectors(input, args);
@@ -73,6 +75,7 @@ int runProject(const Args &args)
         uc.seed = std::uint64_t(seed);
         uc.threads = threads;
         uc.metric = metric == "cosine" ? analysis::Metric::Cosine : analysis::Metric::Euclidean;
+        uc.neighborMethod = neighborMethodFromArgs(args);
         analysis::UmapCallbacks cb;
         cb.progress = progress;
         auto r = analysis::umap(x, uc, cb, stopToken());
@@ -83,6 +86,7 @@ int runProject(const Args &args)
         stats["epochs"] = r->epochs;
         stats["neighbors"] = r->neighbors;
         stats["init"] = r->init == analysis::UmapInit::Spectral ? "spectral" : "pca";
+        stats["approximate_neighbors"] = r->approximateNeighbours;
     } else {
         analysis::TsneConfig tc;
         tc.dims = dims;
@@ -90,6 +94,7 @@ int runProject(const Args &args)
         tc.iterations = iterations;
         tc.seed = std::uint64_t(seed);
         tc.threads = threads;
+        tc.neighbors = neighborMethodFromArgs(args);
         tc.metric = metric == "cosine" ? analysis::Metric::Cosine : analysis::Metric::Euclidean;
         analysis::TsneCallbacks cb;
         cb.progress = progress;
@@ -101,6 +106,7 @@ int runProject(const Args &args)
         stats["iterations"] = r->iterations;
         stats["kl_divergence"] = r->klDivergence;
         stats["perplexity"] = r->perplexity;
+        stats["approximate_neighbors"] = r->approximateNeighbours;
     }
 
     Status written = Ok{};
@@ -126,7 +132,7 @@ int runProject(const Args &args)
 
 std::vector<Option> projectOptions()
 {
-    return vectorCommandOptions({
+    std::vector<Option> own{
         {"--output", "-o", "OUT", "Output file: .npy (float32, N x dims) or .csv (row,x,y[,z])", ""},
         {"--method", "", "M", "pca, tsne or umap", ""},
         {"--dims", "", "D", "Output dimensions: 2 or 3", "2"},
@@ -139,7 +145,10 @@ std::vector<Option> projectOptions()
         {"--epochs", "", "N", "UMAP optimisation epochs (0: 500 up to 10,000 points, else 200)", "0"},
         {"--seed", "", "S", "Random seed (same seed, same coordinates on any thread count)", "42"},
         {"--threads", "", "T", "Worker threads (0: one per CPU)", "0"},
-    });
+    };
+    for (Option &o : neighborMethodOptions())
+        own.push_back(std::move(o));
+    return vectorCommandOptions(std::move(own));
 }
 
 const Registrar reg{Command{
@@ -148,13 +157,14 @@ const Registrar reg{Command{
     "project VECTORS -o OUT.(npy|csv) --method pca|tsne|umap [options]",
     "VECTORS is a vectors file (.npy, projector vectors.tsv, word2vec/GloVe text) or a\n"
     "text file, which is embedded with the local model first. Row i of OUT is row i of\n"
-    "VECTORS. t-SNE: k = 3 x perplexity exact neighbours, PCA initialisation, early\n"
-    "exaggeration 12 for 250 iterations, learning rate max(N/12, 200), Barnes-Hut\n"
-    "gradient above 500 points. UMAP: exact neighbours, fuzzy union, spectral\n"
-    "initialisation (PCA, with a warning, for a disconnected graph), SGD with negative\n"
-    "sampling; the same seed gives the same map on any thread count. --stats keys:\n"
-    "seconds, n, dimensions, dims, and explained_variance_ratio (pca), iterations and\n"
-    "kl_divergence (tsne), or epochs, neighbors and init (umap).",
+    "VECTORS. t-SNE and UMAP: neighbours exact up to " + std::to_string(analysis::kApproximateAboveRows) + " rows, approximate\n"
+    "(HNSW) above unless --neighbors-exact. t-SNE: k = 3 x perplexity neighbours, PCA\n"
+    "initialisation, early exaggeration 12 for 250 iterations, learning rate max(N/12, 200),\n"
+    "Barnes-Hut gradient above 500 points. UMAP: fuzzy union, spectral initialisation (PCA,\n"
+    "with a warning, for a disconnected graph), SGD with negative sampling; the same seed\n"
+    "gives the same map on any thread count. --stats keys: seconds, n, dimensions, dims, and\n"
+    "explained_variance_ratio (pca), iterations, kl_divergence and approximate_neighbors\n"
+    "(tsne), or epochs, neighbors, init and approximate_neighbors (umap).",
     projectOptions(), 1, 1, runProject}};
 
 } // namespace

@@ -1,4 +1,5 @@
 #include "analysis/neighbors.h"
+#include "analysis/neighbors_hnsw.h"
 
 #include "analysis/dense.h"
 #include "analysis/parallel.h"
@@ -107,10 +108,11 @@ __attribute__((target("avx512f"))) void scanRow512(const float *row, int c0, int
 }
 #endif
 
-Result<Neighbors> search(const Matrix &queries, const Matrix &base, const KnnConfig &config,
-                         bool self, const Progress &progress, std::stop_token stop)
+} // namespace
+
+Status detail::checkKnnInput(const Matrix &queries, const Matrix &base, const KnnConfig &config, bool self)
 {
-    const Eigen::Index nq = queries.rows(), nb = base.rows();
+    const Eigen::Index nb = base.rows();
     const int k = config.k;
     const bool cosine = config.metric == Metric::Cosine;
     VectorCheck check;
@@ -136,6 +138,19 @@ Result<Neighbors> search(const Matrix &queries, const Matrix &base, const KnnCon
         if (auto s = checkVectors(base, check); !s)
             return s.error();
     }
+    return Ok{};
+}
+
+namespace {
+
+Result<Neighbors> search(const Matrix &queries, const Matrix &base, const KnnConfig &config,
+                         bool self, const Progress &progress, std::stop_token stop)
+{
+    const Eigen::Index nq = queries.rows(), nb = base.rows();
+    const int k = config.k;
+    const bool cosine = config.metric == Metric::Cosine;
+    if (auto s = detail::checkKnnInput(queries, base, config, self); !s)
+        return s.error();
 
     // Scores to maximise: cos for cosine, q.x - |x|^2/2 for Euclidean (|q|^2 is constant
     // within a row, so it does not change the order).
@@ -288,23 +303,52 @@ Result<Neighbors> search(const Matrix &queries, const Matrix &base, const KnnCon
 
 } // namespace
 
+NeighborMethod resolveNeighborMethod(NeighborMethod method, long rows)
+{
+    if (method != NeighborMethod::Auto)
+        return method;
+    return rows > kApproximateAboveRows ? NeighborMethod::Approximate : NeighborMethod::Exact;
+}
+
+namespace {
+
+Result<Neighbors> dispatch(const Matrix &queries, const Matrix &base, const KnnConfig &config, bool self,
+                           const Progress &progress, std::stop_token stop)
+{
+    if (resolveNeighborMethod(config.method, long(base.rows())) == NeighborMethod::Approximate) {
+        if (auto s = detail::checkKnnInput(queries, base, config, self); !s)
+            return s.error();
+        return detail::hnswSearch(queries, base, config, self, progress, stop);
+    }
+    return search(queries, base, config, self, progress, stop);
+}
+
+} // namespace
+
 Result<Neighbors> knnCosine(const Matrix &vectors, int k, const Progress &progress, std::stop_token stop)
+{
+    return knnCosine(vectors, k, NeighborMethod::Auto, progress, stop);
+}
+
+Result<Neighbors> knnCosine(const Matrix &vectors, int k, NeighborMethod method, const Progress &progress,
+                            std::stop_token stop)
 {
     KnnConfig c;
     c.k = k;
-    return search(vectors, vectors, c, true, progress, stop);
+    c.method = method;
+    return dispatch(vectors, vectors, c, true, progress, stop);
 }
 
 Result<Neighbors> knn(const Matrix &vectors, const KnnConfig &config, const Progress &progress,
                       std::stop_token stop)
 {
-    return search(vectors, vectors, config, true, progress, stop);
+    return dispatch(vectors, vectors, config, true, progress, stop);
 }
 
 Result<Neighbors> knnQuery(const Matrix &queries, const Matrix &base, const KnnConfig &config,
                            const Progress &progress, std::stop_token stop)
 {
-    return search(queries, base, config, false, progress, stop);
+    return dispatch(queries, base, config, false, progress, stop);
 }
 
 } // namespace es::analysis

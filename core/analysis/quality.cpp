@@ -44,6 +44,7 @@ Result<double> trustworthiness(const Matrix &input, const Matrix &embedding, con
     kc.k = k;
     kc.metric = Metric::Euclidean;
     kc.threads = config.threads;
+    kc.method = NeighborMethod::Exact; // quality figures are measured against exact neighbours
     auto emb = knn(embedding, kc, {}, stop);
     if (!emb)
         return emb.error();
@@ -120,6 +121,7 @@ Result<double> knnPreservation(const Matrix &input, const Matrix &embedding, con
     kc.k = config.k;
     kc.metric = config.inputMetric;
     kc.threads = config.threads;
+    kc.method = NeighborMethod::Exact; // quality figures are measured against exact neighbours
     auto a = knn(input, kc, progress, stop);
     if (!a)
         return a.error();

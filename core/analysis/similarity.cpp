@@ -76,6 +76,7 @@ Result<SimilarityResult> cosineSimilarityAuto(const Matrix &vectors, const Simil
     KnnConfig kc;
     kc.k = int(std::min<Eigen::Index>(config.topK, vectors.rows() - 1));
     kc.threads = config.threads;
+    kc.method = NeighborMethod::Exact; // the top-k similarity list is exact
     auto nn = knn(vectors, kc, progress, stop);
     if (!nn)
         return nn.error();

@@ -393,10 +393,12 @@ Result<TsneResult> tsne(const Matrix &vectors, const TsneConfig &config, const T
     kc.k = k;
     kc.metric = config.metric;
     kc.threads = config.threads;
+    kc.method = config.neighbors;
     auto nn = knn(vectors, kc, [&](double f, std::string_view) { report(cb.progress, 0.3 * f, "nearest neighbours"); },
                   stop);
     if (!nn)
         return nn.error();
+    out.approximateNeighbours = nn->approximate;
     if (stop.stop_requested())
         return Error::cancel();
     report(cb.progress, 0.3, "calibrating perplexity");
@@ -560,6 +562,7 @@ Result<Matrix> tsnePlace(const Matrix &oldVectors, const Matrix &oldCoords, cons
     kc.k = std::min(nOld, int(3.0 * perplexity + 1));
     kc.metric = config.metric;
     kc.threads = config.threads;
+    kc.method = NeighborMethod::Exact; // few new rows against the old ones: exact is cheap
     auto nn = knnQuery(newVectors, oldVectors, kc, [&](double f, std::string_view) { report(progress, 0.3 * f, "nearest neighbours"); },
                        stop);
     if (!nn)

@@ -56,6 +56,8 @@ struct TsneConfig {
     int threads = 0;                // 0: one per hardware thread
     int klEvery = 50;               // KL divergence computed every so many iterations (and last)
     int snapshotEvery = 10;         // coordinates passed to the snapshot callback
+    NeighborMethod neighbors = NeighborMethod::Auto; // input graph: approximate above
+                                    // kApproximateAboveRows rows (neighbors.h); tsnePlace is exact
 };
 
 // Status passed every iteration. klDivergence is NaN except on iterations where it is
@@ -78,6 +80,7 @@ struct TsneResult {
     double klDivergence = 0;           // at the end (unexaggerated P)
     int iterations = 0;
     double perplexity = 0;             // the one used (after any reduction)
+    bool approximateNeighbours = false; // the input graph came from the approximate search
     std::vector<std::pair<int, double>> klHistory; // (iteration, KL)
     Warnings warnings;
 };

@@ -643,12 +643,13 @@ AbParams findAbParams(double minDist, double spread)
 }
 
 Result<Neighbors> umapNeighbors(const Matrix &vectors, int k, Metric metric, int threads, const Progress &progress,
-                                std::stop_token stop)
+                                std::stop_token stop, NeighborMethod method)
 {
     KnnConfig kc;
     kc.k = k - 1;
     kc.metric = metric;
     kc.threads = threads;
+    kc.method = method;
     return knn(vectors, kc, progress, stop);
 }
 
@@ -721,12 +722,15 @@ Result<UmapResult> umap(const Matrix &vectors, const UmapConfig &config, const U
     const int k = std::min(config.neighbors, n);
     auto nn = umapNeighbors(vectors, k, config.metric, config.threads,
                             [&](double f, std::string_view) { report(cb.progress, 0.3 * f, "nearest neighbours"); },
-                            stop);
+                            stop, config.neighborMethod);
     if (!nn)
         return nn.error();
     if (stop.stop_requested())
         return Error::cancel();
-    return umapWithNeighbors(vectors, *nn, config, cb, stop);
+    auto r = umapWithNeighbors(vectors, *nn, config, cb, stop);
+    if (r)
+        r->approximateNeighbours = nn->approximate;
+    return r;
 }
 
 Result<UmapResult> umapWithNeighbors(const Matrix &vectors, const Neighbors &nnIn, const UmapConfig &config,

@@ -58,6 +58,7 @@ struct UmapConfig {
     double repulsion = 1.0;         // gamma
     std::uint64_t seed = 42;
     int threads = 0;                // 0: one per hardware thread
+    NeighborMethod neighborMethod = NeighborMethod::Auto; // approximate above kApproximateAboveRows
     int snapshotEvery = 10;         // epochs between snapshots
     Matrix initialCoords;           // if non-empty (N x dims): used instead of the spectral start
 };
@@ -75,13 +76,15 @@ struct UmapResult {
     int neighbors = 0;  // the k used
     double a = 0, b = 0;
     UmapInit init = UmapInit::Spectral;
+    bool approximateNeighbours = false; // the graph came from the approximate search
     Warnings warnings;
 };
 
 // The neighbour search UMAP uses: k - 1 nearest other rows (the point itself is the first
-// of the k). Exact (knn()) for now; the one place to switch to an approximate index.
+// of the k). Exact or approximate as `method` says (Auto: by size, see neighbors.h).
 Result<Neighbors> umapNeighbors(const Matrix &vectors, int k, Metric metric, int threads,
-                                const Progress &progress = {}, std::stop_token stop = {});
+                                const Progress &progress = {}, std::stop_token stop = {},
+                                NeighborMethod method = NeighborMethod::Auto);
 
 Result<UmapResult> umap(const Matrix &vectors, const UmapConfig &config = {},
                         const UmapCallbacks &callbacks = {}, std::stop_token stop = {});

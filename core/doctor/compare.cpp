@@ -208,10 +208,11 @@ Result<CompareResult> compareEmbeddings(const Matrix &a, const Matrix &b, const 
     auto stage = [&progress](double from, double to) {
         return Progress([&progress, from, to](double f, std::string_view s) { report(progress, from + (to - from) * f, s); });
     };
-    auto na = analysis::knnCosine(a, out.k, stage(0.0, 0.35), stop);
+    // Exact: the overlap of the two lists must not include search misses.
+    auto na = analysis::knnCosine(a, out.k, analysis::NeighborMethod::Exact, stage(0.0, 0.35), stop);
     if (!na)
         return na.error();
-    auto nb = analysis::knnCosine(b, out.k, stage(0.35, 0.7), stop);
+    auto nb = analysis::knnCosine(b, out.k, analysis::NeighborMethod::Exact, stage(0.35, 0.7), stop);
     if (!nb)
         return nb.error();
     out.a = std::move(*na);

@@ -532,9 +532,10 @@ Result<DoctorReport> diagnose(const Matrix &vectors, const std::vector<std::stri
         k = n - 1;
     }
     const Progress nnProgress = [&progress](double f, std::string_view) { report(progress, 0.8 * f, "neighbours"); };
-    auto nn = analysis::knnCosine(vectors, k, nnProgress, stop);
+    auto nn = analysis::knnCosine(vectors, k, config.neighbors, nnProgress, stop);
     if (!nn)
         return nn.error();
+    rep.approximateNeighbours = nn->approximate;
     const Matrix unit = normalizedRows(vectors);
     if (stop.stop_requested())
         return Error::cancel();

@@ -48,6 +48,10 @@ struct DoctorConfig {
     int typicalCount = 3;                 // items nearest the centroid
     int wordCount = 8;                    // distinctive words per cluster
     unsigned seed = 1;
+
+    // The one neighbour list behind every analysis: Auto is approximate (HNSW) above
+    // analysis::kApproximateAboveRows rows, exact below.
+    analysis::NeighborMethod neighbors = analysis::NeighborMethod::Auto;
 };
 
 struct DuplicateGroup {
@@ -108,6 +112,7 @@ struct DoctorReport {
     std::vector<Cluster> clusters;
     std::vector<int> clusterOf;             // per row: index into clusters
     bool clustersFromLabels = false;
+    bool approximateNeighbours = false;     // the neighbour list came from the approximate search
     Warnings warnings;
 };
 

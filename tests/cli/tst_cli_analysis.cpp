@@ -170,6 +170,7 @@ private slots:
         const Run r = run({"neighbors", vectors, "-k", "5", "-o", path("nn.csv"), "--stats"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(lastJson(r.out).contains("seconds"));
+        QCOMPARE(lastJson(r.out)["approximate_neighbors"], false); // 120 rows: exact
         const QStringList lines = readLines(path("nn.csv"));
         QCOMPARE(lines.size(), 1 + 120 * 5);
         QCOMPARE(lines[0], QString("row,rank,neighbor,similarity"));
@@ -233,6 +234,37 @@ private slots:
         const Run pcaRun = run({"project", vectors, "-o", path("p.csv"), "--method", "pca", "--neighbors", "5"});
         QCOMPARE(pcaRun.exitCode, 0);
         QVERIFY(pcaRun.err.contains("warning: --neighbors applies to --method umap only; ignored"));
+    }
+
+    void neighborsApproximateOnRequest()
+    {
+        // --neighbors-approx: the HNSW search, said so in --stats; the same lists as the
+        // library's approximate search, and on this small set the exact ones.
+        const Run r = run({"neighbors", vectors, "-k", "5", "-o", path("nna.csv"), "--stats", "--neighbors-approx"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(lastJson(r.out)["approximate_neighbors"], true);
+        analysis::KnnConfig kc;
+        kc.k = 5;
+        kc.method = analysis::NeighborMethod::Approximate;
+        auto ref = analysis::knn(x, kc);
+        QVERIFY(ref && ref->approximate);
+        const QStringList lines = readLines(path("nna.csv"));
+        QCOMPARE(lines.size(), 1 + 120 * 5);
+        for (int line = 1; line < lines.size(); ++line) {
+            const QStringList c = lines[line].split(',');
+            QCOMPARE(c[2].toInt(), ref->at(c[0].toInt(), c[1].toInt() - 1));
+        }
+        const Run e = run({"neighbors", vectors, "-k", "5", "-o", path("nne.csv"), "--stats", "--neighbors-exact"});
+        QVERIFY2(e.exitCode == 0, qPrintable(e.err));
+        QCOMPARE(lastJson(e.out)["approximate_neighbors"], false);
+        const Run both = run({"neighbors", vectors, "-k", "5", "-o", path("nnb.csv"), "--neighbors-exact",
+                              "--neighbors-approx"});
+        QCOMPARE(both.exitCode, 2);
+        QVERIFY2(both.err.contains("exclude each other"), qPrintable(both.err));
+        const Run t = run({"project", vectors, "-o", path("ta.csv"), "--method", "tsne", "--iterations", "50",
+                           "--perplexity", "5", "--stats", "--neighbors-approx"});
+        QVERIFY2(t.exitCode == 0, qPrintable(t.err));
+        QCOMPARE(lastJson(t.out)["approximate_neighbors"], true);
     }
 
     void badUsageExits2()

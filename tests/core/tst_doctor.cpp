@@ -174,6 +174,28 @@ private slots:
         QCOMPARE(exact, 1);
     }
 
+    void approximateNeighboursGiveTheSameFindings()
+    {
+        // The approximate (HNSW) neighbour list, forced on a small set: the report says so,
+        // and duplicates, outliers and label findings are those of the exact list.
+        Synthetic s = makeSynthetic(80, 9);
+        s.vectors.row(5) = s.vectors.row(6) * 1.001f;
+        DoctorConfig cfg;
+        cfg.clusters = false;
+        cfg.neighbors = analysis::NeighborMethod::Exact;
+        auto exact = diagnose(s.vectors, s.texts, s.labels, cfg);
+        cfg.neighbors = analysis::NeighborMethod::Approximate;
+        auto approx = diagnose(s.vectors, s.texts, s.labels, cfg);
+        QVERIFY(exact && approx);
+        QVERIFY(!exact->approximateNeighbours && approx->approximateNeighbours);
+        QCOMPARE(findingRows(*approx).size(), findingRows(*exact).size());
+        QVERIFY(!approx->duplicates.empty());
+        QCOMPARE(approx->duplicates.front().rows, exact->duplicates.front().rows);
+        QCOMPARE(approx->outlierScores.size(), exact->outlierScores.size());
+        for (std::size_t i = 0; i < exact->outlierScores.size(); ++i)
+            QVERIFY(std::abs(approx->outlierScores[i] - exact->outlierScores[i]) < 1e-9);
+    }
+
     void thresholdIsRespected()
     {
         // Pairs at known cosines: 0.99, 0.96, 0.90 (2-D rotations of a basis vector in 3-D).
