@@ -9,6 +9,7 @@
 
 #include "testdata.h"
 
+#include <QToolButton>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QPushButton>
@@ -151,7 +152,7 @@ private slots:
         QTest::qWait(50);
         clickItem(nearList, pair);
         QSignalSpy marksChanged(panel.marks(), &DoctorMarks::marksChanged);
-        auto *drop = panel.findChild<QPushButton *>("mark_drop");
+        auto *drop = panel.findChild<QToolButton *>("mark_drop");
         QVERIFY(drop);
         QTest::mouseClick(drop, Qt::LeftButton);
         QCOMPARE(marksChanged.count(), 1);

@@ -18,7 +18,10 @@
 
 #include <cstring>
 
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
+#include <QTableWidget>
 #include <QAction>
 #include <QToolButton>
 #include <QDoubleSpinBox>
@@ -854,6 +857,27 @@ private slots:
         QVERIFY2(t->columnViewportPosition(SentenceModel::LabelColumn) >= 0 && labelRight <= t->viewport()->width(),
                  qPrintable(QString("label column ends at %1 of %2").arg(labelRight).arg(t->viewport()->width())));
         QVERIFY(t->columnWidth(SentenceModel::TextColumn) >= 120);
+
+        // The right-hand docks fit their width: no part of the doctor or "Why close?" is cut
+        // off behind a horizontal scroll bar.
+        for (QDockWidget *d : {w.doctorDock(), w.explainDock()}) {
+            d->raise();
+            QTest::qWait(50);
+            for (QScrollArea *area : d->findChildren<QScrollArea *>())
+                if (area->widgetResizable())
+                    QVERIFY2(!area->horizontalScrollBar()->isVisible(),
+                             qPrintable(QString("%1: content %2 px wide in %3 px").arg(d->objectName())
+                                            .arg(area->widget()->minimumSizeHint().width()).arg(area->viewport()->width())));
+        }
+
+        // "Why close?"'s two tables are wide enough to read two words and a contribution
+        // (side by side they were 120 px each in a side dock: "Wor Wor Contributi").
+        w.explainDock()->raise();
+        QTest::qWait(50);
+        const auto tables = w.explainDock()->findChildren<QTableWidget *>();
+        QCOMPARE(tables.size(), 2);
+        for (QTableWidget *table : tables)
+            QVERIFY2(table->viewport()->width() >= 200, qPrintable(QString("table %1 px wide").arg(table->viewport()->width())));
 
         // The inspector (a tab beside the doctor and "Why close?") shows at least 5 neighbours.
         w.findChild<QDockWidget *>("inspectorDock")->raise();

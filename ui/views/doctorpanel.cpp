@@ -20,6 +20,7 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QTreeWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -252,7 +253,8 @@ void DoctorPanel::buildUi()
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
 
-    // Parameters: two compact rows so the panel fits a narrow dock.
+    // Parameters: one per row, label and box, so the panel fits a narrow dock (the right-hand
+    // docks are about 250 px wide at 1366 x 768).
     auto *params = new QGridLayout;
     params->setHorizontalSpacing(8);
     threshold_ = new QDoubleSpinBox;
@@ -274,17 +276,21 @@ void DoctorPanel::buildUi()
     outlierMethod_->addItem(tr("k-NN distance"));
     outlierMethod_->addItem(tr("LOF"));
     outlierMethod_->setToolTip(tr("Outlier score: mean distance to the k nearest, or local outlier factor"));
-    params->addWidget(new QLabel(tr("Duplicate ≥")), 0, 0);
-    params->addWidget(threshold_, 0, 1);
-    params->addWidget(new QLabel(tr("k")), 0, 2);
-    params->addWidget(k_, 0, 3);
-    params->addWidget(new QLabel(tr("Clusters")), 1, 0);
-    params->addWidget(clustersK_, 1, 1);
-    params->addWidget(new QLabel(tr("Outliers by")), 1, 2);
-    params->addWidget(outlierMethod_, 1, 3);
+    params->setVerticalSpacing(2);
+    const std::pair<QString, QWidget *> fields[] = {{tr("Duplicate ≥"), threshold_},
+                                                    {tr("Neighbours k"), k_},
+                                                    {tr("Clusters"), clustersK_},
+                                                    {tr("Outliers by"), outlierMethod_}};
+    for (int i = 0; i < 4; ++i) {
+        auto *label = new QLabel(fields[i].first);
+        label->setBuddy(fields[i].second);
+        label->setToolTip(fields[i].second->toolTip());
+        params->addWidget(label, i, 0);
+        params->addWidget(fields[i].second, i, 1);
+    }
     for (QWidget *w : {static_cast<QWidget *>(threshold_), static_cast<QWidget *>(k_), static_cast<QWidget *>(clustersK_)})
         w->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
-    params->setColumnStretch(4, 1);
+    params->setColumnStretch(2, 1);
     layout->addLayout(params);
 
     auto *buttons = new QHBoxLayout;
@@ -300,12 +306,16 @@ void DoctorPanel::buildUi()
     captionsBox_->setChecked(true);
     captionsBox_->setToolTip(tr("Show each cluster's name and distinctive words at its centre on the 2D map"));
     connect(captionsBox_, &QCheckBox::toggled, this, &DoctorPanel::captionsToggled);
+    // Examine / Cancel on one row, the captions switch and Export below: narrow docks.
     buttons->addWidget(runButton_);
     buttons->addWidget(cancelButton_);
-    buttons->addWidget(captionsBox_);
     buttons->addStretch(1);
-    buttons->addWidget(exportButton_);
     layout->addLayout(buttons);
+    auto *second = new QHBoxLayout;
+    second->addWidget(captionsBox_);
+    second->addStretch(1);
+    second->addWidget(exportButton_);
+    layout->addLayout(second);
 
     progress_ = new QProgressBar;
     progress_->setRange(0, 1000);
@@ -348,8 +358,11 @@ void DoctorPanel::buildUi()
     layout->addWidget(tabs_, 1);
     updateTabTitles();
 
+    // "Mark selected:" above its buttons; tool buttons (no 80 px minimum of push buttons)
+    // so that the four fit a narrow dock.
+    layout->addWidget(new QLabel(tr("Mark selected:")));
     auto *markRow = new QHBoxLayout;
-    markRow->addWidget(new QLabel(tr("Mark selected:")));
+    markRow->setSpacing(4);
     struct MarkButton {
         QString text, key;
         doctor::Mark mark;
@@ -359,10 +372,11 @@ void DoctorPanel::buildUi()
                                       {tr("Drop"), "D", doctor::Mark::Drop},
                                       {tr("Clear"), "0", doctor::Mark::None}};
     for (const auto &b : markButtons) {
-        auto *button = new QPushButton(b.text);
+        auto *button = new QToolButton;
+        button->setText(b.text);
         button->setObjectName(QStringLiteral("mark_") + b.text.toLower());
         button->setToolTip(tr("%1 (key %2)").arg(b.text, b.key));
-        connect(button, &QPushButton::clicked, this, [this, m = b.mark] { markSelected(m); });
+        connect(button, &QToolButton::clicked, this, [this, m = b.mark] { markSelected(m); });
         markRow->addWidget(button);
     }
     markRow->addStretch(1);

@@ -12,6 +12,7 @@
 #include <QProgressBar>
 #include <QRegularExpression>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QTextBrowser>
@@ -171,12 +172,21 @@ void ExplainView::buildUi()
     auto [boxA, tableA] = makeTable(apartTitle_, QString());
     together_ = tableT;
     apart_ = tableA;
-    auto *split = new QSplitter(Qt::Horizontal);
-    split->addWidget(boxT);
-    split->addWidget(boxA);
-    layout->addWidget(split, 3);
+    split_ = new QSplitter(Qt::Horizontal);
+    split_->addWidget(boxT);
+    split_->addWidget(boxA);
+    layout->addWidget(split_, 3);
 
     connect(estimateButton_, &QPushButton::clicked, this, &ExplainView::estimate);
+}
+
+void ExplainView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    // Each table needs about 220 px for two words and a contribution.
+    const Qt::Orientation want = width() < 460 ? Qt::Vertical : Qt::Horizontal;
+    if (split_ && split_->orientation() != want)
+        split_->setOrientation(want);
 }
 
 void ExplainView::setEmbedder(std::shared_ptr<Embedder> embedder)

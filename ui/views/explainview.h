@@ -39,6 +39,7 @@
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QSplitter;
 class QTableWidget;
 class QTextBrowser;
 
@@ -115,6 +116,10 @@ signals:
     void explained(); // a result (exact or estimate) is shown
     void failed(const QString &message);
 
+protected:
+    // Narrow (a side dock): "Pull together" above "Pull apart"; wide: side by side.
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     void buildUi();
     void showExact(const local::SimilarityExplanation &e);
@@ -141,6 +146,7 @@ private:
     QLabel *apartTitle_ = nullptr;
     QTableWidget *together_ = nullptr;
     QTableWidget *apart_ = nullptr;
+    QSplitter *split_ = nullptr;
     QLabel *note_ = nullptr;
     QPushButton *estimateButton_ = nullptr;
     QProgressBar *progress_ = nullptr;
