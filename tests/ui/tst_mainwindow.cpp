@@ -365,6 +365,32 @@ private slots:
         }
     }
 
+    void chosenDragModeShowsInBothThemes()
+    {
+        // The chosen drag mode must be visible in the dark theme too (Fusion's sunken shade
+        // of a dark button was indistinguishable from the others).
+        for (const char *theme : {"dark", "light"}) {
+            QSettings().setValue(QStringLiteral("ui/theme"), QString::fromLatin1(theme));
+            MainWindow w;
+            w.setAutoEmbed(false);
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            auto *pan = w.tsneDock()->findChild<QToolButton *>("dragPan");
+            auto *box = w.tsneDock()->findChild<QToolButton *>("dragBox");
+            QVERIFY(pan && box && pan->isChecked() && !box->isChecked());
+            QTest::qWait(50);
+            const auto background = [](QToolButton *b) {
+                const QImage img = b->grab().toImage();
+                return QColor(img.pixel(3, img.height() / 2)); // inside the frame, left of the text
+            };
+            const QColor on = background(pan), off = background(box);
+            const int diff = std::abs(on.red() - off.red()) + std::abs(on.green() - off.green())
+                + std::abs(on.blue() - off.blue());
+            QVERIFY2(diff >= 90, qPrintable(QString("%1: chosen %2, other %3").arg(theme, on.name(), off.name())));
+        }
+        QSettings().remove(QStringLiteral("ui/theme"));
+    }
+
     void perplexityTooLargeIsOneSentenceAndShown()
     {
         // 12 points: perplexity 30 is cut to (12 - 1) / 3; the status says so once and the box

@@ -114,6 +114,11 @@ ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
             auto *b = new QToolButton(w);
             b->setObjectName(QLatin1String(m.name));
             b->setDefaultAction(a);
+            // The chosen mode in the selection colour: Fusion's sunken shade is invisible on
+            // the dark theme's buttons (palette() follows the theme when it changes).
+            b->setStyleSheet(QStringLiteral("QToolButton:checked { background: palette(highlight); "
+                                            "color: palette(highlighted-text); border: 1px solid palette(dark); "
+                                            "border-radius: 2px; padding: 3px 6px; }"));
             top->addWidget(b);
             const auto mode = m.mode;
             connect(a, &QAction::triggered, this, [this, mode] { emit dragModeChosen(mode); });
