@@ -393,6 +393,13 @@ void TestScatter3DView::neighboursAndIsolation()
     // Isolate these 4 points: only they are drawn and the axes fit them.
     IsolateBar *bar = view.isolateBar();
     QVERIFY(bar->isVisible());
+    // Not under the scene: the scene is a native OpenGL window that covers any widget laid
+    // over it (the bar was "visible" but never seen).
+    {
+        const QRect barRect(bar->mapTo(&view, QPoint(0, 0)), bar->size());
+        const QRect sceneRect(view.container()->mapTo(&view, QPoint(0, 0)), view.container()->size());
+        QVERIFY2(!barRect.intersects(sceneRect), "the isolate bar lies under the 3D scene's window");
+    }
     QCOMPARE(bar->isolateButton()->text(), QStringLiteral("Isolate these 4 points"));
     const float spanBefore = view.graph()->axisX()->max() - view.graph()->axisX()->min();
     QSignalSpy spy(&view, &Scatter3DView::isolationChanged);

@@ -165,20 +165,24 @@ Scatter3DView::Scatter3DView(QWidget *parent) : QWidget(parent)
     stack_->addWidget(container_);
     stack_->addWidget(messagePage_);
 
+    // The isolate bar above the scene, in the layout: the scene is a native OpenGL window,
+    // which a widget laid over it cannot cover (the bar was there but never seen).
+    auto *plot = new QWidget;
+    auto *plotLayout = new QVBoxLayout(plot);
+    plotLayout->setContentsMargins(0, 0, 0, 0);
+    plotLayout->setSpacing(2);
+    isolateBar_ = new IsolateBar(plot);
+    plotLayout->addWidget(isolateBar_, 0, Qt::AlignLeft);
+    plotLayout->addWidget(stack_, 1);
+
     legend_ = new LegendWidget;
-    legendScroll_ = legend_->placeBeside(this, stack_, kLegendMaxWidth);
+    legendScroll_ = legend_->placeBeside(this, plot, kLegendMaxWidth);
 
     connect(legend_, &LegendWidget::entryToggled, this, [this](int i, bool visible) {
         setGroupVisible(i, visible);
         emit groupVisibilityChanged(i, visible);
     });
 
-    // The isolate bar sits over the scene, which is a native window: the bar is one too,
-    // so that it stacks above it.
-    isolateBar_ = new IsolateBar(this);
-    isolateBar_->setAttribute(Qt::WA_DontCreateNativeAncestors);
-    isolateBar_->setAttribute(Qt::WA_NativeWindow);
-    isolateBar_->setAutoFillBackground(true);
     connect(isolateBar_, &IsolateBar::isolateClicked, this, [this] { isolate(isolationCandidates()); });
     connect(isolateBar_, &IsolateBar::showAllClicked, this, [this] { isolate({}); });
     graph_->installEventFilter(this);
@@ -563,8 +567,6 @@ void Scatter3DView::updateIsolateBar()
     isolateBar_->setState(int(isolationCandidates().size()), int(isolation_.size()), int(points_.size()));
     if (isShowingMessage())
         isolateBar_->hide();
-    isolateBar_->move(stack_->geometry().topLeft() + QPoint(8, 8));
-    isolateBar_->raise();
 }
 
 bool Scatter3DView::eventFilter(QObject *watched, QEvent *event)
