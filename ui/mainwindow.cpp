@@ -1203,7 +1203,7 @@ void MainWindow::applyProjection()
         if (!tsne || map.dims == 3 || have3d)
             scatter3d_->clearMessage();
         else if (!jobs_->isRunning(id) || method->dims() != 3)
-            scatter3d_->showMessage(tr("This %1 map was computed in 2D (Dimensions: 2D in the projection bar): "
+            scatter3d_->showMessage(tr("This %1 map was computed in 2D (2D chosen in the projection bar): "
                                        "it has no third axis to show. A 3D map needs a %1 run of its own.")
                                         .arg(method->name()),
                                     tr("Run %1 in 3D").arg(method->name()));

@@ -37,15 +37,28 @@ ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
     form->setSpacing(6);
     rows->addLayout(form);
     // Each box with its label; `owner` is the method whose row shows it ("" = every method).
-    const auto field = [&](const QString &label, QWidget *box, const QString &tip, const QString &owner) {
-        auto *l = new QLabel(label, w);
-        l->setBuddy(box);
+    // A box whose entries say what they are ("2D", "cosine") gets no label, only an
+    // accessible name: UMAP's row must fit the bar at 1280 x 720.
+    const auto field = [&](const QString &label, QWidget *box, const QString &tip, const QString &owner,
+                           bool showLabel = true) {
         box->setToolTip(tip);
-        l->setToolTip(tip);
-        form->addWidget(l);
+        box->setAccessibleName(label);
+        QVector<QWidget *> widgets{box};
+        if (showLabel) {
+            auto *l = new QLabel(label, w);
+            l->setBuddy(box);
+            l->setToolTip(tip);
+            form->addWidget(l);
+            widgets.prepend(l);
+        }
         form->addWidget(box);
-        if (!owner.isEmpty())
-            ownedFields_.append({owner, {l, box}});
+        if (!owner.isEmpty()) {
+            ownedFields_.append({owner, widgets});
+            // Hidden from the start: the window lays its docks out before the bar is shown,
+            // and a row of every method's boxes would claim the map's width then.
+            for (QWidget *x : widgets)
+                x->setVisible(owner == QLatin1String("tsne"));
+        }
     };
     const QString tsne = QStringLiteral("tsne"), umap = QStringLiteral("umap");
     projection_ = new QComboBox(w);
@@ -106,13 +119,15 @@ ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
     tsneDims_->addItem(tr("2D"), 2);
     tsneDims_->addItem(tr("3D"), 3);
     tsneDims_->setObjectName(QStringLiteral("projectionDims"));
-    field(tr("Dims"), tsneDims_, tr("Whether the run makes a 2D or a 3D map (the 3D tab needs a 3D run)."), {});
+    field(tr("Dims"), tsneDims_, tr("Whether the run makes a 2D or a 3D map (the 3D tab needs a 3D run)."), {},
+          false);
     tsneMetric_ = new QComboBox(w);
     tsneMetric_->addItem(tr("cosine"));
     tsneMetric_->addItem(tr("euclidean"));
     tsneMetric_->setObjectName(QStringLiteral("projectionMetric"));
     field(tr("Distance"), tsneMetric_,
-          tr("How the distance between two sentence vectors is measured (cosine ignores their lengths)."), {});
+          tr("How the distance between two sentence vectors is measured (cosine ignores their lengths)."), {},
+          false);
     tsneRun_ = new QPushButton(tr("Run"), w);
     tsnePause_ = new QPushButton(tr("Pause"), w);
     tsnePause_->setCheckable(true);
