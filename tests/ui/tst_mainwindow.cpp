@@ -609,6 +609,23 @@ private slots:
         dock->choose("umap");
         QCOMPARE(seed->value(), 9);
         QVERIFY(w.waitForJobs(120000));
+
+        // The 3D tab offers a 3D UMAP run for the 2D UMAP map, and the button makes one.
+        qobject_cast<QSpinBox *>(box("umapEpochs"))->setValue(100);
+        w.viewTabs()->setCurrentWidget(w.scatter3d());
+        QTest::qWait(50);
+        auto *offer = w.scatter3d()->findChild<QPushButton *>("scatter3dMessageButton");
+        auto *message = w.scatter3d()->findChild<QLabel *>("scatter3dMessage");
+        QVERIFY(offer && message && offer->isVisible());
+        QVERIFY2(message->text().contains("UMAP"), qPrintable(message->text()));
+        QVERIFY(w.viewTabs()->tabText(w.viewTabs()->indexOf(w.scatter3d())).contains("UMAP"));
+        QTest::mouseClick(offer, Qt::LeftButton);
+        QVERIFY(w.jobs()->isRunning("umap"));
+        QVERIFY(!w.jobs()->isRunning("tsne"));
+        QVERIFY(w.waitForJobs(120000));
+        QTRY_VERIFY(w.scatter3d()->container()->isVisible());
+        QCOMPARE(w.document()->projection("umap").dims, 3);
+        QCOMPARE(w.document()->method("tsne")->parameters().value("dims").toInt(), 2); // t-SNE's own
     }
 
     void doctorFindingSelectsRows()
