@@ -968,12 +968,23 @@ private slots:
             QVERIFY2(w.tsneDock()->geometry().contains(r), name);
             QVERIFY(b->width() >= b->sizeHint().width() - 1);
         }
-        // UMAP's parameter row (one box more than t-SNE's) fits the bar too.
+        // UMAP's parameter row (one box more than t-SNE's) fits the bar too, and swapping the
+        // rows leaves the docks their widths.
         auto *dock = qobject_cast<ProjectionDock *>(w.tsneDock());
         QVERIFY(dock);
+        QDockWidget *sentences = w.findChild<QDockWidget *>("sentencesDock");
+        const int sentencesWidth = sentences->width();
         dock->choose(QStringLiteral("umap"));
         QTest::qWait(50);
         QCOMPARE(w.size(), size);
+        QCOMPARE(sentences->width(), sentencesWidth);
+        dock->choose(QStringLiteral("pca")); // Run starts t-SNE: its boxes again
+        QTest::qWait(50);
+        QCOMPARE(sentences->width(), sentencesWidth);
+        QVERIFY(dock->findChild<QWidget *>("tsnePerplexity")->isVisible());
+        dock->choose(QStringLiteral("umap"));
+        QTest::qWait(50);
+        QCOMPARE(sentences->width(), sentencesWidth);
         for (const char *name : {"umapNeighbors", "umapMinDist", "umapEpochs", "projectionMetric", "tsneRun",
                                  "tsneCancel"}) {
             auto *b = dock->findChild<QWidget *>(name);

@@ -273,10 +273,17 @@ QString ProjectionDock::stepWord(const QString &id) const
 
 void ProjectionDock::showParametersOf(const QString &id)
 {
-    // Hidden boxes take no width: the row is only as wide as one method's parameters.
+    // Hidden boxes take no width: the row is only as wide as one method's parameters. The
+    // old boxes go first: with both rows shown for a moment, the window would widen the
+    // map's column to hold them and never give the sentences their width back.
     for (const auto &[owner, widgets] : ownedFields_)
-        for (QWidget *x : widgets)
-            x->setVisible(owner == id);
+        if (owner != id)
+            for (QWidget *x : widgets)
+                x->setVisible(false);
+    for (const auto &[owner, widgets] : ownedFields_)
+        if (owner == id)
+            for (QWidget *x : widgets)
+                x->setVisible(true);
     if (id == shared_)
         return;
     shared_ = id;
