@@ -1203,7 +1203,7 @@ void MainWindow::applyProjection()
         if (!tsne || map.dims == 3 || have3d)
             scatter3d_->clearMessage();
         else if (!jobs_->isRunning(id) || method->dims() != 3)
-            scatter3d_->showMessage(tr("This %1 map was computed in 2D (Dimensions: 2D in the projection bar): "
+            scatter3d_->showMessage(tr("This %1 map was computed in 2D (2D chosen in the projection bar): "
                                        "it has no third axis to show. A 3D map needs a %1 run of its own.")
                                         .arg(method->name()),
                                     tr("Run %1 in 3D").arg(method->name()));
@@ -2262,13 +2262,16 @@ void MainWindow::setTsneProjection(bool on)
 {
     doc_->cancelProjection(QStringLiteral("tsne"));
 }
-// The 3D tab's button: the usual t-SNE run (dock parameters) with Dimensions set to 3D.
+// The 3D tab's button: the usual run of the method chosen (t-SNE or UMAP; t-SNE when PCA
+// is chosen) with the bar's parameters and Dimensions set to 3D.
 void MainWindow::runTsne3d()
 {
+    const ProjectionMethod *chosen = doc_->method(tsneDock_->chosen());
+    const QString id = chosen && !chosen->automatic() ? chosen->id() : QStringLiteral("tsne");
     tsneDock_->dimsBox()->setCurrentIndex(tsneDock_->dimsBox()->findData(3));
     tsneDock_->show();
-    if (runTsne() && scatter3d_)
-        scatter3d_->showMessage(tr("Computing the 3D t-SNE map..."));
+    if (tsneDock_->run(id) && scatter3d_)
+        scatter3d_->showMessage(tr("Computing the 3D %1 map...").arg(doc_->method(id)->name()));
 }
 
 QLabel *MainWindow::tsneStatus() const

@@ -1,6 +1,6 @@
 // ExplorerDocument without any widget (QCoreApplication): a real file is opened and embedded
 // with the local model, and similarity, neighbours, PCA and t-SNE arrive through the
-// document's signals; a result of outdated data is dropped after an edit; undo brings back
+// document's signals (UMAP too: run, placement of a new row, project round trip); a result of outdated data is dropped after an edit; undo brings back
 // a row with its vector and derived results; a project round-trips through the document alone.
 #include "document/explorerdocument.h"
 
@@ -253,6 +253,143 @@ private slots:
         QVERIFY(doc2.projection("tsne").status.contains("project"));
         QVERIFY(allFinite(doc2.projection("pca").coords));
         QVERIFY((*doc2.similarity() - *doc.similarity()).cwiseAbs().maxCoeff() < 1e-5f);
+    }
+
+    // UMAP through the same interface: streamed snapshots, then the map; the same seed gives
+    // the same map, another seed another one.
+    void umapRunsThroughTheDocument()
+    {
+        JobRunner jobs;
+        ExplorerDocument doc(&jobs);
+        QVERIFY(openAndEmbed(doc, jobs));
+        QVERIFY(doc.method("umap"));
+        QCOMPARE(doc.method("umap")->name(), QStringLiteral("UMAP"));
+        doc.method("umap")->setParameters(QJsonObject{{"neighbors", 5}, {"seed", 7}, {"epochs", 200}});
+        QSignalSpy ready(&doc, &ExplorerDocument::projectionReady);
+        QCOMPARE(doc.runProjection("umap"), QString());
+        QVERIFY(settle(jobs));
+        QVERIFY(!ready.isEmpty());
+        QCOMPARE(ready.last().at(0).toString(), QStringLiteral("umap"));
+        QCOMPARE(ready.last().at(1).toInt(), 2);
+        QVERIFY(doc.hasProjection("umap"));
+        const ExplorerDocument::Projection &p = doc.projection("umap");
+        QCOMPARE(p.coords.size(), 12);
+        QVERIFY(allFinite(p.coords));
+        QCOMPARE(p.dims, 2);
+        QVERIFY2(p.status.startsWith("UMAP done: 200 epochs, 5 neighbours"), qPrintable(p.status));
+        QVERIFY(p.snapshots > 1); // snapshots, then the map
+        QCOMPARE(doc.method("umap")->axisTitle(2, p.fit), QStringLiteral("UMAP 2"));
+        // Same seed, same map (bitwise); another seed, another map.
+        const MapPoints a = p.coords;
+        QCOMPARE(doc.runProjection("umap"), QString());
+        QVERIFY(settle(jobs));
+        QCOMPARE(doc.projection("umap").coords, a);
+        doc.method("umap")->setParameters(QJsonObject{{"neighbors", 5}, {"seed", 8}, {"epochs", 200}});
+        QCOMPARE(doc.runProjection("umap"), QString());
+        QVERIFY(settle(jobs));
+        QVERIFY(doc.projection("umap").coords != a);
+        // Too few rows: a reason a person can act on.
+        QVERIFY(doc.method("umap")->cannotRun(3).contains("at least 4"));
+        QVERIFY(doc.method("umap")->cannotRun(12).isEmpty());
+        // A warning of the core reaches the status line: with 2 neighbours (one other point
+        // each) the 12 sentences fall apart into pairs, and PCA starts the layout.
+        doc.method("umap")->setParameters(QJsonObject{{"neighbors", 2}, {"epochs", 50}});
+        QCOMPARE(doc.runProjection("umap"), QString());
+        QVERIFY(settle(jobs));
+        QVERIFY2(doc.projection("umap").status.contains("disconnected parts; PCA initialisation used"),
+                 qPrintable(doc.projection("umap").status));
+        // 3 dimensions.
+        doc.method("umap")->setParameters(QJsonObject{{"neighbors", 5}, {"dims", 3}, {"epochs", 100}});
+        QCOMPARE(doc.runProjection("umap"), QString());
+        QVERIFY(settle(jobs));
+        QCOMPARE(ready.last().at(1).toInt(), 3);
+        QCOMPARE(doc.projection("umap").dims, 3);
+    }
+
+    void umapStaleResultIsDroppedAfterAnEdit()
+    {
+        JobRunner jobs;
+        ExplorerDocument doc(&jobs);
+        QVERIFY(openAndEmbed(doc, jobs));
+        doc.method("umap")->setParameters(QJsonObject{{"neighbors", 5}, {"epochs", 3000}});
+        QCOMPARE(doc.runProjection("umap"), QString());
+        QVERIFY(doc.model()->setCellUndoable(0, SentenceModel::TextColumn, "Parliament passed the new budget law"));
+        QVERIFY(settle(jobs));
+        QVERIFY(jobs.generation("umap") > 0);
+        QVERIFY(doc.projection("umap").coords.isEmpty());
+        QCOMPARE(doc.projection("umap").snapshots, 0);
+    }
+
+    // The classroom case: a sentence typed into a UMAP map is placed with umapPlace, the
+    // map is not made again and every other point keeps its coordinates exactly.
+    void umapPlacesANewRowWithoutARerun()
+    {
+        JobRunner jobs;
+        ExplorerDocument doc(&jobs);
+        QVERIFY(openAndEmbed(doc, jobs));
+        doc.method("umap")->setParameters(QJsonObject{{"neighbors", 5}, {"seed", 3}, {"epochs", 300}});
+        doc.setActiveProjection("umap");
+        QCOMPARE(doc.runProjection("umap"), QString());
+        QVERIFY(settle(jobs));
+        const MapPoints before = doc.projection("umap").coords;
+        QCOMPARE(before.size(), 12);
+        const quint64 runs = jobs.generation("umap");
+        const quint64 placements = jobs.generation("umapplace");
+
+        doc.model()->insertRowsUndoable(12, {SentenceModel::Row{"A kitten sleeps beside the cat", "animals", {}}});
+        doc.refresh();
+        QVERIFY(settle(jobs));
+        QCOMPARE(jobs.generation("umap"), runs);              // no rerun
+        QVERIFY(jobs.generation("umapplace") > placements);   // placed
+        const MapPoints now = doc.projection("umap").coords;
+        QCOMPARE(now.size(), 13);
+        QVERIFY(allFinite(now));
+        for (int r = 0; r < 12; ++r)
+            QCOMPARE(now[r], before[r]); // bitwise: the others held fixed
+        QVERIFY(doc.projection("umap").status.startsWith("UMAP done"));
+        // The new point lands among its neighbours: its nearest point on the map is an animal.
+        int nearest = -1;
+        float best = 1e30f;
+        for (int r = 0; r < 12; ++r)
+            if (const float d = (now[r] - now[12]).lengthSquared(); d < best) {
+                best = d;
+                nearest = r;
+            }
+        QVERIFY2(nearest >= 0 && nearest < 4, qPrintable(QString::number(nearest)));
+    }
+
+    void umapProjectRoundTrip()
+    {
+        JobRunner jobs;
+        ExplorerDocument doc(&jobs);
+        QVERIFY(openAndEmbed(doc, jobs));
+        doc.method("umap")->setParameters(QJsonObject{{"neighbors", 6}, {"min_dist", 0.3}, {"seed", 5},
+                                                      {"epochs", 150}, {"metric", "euclidean"}});
+        QCOMPARE(doc.runProjection("umap"), QString());
+        QVERIFY(settle(jobs));
+        doc.setActiveProjection("umap");
+        const QString path = dir_.filePath("umap.embedscope");
+        formats::Project saved = doc.toProject();
+        QVERIFY(saved.projections.count("umap2d"));
+        QVERIFY(saved.parameters.contains("umap"));
+        QVERIFY(formats::saveProject(path.toStdString(), saved).ok());
+
+        auto loaded = formats::loadProject(path.toStdString());
+        QVERIFY(loaded.ok());
+        JobRunner jobs2;
+        ExplorerDocument doc2(&jobs2);
+        doc2.setData(loaded->dataset, ExplorerDocument::rowVectorsFor(loaded->dataset, loaded->vectors));
+        doc2.restoreProjections(*loaded);
+        QCOMPARE(doc2.refresh(), ExplorerDocument::Refresh::Started);
+        QVERIFY(settle(jobs2));
+        QCOMPARE(jobs2.generation("umap"), quint64(0)); // the saved map, not run again
+        QCOMPARE(doc2.projection("umap").coords, doc.projection("umap").coords);
+        const QJsonObject p = doc2.method("umap")->parameters();
+        QCOMPARE(p.value("neighbors").toInt(), 6);
+        QCOMPARE(p.value("min_dist").toDouble(), 0.3);
+        QCOMPARE(p.value("seed").toInt(), 5);
+        QCOMPARE(p.value("epochs").toInt(), 150);
+        QCOMPARE(p.value("metric").toString(), QStringLiteral("euclidean"));
     }
 };
 

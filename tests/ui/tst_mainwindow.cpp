@@ -5,6 +5,8 @@
 // file skip embedding; one test embeds the demo set with the real local model.
 #include "mainwindow.h"
 
+#include "docks/projectiondock.h"
+#include "document/explorerdocument.h"
 #include "formats/vectors.h"
 #include "jobs/jobrunner.h"
 #include "models/sentencemodel.h"
@@ -538,6 +540,123 @@ private slots:
         QVERIFY(w.tsneStatus()->text().contains("at least 4"));
     }
 
+    // UMAP from the projection bar: its boxes replace t-SNE's, choosing it runs it, the 2D
+    // map shows every point with UMAP axes, export writes its coordinates, Cancel stops a run.
+    void umapRunsFromTheBarAndCancels()
+    {
+        MainWindow w;
+        w.setAutoEmbed(false);
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        Dataset ds;
+        Matrix v;
+        clusterData(90, ds, v);
+        w.setData(ds, v);
+        QVERIFY(w.waitForJobs(30000));
+        w.viewTabs()->setCurrentWidget(w.scatter2d());
+        auto *dock = qobject_cast<ProjectionDock *>(w.tsneDock());
+        QVERIFY(dock);
+        const auto box = [&](const char *name) { return dock->findChild<QWidget *>(name); };
+        for (const char *name : {"umapNeighbors", "umapMinDist", "umapEpochs", "tsnePerplexity", "tsneIterations",
+                                 "projectionSeed", "projectionDims", "projectionMetric"}) {
+            QVERIFY2(box(name), name);
+            QVERIFY2(!box(name)->toolTip().isEmpty(), name);
+        }
+        // PCA chosen: Run starts t-SNE, so t-SNE's boxes show.
+        QVERIFY(box("tsnePerplexity")->isVisible() && box("tsneIterations")->isVisible());
+        QVERIFY(!box("umapNeighbors")->isVisible() && !box("umapEpochs")->isVisible());
+
+        qobject_cast<QSpinBox *>(box("umapEpochs"))->setValue(200);
+        const int mapsBefore = w.document()->projection("umap").snapshots;
+        QCOMPARE(mapsBefore, 0);
+        dock->choose("umap"); // a method made on request runs when chosen
+        QVERIFY(w.waitForJobs(60000));
+        QVERIFY(box("umapNeighbors")->isVisible() && box("umapMinDist")->isVisible()
+                && box("umapEpochs")->isVisible());
+        QVERIFY(!box("tsnePerplexity")->isVisible() && !box("tsneIterations")->isVisible());
+        QVERIFY(box("projectionSeed")->isVisible() && box("projectionDims")->isVisible());
+        const ExplorerDocument::Projection &map = w.document()->projection("umap");
+        QCOMPARE(map.coords.size(), 90);
+        QVERIFY(map.snapshots > 1); // animated
+        QVERIFY2(w.tsneStatus()->text().startsWith("UMAP done: 200 epochs"), qPrintable(w.tsneStatus()->text()));
+        QCoreApplication::processEvents();
+        QCOMPARE(w.scatter2d()->pointCount(), 90);
+        QVERIFY(w.viewTabs()->tabText(w.viewTabs()->indexOf(w.scatter2d())).contains("UMAP"));
+        // The map keeps the three groups apart.
+        double within = 0, between = 0;
+        int nw = 0, nb = 0;
+        for (int i = 0; i < 90; ++i)
+            for (int j = i + 1; j < 90; ++j) {
+                const double d = (map.coords[i] - map.coords[j]).length();
+                if (i % 3 == j % 3) { within += d; ++nw; } else { between += d; ++nb; }
+            }
+        QVERIFY(within / nw < 0.5 * between / nb);
+        // The point drawn for row r is at its UMAP coordinates.
+        const QPointF p7 = w.scatter2d()->positionOf(7), p8 = w.scatter2d()->positionOf(8);
+        QVERIFY(QLineF(p7, p8).length() > 0);
+
+        // Export > Coordinates writes the UMAP map shown.
+        QTemporaryDir tmp;
+        const QString csv = tmp.filePath("umap.csv");
+        QVERIFY(w.exportCoordinates(csv));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(f.readAll()).trimmed().split('\n');
+        QCOMPARE(lines.size(), 91);
+        QCOMPARE(lines[0].trimmed(), QStringLiteral("row,x,y"));
+        const QStringList row5 = lines[6].trimmed().split(',');
+        QCOMPARE(row5.size(), 3);
+        QVERIFY(std::abs(row5[1].toDouble() - map.coords[5].x()) < 1e-4);
+        QVERIFY(std::abs(row5[2].toDouble() - map.coords[5].y()) < 1e-4);
+
+        // Seed, dims and distance are each method's own: the boxes follow the method chosen.
+        auto *seed = qobject_cast<QSpinBox *>(box("projectionSeed"));
+        seed->setValue(9);
+        QCOMPARE(w.document()->method("umap")->parameters().value("seed").toInt(), 9);
+        QCOMPARE(w.document()->method("tsne")->parameters().value("seed").toInt(), 42);
+
+        // Run, then Cancel: the run ends as cancelled and the window keeps working.
+        QSignalSpy cancelled(w.jobs(), &JobRunner::jobCancelled);
+        qobject_cast<QSpinBox *>(box("umapEpochs"))->setValue(5000);
+        auto *run = dock->findChild<QPushButton *>("tsneRun");
+        auto *cancel = dock->findChild<QPushButton *>("tsneCancel");
+        QTest::mouseClick(run, Qt::LeftButton);
+        QTRY_VERIFY(cancel->isEnabled());
+        QVERIFY(w.jobs()->isRunning("umap"));
+        QTest::mouseClick(cancel, Qt::LeftButton);
+        QTRY_VERIFY(cancelled.contains(QVariantList{QString("umap")}));
+        QTRY_VERIFY(!w.jobs()->isRunning("umap"));
+        QVERIFY2(w.tsneStatus()->text().contains("UMAP cancelled at epoch"), qPrintable(w.tsneStatus()->text()));
+        QVERIFY(run->isEnabled() && !cancel->isEnabled());
+
+        // Back to t-SNE: its boxes, and its own seed.
+        dock->choose("tsne");
+        QVERIFY(w.waitForJobs(120000));
+        QVERIFY(box("tsnePerplexity")->isVisible() && !box("umapNeighbors")->isVisible());
+        QCOMPARE(seed->value(), 42);
+        dock->choose("umap");
+        QCOMPARE(seed->value(), 9);
+        QVERIFY(w.waitForJobs(120000));
+
+        // The 3D tab offers a 3D UMAP run for the 2D UMAP map, and the button makes one.
+        qobject_cast<QSpinBox *>(box("umapEpochs"))->setValue(100);
+        w.viewTabs()->setCurrentWidget(w.scatter3d());
+        QTest::qWait(50);
+        auto *offer = w.scatter3d()->findChild<QPushButton *>("scatter3dMessageButton");
+        auto *message = w.scatter3d()->findChild<QLabel *>("scatter3dMessage");
+        QVERIFY(offer && message && offer->isVisible());
+        QVERIFY2(message->text().contains("UMAP"), qPrintable(message->text()));
+        QVERIFY(w.viewTabs()->tabText(w.viewTabs()->indexOf(w.scatter3d())).contains("UMAP"));
+        QTest::mouseClick(offer, Qt::LeftButton);
+        QVERIFY(w.jobs()->isRunning("umap"));
+        QVERIFY(!w.jobs()->isRunning("tsne"));
+        QVERIFY(w.waitForJobs(120000));
+        QTRY_VERIFY(w.scatter3d()->container()->isVisible());
+        QCOMPARE(w.document()->projection("umap").dims, 3);
+        QCOMPARE(w.document()->method("tsne")->parameters().value("dims").toInt(), 2); // t-SNE's own
+    }
+
     void doctorFindingSelectsRows()
     {
         MainWindow w;
@@ -877,6 +996,31 @@ private slots:
             const QRect r(b->mapTo(&w, QPoint(0, 0)), b->size());
             QVERIFY2(w.tsneDock()->geometry().contains(r), name);
             QVERIFY(b->width() >= b->sizeHint().width() - 1);
+        }
+        // UMAP's parameter row (one box more than t-SNE's) fits the bar too, and swapping the
+        // rows leaves the docks their widths.
+        auto *dock = qobject_cast<ProjectionDock *>(w.tsneDock());
+        QVERIFY(dock);
+        QDockWidget *sentences = w.findChild<QDockWidget *>("sentencesDock");
+        const int sentencesWidth = sentences->width();
+        dock->choose(QStringLiteral("umap"));
+        QTest::qWait(50);
+        QCOMPARE(w.size(), size);
+        QCOMPARE(sentences->width(), sentencesWidth);
+        dock->choose(QStringLiteral("pca")); // Run starts t-SNE: its boxes again
+        QTest::qWait(50);
+        QCOMPARE(sentences->width(), sentencesWidth);
+        QVERIFY(dock->findChild<QWidget *>("tsnePerplexity")->isVisible());
+        dock->choose(QStringLiteral("umap"));
+        QTest::qWait(50);
+        QCOMPARE(sentences->width(), sentencesWidth);
+        for (const char *name : {"umapNeighbors", "umapMinDist", "umapEpochs", "projectionMetric", "tsneRun",
+                                 "tsneCancel"}) {
+            auto *b = dock->findChild<QWidget *>(name);
+            QVERIFY2(b && b->isVisible(), name);
+            const QRect r(b->mapTo(&w, QPoint(0, 0)), b->size());
+            QVERIFY2(dock->geometry().contains(r), name);
+            QVERIFY2(b->width() >= b->sizeHint().width() - 1, name);
         }
         QTableView *t = w.table();
         const int labelRight = t->columnViewportPosition(SentenceModel::LabelColumn) + t->columnWidth(SentenceModel::LabelColumn);

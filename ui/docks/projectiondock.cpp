@@ -36,14 +36,31 @@ ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
     auto *form = new QHBoxLayout;
     form->setSpacing(6);
     rows->addLayout(form);
-    const auto field = [&](const QString &label, QWidget *box, const QString &tip) {
-        auto *l = new QLabel(label, w);
-        l->setBuddy(box);
+    // Each box with its label; `owner` is the method whose row shows it ("" = every method).
+    // A box whose entries say what they are ("2D", "cosine") gets no label, only an
+    // accessible name: UMAP's row must fit the bar at 1280 x 720.
+    const auto field = [&](const QString &label, QWidget *box, const QString &tip, const QString &owner,
+                           bool showLabel = true) {
         box->setToolTip(tip);
-        l->setToolTip(tip);
-        form->addWidget(l);
+        box->setAccessibleName(label);
+        QVector<QWidget *> widgets{box};
+        if (showLabel) {
+            auto *l = new QLabel(label, w);
+            l->setBuddy(box);
+            l->setToolTip(tip);
+            form->addWidget(l);
+            widgets.prepend(l);
+        }
         form->addWidget(box);
+        if (!owner.isEmpty()) {
+            ownedFields_.append({owner, widgets});
+            // Hidden from the start: the window lays its docks out before the bar is shown,
+            // and a row of every method's boxes would claim the map's width then.
+            for (QWidget *x : widgets)
+                x->setVisible(owner == QLatin1String("tsne"));
+        }
     };
+    const QString tsne = QStringLiteral("tsne"), umap = QStringLiteral("umap");
     projection_ = new QComboBox(w);
     for (const auto &m : doc_->methods())
         projection_->addItem(m->name(), m->id());
@@ -58,24 +75,59 @@ ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
     tsnePerplexity_->setRange(2, 200);
     tsnePerplexity_->setValue(30);
     tsnePerplexity_->setDecimals(1);
-    field(tr("Perplexity"), tsnePerplexity_, tr("t-SNE: about how many neighbours each point keeps close"));
+    tsnePerplexity_->setObjectName(QStringLiteral("tsnePerplexity"));
+    field(tr("Perplexity"), tsnePerplexity_,
+          tr("t-SNE: about how many neighbours each point keeps close (larger shows broader structure)."), tsne);
+    // UMAP's boxes follow t-SNE's (the first QDoubleSpinBox stays t-SNE's perplexity).
+    umapMinDist_ = new QDoubleSpinBox(w);
+    umapMinDist_->setObjectName(QStringLiteral("umapMinDist"));
+    umapMinDist_->setRange(0, 1);
+    umapMinDist_->setSingleStep(0.05);
+    umapMinDist_->setDecimals(2);
+    umapMinDist_->setValue(0.1);
     tsneIterations_ = new QSpinBox(w);
     tsneIterations_->setRange(260, 10000);
     tsneIterations_->setSingleStep(100);
     tsneIterations_->setValue(1000);
-    field(tr("Iterations"), tsneIterations_, tr("t-SNE: optimisation steps"));
+    tsneIterations_->setObjectName(QStringLiteral("tsneIterations"));
+    field(tr("Iterations"), tsneIterations_, tr("t-SNE: how many optimisation steps the map takes."), tsne);
+    umapNeighbors_ = new QSpinBox(w);
+    umapNeighbors_->setObjectName(QStringLiteral("umapNeighbors"));
+    umapNeighbors_->setRange(2, 200);
+    umapNeighbors_->setValue(15);
+    field(tr("Neighbours"), umapNeighbors_,
+          tr("UMAP: how many nearest neighbours each point is linked to (larger keeps more global structure)."),
+          umap);
+    field(tr("Min dist"), umapMinDist_,
+          tr("UMAP: how tightly points may pack together on the map (0 = dense clumps, larger = more even)."),
+          umap);
+    umapEpochs_ = new QSpinBox(w);
+    umapEpochs_->setObjectName(QStringLiteral("umapEpochs"));
+    umapEpochs_->setRange(0, 5000);
+    umapEpochs_->setSingleStep(50);
+    umapEpochs_->setSpecialValueText(tr("auto"));
+    umapEpochs_->setValue(0);
+    field(tr("Epochs"), umapEpochs_,
+          tr("UMAP: how many optimisation passes over the neighbour graph (auto: 500 up to 10,000 points, else 200)."),
+          umap);
     tsneSeed_ = new QSpinBox(w);
     tsneSeed_->setRange(0, 1000000);
     tsneSeed_->setValue(42);
-    field(tr("Seed"), tsneSeed_, tr("t-SNE: the same seed gives the same map"));
+    tsneSeed_->setObjectName(QStringLiteral("projectionSeed"));
+    field(tr("Seed"), tsneSeed_, tr("The same seed and data give exactly the same map."), {});
     tsneDims_ = new QComboBox(w);
     tsneDims_->addItem(tr("2D"), 2);
     tsneDims_->addItem(tr("3D"), 3);
-    field(tr("Dims"), tsneDims_, tr("t-SNE: a 2D or a 3D map"));
+    tsneDims_->setObjectName(QStringLiteral("projectionDims"));
+    field(tr("Dims"), tsneDims_, tr("Whether the run makes a 2D or a 3D map (the 3D tab needs a 3D run)."), {},
+          false);
     tsneMetric_ = new QComboBox(w);
     tsneMetric_->addItem(tr("cosine"));
     tsneMetric_->addItem(tr("euclidean"));
-    field(tr("Distance"), tsneMetric_, tr("t-SNE: the distance between sentence vectors"));
+    tsneMetric_->setObjectName(QStringLiteral("projectionMetric"));
+    field(tr("Distance"), tsneMetric_,
+          tr("How the distance between two sentence vectors is measured (cosine ignores their lengths)."), {},
+          false);
     tsneRun_ = new QPushButton(tr("Run"), w);
     tsnePause_ = new QPushButton(tr("Pause"), w);
     tsnePause_->setCheckable(true);
@@ -124,7 +176,7 @@ ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
             connect(a, &QAction::triggered, this, [this, mode] { emit dragModeChosen(mode); });
         }
     }
-    tsneStatus_ = new QLabel(tr("PCA map shown. Choose t-SNE and press Run."), w);
+    tsneStatus_ = new QLabel(tr("PCA map shown. Choose t-SNE or UMAP and press Run."), w);
     tsneStatus_->setObjectName(QStringLiteral("tsneStatus"));
     tsneStatus_->setWordWrap(true);
     tsneStatus_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
@@ -140,6 +192,7 @@ ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
     connect(projection_, &QComboBox::currentIndexChanged, this, [this] {
         const QString id = projection_->currentData().toString();
         doc_->setActiveProjection(id);
+        showParametersOf(runnable());
         if (!doc_->method(id)->automatic() && !doc_->hasProjection(id) && !doc_->isProjectionRunning(id))
             run(id);
         emit shownChanged();
@@ -149,6 +202,9 @@ ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
     connect(tsneSeed_, &QSpinBox::valueChanged, this, &ProjectionDock::pushParameters);
     connect(tsneDims_, &QComboBox::currentIndexChanged, this, &ProjectionDock::pushParameters);
     connect(tsneMetric_, &QComboBox::currentIndexChanged, this, &ProjectionDock::pushParameters);
+    connect(umapNeighbors_, &QSpinBox::valueChanged, this, &ProjectionDock::pushParameters);
+    connect(umapMinDist_, &QDoubleSpinBox::valueChanged, this, &ProjectionDock::pushParameters);
+    connect(umapEpochs_, &QSpinBox::valueChanged, this, &ProjectionDock::pushParameters);
     // Run / Pause / Cancel act on the runs of methods made on request (t-SNE, next UMAP).
     connect(tsneRun_, &QPushButton::clicked, this, [this] { run(runnable()); });
     connect(tsneCancel_, &QPushButton::clicked, this, [this] { doc_->cancelProjection(running_); });
@@ -156,8 +212,8 @@ ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
         doc_->setProjectionPaused(running_, on);
         tsnePause_->setText(on ? tr("Resume") : tr("Pause"));
         if (on && doc_->method(running_))
-            tsneStatus_->setText(tr("%1 pausing at iteration %2...")
-                                     .arg(doc_->method(running_)->name())
+            tsneStatus_->setText(tr("%1 pausing at %2 %3...")
+                                     .arg(doc_->method(running_)->name(), stepWord(running_))
                                      .arg(doc_->projectionIteration(running_)));
     });
     connect(doc_->jobs(), &JobRunner::jobStarted, this, [this](const QString &kind) {
@@ -198,8 +254,8 @@ ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
     connect(doc_->jobs(), &JobRunner::jobCancelled, this, [this, tsneEnded](const QString &kind) {
         tsneEnded(kind);
         if (isMapRun(kind))
-            tsneStatus_->setText(tr("%1 cancelled at iteration %2; the map shows where it stopped.")
-                                     .arg(doc_->method(kind)->name())
+            tsneStatus_->setText(tr("%1 cancelled at %2 %3; the map shows where it stopped.")
+                                     .arg(doc_->method(kind)->name(), stepWord(kind))
                                      .arg(doc_->projectionIteration(kind)));
     });
     // The window's and the document's state follow the box.
@@ -212,7 +268,40 @@ ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
         projection_->setCurrentIndex(i);
         doc_->setActiveProjection(projection_->currentData().toString());
     }
+    showParametersOf(runnable());
+}
 
+QString ProjectionDock::stepWord(const QString &id) const
+{
+    return id == QLatin1String("umap") ? tr("epoch") : tr("iteration");
+}
+
+void ProjectionDock::showParametersOf(const QString &id)
+{
+    // Hidden boxes take no width: the row is only as wide as one method's parameters. The
+    // old boxes go first: with both rows shown for a moment, the window would widen the
+    // map's column to hold them and never give the sentences their width back.
+    for (const auto &[owner, widgets] : ownedFields_)
+        if (owner != id)
+            for (QWidget *x : widgets)
+                x->setVisible(false);
+    for (const auto &[owner, widgets] : ownedFields_)
+        if (owner == id)
+            for (QWidget *x : widgets)
+                x->setVisible(true);
+    if (id == shared_)
+        return;
+    shared_ = id;
+    // The shared boxes show the parameters of the method they now edit.
+    const ProjectionMethod *m = doc_->method(id);
+    if (!m)
+        return;
+    const QJsonObject p = m->parameters();
+    const QSignalBlocker b1(tsneSeed_), b2(tsneDims_), b3(tsneMetric_);
+    tsneSeed_->setValue(p.value(QStringLiteral("seed")).toInt(tsneSeed_->value()));
+    if (const int dims = tsneDims_->findData(p.value(QStringLiteral("dims")).toInt(2)); dims >= 0)
+        tsneDims_->setCurrentIndex(dims);
+    tsneMetric_->setCurrentIndex(p.value(QStringLiteral("metric")).toString() == QLatin1String("euclidean") ? 1 : 0);
 }
 
 QString ProjectionDock::chosen() const
@@ -258,34 +347,55 @@ bool ProjectionDock::run(const QString &id)
         const QSignalBlocker block(projection_);
         projection_->setCurrentIndex(projection_->findData(id));
         doc_->setActiveProjection(id);
+        showParametersOf(runnable());
     }
     return true;
 }
 
 void ProjectionDock::pushParameters()
 {
-    if (ProjectionMethod *m = doc_->method(QStringLiteral("tsne")))
-        m->setParameters(QJsonObject{
-            {QStringLiteral("perplexity"), tsnePerplexity_->value()},
-            {QStringLiteral("iterations"), tsneIterations_->value()},
-            {QStringLiteral("seed"), tsneSeed_->value()},
-            {QStringLiteral("dims"), tsneDims_->currentData().toInt()},
-            {QStringLiteral("metric"), tsneMetric_->currentIndex() == 1 ? QStringLiteral("euclidean") : QStringLiteral("cosine")},
-        });
+    // Each method keeps its own seed, dims and distance: the shared boxes edit the one shown.
+    const auto shared = [this](const QString &id, QJsonObject p) {
+        if (id == shared_) {
+            p[QStringLiteral("seed")] = tsneSeed_->value();
+            p[QStringLiteral("dims")] = tsneDims_->currentData().toInt();
+            p[QStringLiteral("metric")] =
+                tsneMetric_->currentIndex() == 1 ? QStringLiteral("euclidean") : QStringLiteral("cosine");
+        }
+        return p;
+    };
+    if (ProjectionMethod *m = doc_->method(QStringLiteral("tsne"))) {
+        QJsonObject p = m->parameters();
+        p[QStringLiteral("perplexity")] = tsnePerplexity_->value();
+        p[QStringLiteral("iterations")] = tsneIterations_->value();
+        m->setParameters(shared(m->id(), p));
+    }
+    if (ProjectionMethod *m = doc_->method(QStringLiteral("umap"))) {
+        QJsonObject p = m->parameters();
+        p[QStringLiteral("neighbors")] = umapNeighbors_->value();
+        p[QStringLiteral("min_dist")] = umapMinDist_->value();
+        p[QStringLiteral("epochs")] = umapEpochs_->value();
+        m->setParameters(shared(m->id(), p));
+    }
 }
 
 void ProjectionDock::pullParameters()
 {
-    const ProjectionMethod *m = doc_->method(QStringLiteral("tsne"));
-    if (!m)
-        return;
-    const QJsonObject t = m->parameters();
-    tsnePerplexity_->setValue(t.value(QStringLiteral("perplexity")).toDouble(tsnePerplexity_->value()));
-    tsneIterations_->setValue(t.value(QStringLiteral("iterations")).toInt(tsneIterations_->value()));
-    tsneSeed_->setValue(t.value(QStringLiteral("seed")).toInt(tsneSeed_->value()));
-    if (const int dims = tsneDims_->findData(t.value(QStringLiteral("dims")).toInt(2)); dims >= 0)
-        tsneDims_->setCurrentIndex(dims);
-    tsneMetric_->setCurrentIndex(t.value(QStringLiteral("metric")).toString() == QLatin1String("euclidean") ? 1 : 0);
+    if (const ProjectionMethod *m = doc_->method(QStringLiteral("umap"))) {
+        const QJsonObject u = m->parameters();
+        const QSignalBlocker b1(umapNeighbors_), b2(umapMinDist_), b3(umapEpochs_);
+        umapNeighbors_->setValue(u.value(QStringLiteral("neighbors")).toInt(umapNeighbors_->value()));
+        umapMinDist_->setValue(u.value(QStringLiteral("min_dist")).toDouble(umapMinDist_->value()));
+        umapEpochs_->setValue(u.value(QStringLiteral("epochs")).toInt(umapEpochs_->value()));
+    }
+    if (const ProjectionMethod *m = doc_->method(QStringLiteral("tsne"))) {
+        const QJsonObject t = m->parameters();
+        const QSignalBlocker b1(tsnePerplexity_), b2(tsneIterations_);
+        tsnePerplexity_->setValue(t.value(QStringLiteral("perplexity")).toDouble(tsnePerplexity_->value()));
+        tsneIterations_->setValue(t.value(QStringLiteral("iterations")).toInt(tsneIterations_->value()));
+    }
+    shared_.clear(); // the shared boxes show the parameters of the method chosen again
+    showParametersOf(runnable());
 }
 
 } // namespace es

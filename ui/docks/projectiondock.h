@@ -1,7 +1,7 @@
 #pragma once
 // ProjectionDock: the projection bar over the map (a dock in the top area, beside the
-// sentences): the projection shown (one entry per registered ProjectionMethod), t-SNE's
-// parameters and Run / Pause / Cancel, what a drag does on the 2D map, and the run's status
+// sentences): the projection shown (one entry per registered ProjectionMethod), the
+// parameters of the method Run starts (t-SNE's or UMAP's) and Run / Pause / Cancel, what a drag does on the 2D map, and the run's status
 // on its own line. A row, not a form in a side dock: the map keeps the width (at 1280 x 720
 // the old form pushed Run / Pause / Cancel under the doctor's dock).
 // It works on the document (ExplorerDocument): the box sets the active projection, the
@@ -10,6 +10,8 @@
 #include "views/scatter2dview.h"
 
 #include <QDockWidget>
+#include <QPair>
+#include <QVector>
 
 class QComboBox;
 class QDoubleSpinBox;
@@ -56,6 +58,11 @@ private:
     bool isMapRun(const QString &kind) const;
     // What Run starts: the method chosen, or the first made on request when PCA is chosen.
     QString runnable() const;
+    // Shows the parameter boxes of method id (t-SNE: perplexity, iterations; UMAP:
+    // neighbours, min dist, epochs) and points the shared ones (seed, dims, distance) at it.
+    void showParametersOf(const QString &id);
+    // "iteration" (t-SNE) or "epoch" (UMAP): what the run counts.
+    QString stepWord(const QString &id) const;
 
     ExplorerDocument *doc_;
     QString running_ = QStringLiteral("tsne"); // the method of the last run started
@@ -65,6 +72,12 @@ private:
     QSpinBox *tsneSeed_ = nullptr;
     QComboBox *tsneDims_ = nullptr;
     QComboBox *tsneMetric_ = nullptr;
+    QSpinBox *umapNeighbors_ = nullptr;
+    QDoubleSpinBox *umapMinDist_ = nullptr;
+    QSpinBox *umapEpochs_ = nullptr;
+    // The boxes (with their labels) only one method's row shows, by method id.
+    QVector<QPair<QString, QVector<QWidget *>>> ownedFields_;
+    QString shared_; // the method the seed / dims / distance boxes edit
     QPushButton *tsneRun_ = nullptr;
     QPushButton *tsnePause_ = nullptr;
     QPushButton *tsneCancel_ = nullptr;

@@ -1,17 +1,17 @@
 #pragma once
-// ProjectionMethod: one way of drawing the vectors as a 2D or 3D map (PCA, t-SNE, next UMAP).
+// ProjectionMethod: one way of drawing the vectors as a 2D or 3D map (PCA, t-SNE, UMAP).
 //
 // The document (ExplorerDocument) keeps one instance of each registered method
 // (projectionmethods.cpp) and the coordinates each one made; it starts the method's jobs
 // through the JobRunner, drops results of outdated data and emits projectionReady. A
 // method only says what to compute:
-//  - its id ("pca", "tsne": job kind, project keys "<id>2d" / "<id>3d" and parameters.<id>)
+//  - its id ("pca", "tsne", "umap": job kind, project keys "<id>2d" / "<id>3d" and parameters.<id>)
 //    and its name ("PCA", "t-SNE": the projection box, tabs and axis titles);
 //  - its parameters as JSON (what the project saves and the projection bar edits);
 //  - makeRun(): the work of a run, copied out on the GUI thread and run on a worker; a run
 //    may stream snapshots (t-SNE) through its context, which also handles pause and cancel;
 //  - makePlace(): new or edited rows placed into the current map with the others held
-//    fixed (PCA: the existing fit; t-SNE: tsnePlace), or "run again" when it cannot.
+//    fixed (PCA: the existing fit; t-SNE: tsnePlace; UMAP: umapPlace), or "run again" when it cannot.
 // Adding a method is one class and one line in makeProjectionMethods(): no view or menu
 // code changes.
 #include "jobs/jobrunner.h"

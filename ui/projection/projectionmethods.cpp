@@ -1,6 +1,7 @@
 // The registered projection methods: adding one (UMAP) is its class and one line here.
 #include "projection/pcaprojection.h"
 #include "projection/tsneprojection.h"
+#include "projection/umapprojection.h"
 
 namespace es {
 
@@ -9,6 +10,7 @@ std::vector<std::unique_ptr<ProjectionMethod>> makeProjectionMethods()
     std::vector<std::unique_ptr<ProjectionMethod>> methods;
     methods.push_back(std::make_unique<PcaProjection>());
     methods.push_back(std::make_unique<TsneProjection>());
+    methods.push_back(std::make_unique<UmapProjection>());
     return methods;
 }
 
