@@ -14,8 +14,6 @@
 #include <QGraphicsItem>
 #include <QGraphicsLayout>
 #include <QHBoxLayout>
-#include <QKeyEvent>
-#include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
 #include <QScatterSeries>
@@ -25,7 +23,6 @@
 #include <QSvgGenerator>
 #include <QToolTip>
 #include <QValueAxis>
-#include <QWheelEvent>
 #include <QWindow>
 
 #include <functional>
@@ -39,7 +36,6 @@ namespace es {
 
 namespace {
 
-constexpr double kDragThreshold = 4;
 constexpr double kPickRadius = 6;
 constexpr int kLegendMaxWidth = 260;
 
@@ -171,7 +167,7 @@ Scatter2DView::Scatter2DView(QWidget *parent) : QWidget(parent)
 
     overlay_ = new OverlayWidget(this);
     overlay_->setPaintCallback([this](QPainter &p) { paintOverlay(p); });
-    overlay_->installEventFilter(this);
+    interaction_ = new Scatter2DInteraction(this, overlay_, this);
     overlay_->raise();
     chartView_->installEventFilter(this);
 
@@ -258,7 +254,12 @@ void Scatter2DView::setLargeRenderer(LargeRenderer r)
     updateMode();
 }
 
-Scatter2DView::~Scatter2DView() = default;
+Scatter2DView::~Scatter2DView()
+{
+    // Before the overlay goes: the interaction calls this view, which is half destroyed then.
+    delete interaction_;
+    interaction_ = nullptr;
+}
 
 QWidget *Scatter2DView::overlay() const
 {
@@ -1123,168 +1124,73 @@ void Scatter2DView::changeEvent(QEvent *e)
 
 bool Scatter2DView::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched == chartView_) {
-        if (event->type() == QEvent::Resize || event->type() == QEvent::Move) {
-            overlay_->setGeometry(chartView_->geometry());
-            overlay_->raise();
-            if (event->type() == QEvent::Resize)
-                applyRange();
-        }
-        return false;
+    // The overlay covers the chart view; its input is the interaction's (an event filter of
+    // its own).
+    if (watched == chartView_ && (event->type() == QEvent::Resize || event->type() == QEvent::Move)) {
+        overlay_->setGeometry(chartView_->geometry());
+        overlay_->raise();
+        if (event->type() == QEvent::Resize)
+            applyRange();
     }
-    if (watched != overlay_)
-        return false;
-    // Overlay coordinates equal chart-view coordinates; the view's own API takes this
-    // widget's coordinates.
-    const QPointF off = chartView_->pos();
-    switch (event->type()) {
-    case QEvent::MouseButtonPress: {
-        auto *me = static_cast<QMouseEvent *>(event);
-        if (me->button() != Qt::LeftButton)
-            return false;
-        pressPos_ = lastPos_ = me->position() + off;
-        pressMods_ = me->modifiers();
-        pressMode_ = (pressMods_ & Qt::ShiftModifier) ? DragMode::RubberBand
-            : (pressMods_ & Qt::ControlModifier)       ? DragMode::Lasso
-                                                        : dragMode_;
-        gesture_ = Gesture::Press;
-        lasso_.clear();
-        return true;
-    }
-    case QEvent::MouseMove: {
-        auto *me = static_cast<QMouseEvent *>(event);
-        const QPointF pos = me->position() + off;
-        if (gesture_ == Gesture::None) {
-            const int row = rowAt(pos, kPickRadius);
-            if (row != hoverRow_) {
-                hoverRow_ = row;
-                emit pointHovered(row);
-            }
-            if (row >= 0)
-                showTooltip(row, me->globalPosition().toPoint());
-            else
-                QToolTip::hideText();
-            overlay_->setCursor(row >= 0 ? Qt::PointingHandCursor : Qt::ArrowCursor);
-            return true;
-        }
-        if (gesture_ == Gesture::Press
-            && (pos - pressPos_).manhattanLength() >= kDragThreshold) {
-            gesture_ = pressMode_ == DragMode::Pan ? Gesture::Pan
-                : pressMode_ == DragMode::RubberBand ? Gesture::Rubber
-                                                     : Gesture::Lasso;
-            if (gesture_ == Gesture::Lasso)
-                lasso_ << (pressPos_ - off);
-            QToolTip::hideText();
-        }
-        if (gesture_ == Gesture::Pan) {
-            panBy(pos - lastPos_);
-        } else if (gesture_ == Gesture::Lasso) {
-            lasso_ << (pos - off);
-            overlay_->update();
-        } else if (gesture_ == Gesture::Rubber) {
-            overlay_->update();
-        }
-        lastPos_ = pos;
-        return true;
-    }
-    case QEvent::MouseButtonRelease: {
-        auto *me = static_cast<QMouseEvent *>(event);
-        if (me->button() != Qt::LeftButton || gesture_ == Gesture::None)
-            return false;
-        const QPointF pos = me->position() + off;
-        const Gesture g = gesture_;
-        gesture_ = Gesture::None;
-        if (g == Gesture::Press) {
-            const int row = rowAt(pos, kPickRadius);
-            if (pressMods_ & Qt::ControlModifier) {
-                if (row >= 0) {
-                    QVector<int> sel = selection_;
-                    if (isSelected_.value(row))
-                        sel.removeAll(row);
-                    else
-                        sel.append(row);
-                    setSelection(sel);
-                    emit pointsSelected(selection_);
-                }
-            } else if (row >= 0) {
-                setSelection({row});
-                emit pointClicked(row);
-            } else if (!selection_.isEmpty()) {
-                setSelection({});
-                emit pointsSelected({});
-            }
-        } else if (g == Gesture::Rubber) {
-            const QRectF plot = plotRect();
-            const QRectF data = QRectF(toData(pressPos_, plot), toData(pos, plot)).normalized();
-            if (gridDirty_) {
-                grid_.build(points_);
-                gridDirty_ = false;
-            }
-            selectRows(grid_.inRect(data, [this](int r) { return rowActive(r); }));
-        } else if (g == Gesture::Lasso) {
-            lasso_ << (pos - off);
-            const QPolygonF poly = lasso_.translated(off);
-            const QRectF box = poly.boundingRect();
-            const QRectF plot = plotRect();
-            QVector<int> rows;
-            for (int r = 0; r < points_.size(); ++r) {
-                if (!rowActive(r))
-                    continue;
-                const QPointF p = toPixel(points_[r], plot);
-                if (box.contains(p) && poly.containsPoint(p, Qt::OddEvenFill))
-                    rows.append(r);
-            }
-            lasso_.clear();
-            selectRows(rows);
-        }
-        overlay_->update();
-        return true;
-    }
-    case QEvent::MouseButtonDblClick:
-        resetView();
-        return true;
-    case QEvent::Wheel: {
-        auto *we = static_cast<QWheelEvent *>(event);
-        const double steps = we->angleDelta().y() / 120.0;
-        if (steps != 0)
-            zoomBy(std::pow(1.2, steps), we->position() + off);
-        return true;
-    }
-    case QEvent::Leave:
-        if (hoverRow_ >= 0) {
-            hoverRow_ = -1;
-            emit pointHovered(-1);
-        }
-        return false;
-    case QEvent::KeyPress: {
-        auto *ke = static_cast<QKeyEvent *>(event);
-        if (ke->key() == Qt::Key_Home || ke->key() == Qt::Key_R) {
-            resetView();
-            return true;
-        }
-        if (ke->key() == Qt::Key_Escape && !isolation_.isEmpty()) { // back from an isolation
-            isolate({});
-            return true;
-        }
-        if (ke->key() == Qt::Key_Escape && !selection_.isEmpty()) {
-            setSelection({});
-            emit pointsSelected({});
-            return true;
-        }
-        return false;
-    }
-    default:
-        return false;
-    }
+    return false;
 }
 
-void Scatter2DView::selectRows(const QVector<int> &rows)
+// ---- interaction (Scatter2DInteractionHost) -----------------------------------------
+
+QPointF Scatter2DView::overlayOffset() const
 {
-    QVector<int> sel = rows;
-    if (pressMods_ & Qt::AltModifier)
-        sel += selection_;
-    setSelection(sel);
+    return chartView_->pos();
+}
+
+int Scatter2DView::pickRow(const QPointF &pos) const
+{
+    return rowAt(pos, kPickRadius);
+}
+
+QVector<int> Scatter2DView::rowsInRect(const QPointF &a, const QPointF &b) const
+{
+    const QRectF plot = plotRect();
+    const QRectF data = QRectF(toData(a, plot), toData(b, plot)).normalized();
+    if (gridDirty_) {
+        grid_.build(points_);
+        gridDirty_ = false;
+    }
+    return grid_.inRect(data, [this](int r) { return rowActive(r); });
+}
+
+QVector<int> Scatter2DView::rowsInPolygon(const QPolygonF &poly) const
+{
+    const QRectF box = poly.boundingRect();
+    const QRectF plot = plotRect();
+    QVector<int> rows;
+    for (int r = 0; r < points_.size(); ++r) {
+        if (!rowActive(r))
+            continue;
+        const QPointF p = toPixel(points_[r], plot);
+        if (box.contains(p) && poly.containsPoint(p, Qt::OddEvenFill))
+            rows.append(r);
+    }
+    return rows;
+}
+
+void Scatter2DView::selectRowsByUser(const QVector<int> &rows)
+{
+    setSelection(rows);
     emit pointsSelected(selection_);
+}
+
+void Scatter2DView::clickRow(int row)
+{
+    setSelection({row});
+    emit pointClicked(row);
+}
+
+bool Scatter2DView::endIsolation()
+{
+    if (isolation_.isEmpty())
+        return false;
+    isolate({});
+    return true;
 }
 
 QString Scatter2DView::tooltipHtml(int row) const
@@ -1299,7 +1205,7 @@ QString Scatter2DView::tooltipHtml(int row) const
     return html;
 }
 
-void Scatter2DView::showTooltip(int row, const QPoint &globalPos)
+void Scatter2DView::showRowTooltip(int row, const QPoint &globalPos)
 {
     QToolTip::showText(globalPos, tooltipHtml(row), overlay_);
 }
@@ -1463,20 +1369,8 @@ void Scatter2DView::paintOverlay(QPainter &p)
         layoutPlot_ = plot;
     }
     paintPlacedCaptions(p, captionLayout_, captions_, plot, font(), colors_.foreground, colors_.background);
-    if (gesture_ == Gesture::Rubber) {
-        const QRectF r = QRectF(pressPos_ - off, lastPos_ - off).normalized();
-        QColor fill = colors_.accent;
-        fill.setAlphaF(0.12f);
-        p.setPen(QPen(colors_.accent, 1.5));
-        p.setBrush(fill);
-        p.drawRect(r);
-    } else if (gesture_ == Gesture::Lasso && lasso_.size() > 1) {
-        QColor fill = colors_.accent;
-        fill.setAlphaF(0.10f);
-        p.setPen(QPen(colors_.accent, 1.5, Qt::DashLine));
-        p.setBrush(fill);
-        p.drawPolygon(lasso_);
-    }
+    if (interaction_)
+        interaction_->paint(p, colors_.accent); // the rubber band or lasso being dragged
 }
 
 void Scatter2DView::renderTo(QPainter &p, const QRectF &rect)

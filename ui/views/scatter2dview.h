@@ -28,11 +28,10 @@
 // gap, point in the group colour), never chart items, because OpenGL series are drawn on
 // a layer above every chart item (the painted layer draws them itself, in the same
 // order). The rubber band, lasso and text labels are drawn by a transparent
-// OverlayWidget stacked on the chart, which also takes the mouse:
-//   wheel = zoom around the cursor, drag = pan (or the drag mode), Shift+drag = rubber
-//   band, Ctrl+drag = lasso, click = select the nearest point within a few pixels
-//   (PointGrid, screen-space distance), Ctrl+click = toggle, double click / Home = reset,
-//   Esc = clear the selection; hovering shows the row's text as a tooltip.
+// OverlayWidget stacked on the chart, which also takes the mouse and keyboard, handled by
+// Scatter2DInteraction (scatter2d_interaction.h: pan, zoom, rubber band, lasso, click and
+// hover; picking by PointGrid, screen-space distance), which asks this view through
+// Scatter2DInteractionHost.
 // The legend (LegendWidget, right) lists groups with counts; clicking hides/shows a group.
 // Colours follow the widget palette (light/dark theme). renderImage()/renderTo() paint
 // everything with QPainter (no OpenGL), so PNG and SVG exports contain the points.
@@ -66,6 +65,7 @@
 #include "views/pointview.h"
 #include "views/scatter2d_density.h"
 #include "views/scatter2d_grid.h"
+#include "views/scatter2d_interaction.h"
 
 #include <QPolygonF>
 #include <QStringList>
@@ -88,10 +88,10 @@ class IsolateBar;
 class OverlayWidget;
 class PointLayer;
 
-class Scatter2DView : public QWidget, public PointView {
+class Scatter2DView : public QWidget, public PointView, private Scatter2DInteractionHost {
     Q_OBJECT
 public:
-    enum class DragMode { Pan, RubberBand, Lasso };
+    using DragMode = Scatter2DDragMode; // Pan, RubberBand, Lasso
     // How more than openGLThreshold() points are drawn (see the top of this file).
     enum class LargeRenderer { Auto, OpenGL, Painted };
 
@@ -133,8 +133,8 @@ public:
     bool showLabels() const { return labelMode_ != pointlabels::Mode::Off; }
     void setLabelLimit(int n);
     int labelLimit() const { return labelLimit_; }
-    void setDragMode(DragMode mode) { dragMode_ = mode; }
-    DragMode dragMode() const { return dragMode_; }
+    void setDragMode(DragMode mode) { interaction_->setDragMode(mode); }
+    DragMode dragMode() const { return interaction_->dragMode(); }
     // Marker diameter in pixels; 0 = automatic (by number of points).
     void setPointSize(double px);
     double pointSize() const;
@@ -258,8 +258,21 @@ private:
     void updateIsolateBar();
     void isolate(const QVector<int> &rows); // setIsolation + isolationChanged
     void layoutChanged() { ++layoutVersion_; }
-    void selectRows(const QVector<int> &rows);
-    void showTooltip(int row, const QPoint &globalPos);
+    // Scatter2DInteractionHost
+    QPointF overlayOffset() const override;
+    int pickRow(const QPointF &pos) const override;
+    QVector<int> rowsInRect(const QPointF &a, const QPointF &b) const override;
+    QVector<int> rowsInPolygon(const QPolygonF &polygon) const override;
+    const QVector<int> &selectedRows() const override { return selection_; }
+    bool isRowSelected(int row) const override { return isSelected_.value(row); }
+    void selectRowsByUser(const QVector<int> &rows) override;
+    void clickRow(int row) override;
+    void hoverRow(int row) override { emit pointHovered(row); }
+    void showRowTooltip(int row, const QPoint &globalPos) override;
+    void panPixels(const QPointF &pixels) override { panBy(pixels); }
+    void zoomAround(double factor, const QPointF &anchor) override { zoomBy(factor, anchor); }
+    void resetZoom() override { resetView(); }
+    bool endIsolation() override;
     QList<LegendEntry> legendEntries() const;
     int groupOf(int row) const;
     int groupCount() const { return int(groups_.size()); }
@@ -312,26 +325,17 @@ private:
     DrawMode builtMode_ = DrawMode::Raster; // of the series (or layer) built
     LargeRenderer largeRenderer_ = LargeRenderer::Auto;
     double builtSize_ = 0;
-    DragMode dragMode_ = DragMode::Pan;
     QString legendTitle_, xTitle_, yTitle_, placeholder_;
     QVector<PlotCaption> captions_;
     palette::ViewColors colors_;
     bool legendVisible_ = true;
-
-    // Interaction
-    enum class Gesture { None, Press, Pan, Rubber, Lasso };
-    Gesture gesture_ = Gesture::None;
-    DragMode pressMode_ = DragMode::Pan;
-    QPointF pressPos_, lastPos_;
-    QPolygonF lasso_;
-    Qt::KeyboardModifiers pressMods_;
-    int hoverRow_ = -1;
 
     // Widgets
     QChartView *chartView_ = nullptr;
     QChart *chart_ = nullptr;
     QValueAxis *axisX_ = nullptr, *axisY_ = nullptr;
     OverlayWidget *overlay_ = nullptr;
+    Scatter2DInteraction *interaction_ = nullptr; // the overlay's input
     LegendWidget *legend_ = nullptr;
     QScrollArea *legendScroll_ = nullptr;
     IsolateBar *isolateBar_ = nullptr;
