@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 namespace es {
@@ -223,19 +224,24 @@ HeatmapView::Scale HeatmapView::makeScale(const Matrix *sim, ColorMap map)
     } else {
         // Sequential: the 1st to 99th percentile of the off-diagonal cells. The diagonal
         // (each row with itself, cosine 1) is drawn but left out of the range: counted, it
-        // stretched the range to 1 and washed out the blocks of similar rows. Above 4
-        // million off-diagonal cells a fixed stride of them is used (deterministic).
+        // stretched the range to 1 and washed out the blocks of similar rows. Above a
+        // million off-diagonal cells every stride-th of them is used (deterministic): only
+        // the sampled cells are visited (10,000 rows: 100 million cells, 360 ms when each
+        // was tested; a million visited, a few ms).
         std::vector<float> off;
         const Eigen::Index n = sim ? sim->rows() : 0;
         if (n > 1) {
-            const double cells = double(n) * double(n - 1);
-            const std::size_t stride = std::size_t(std::max(1.0, std::ceil(cells / 4e6)));
-            off.reserve(std::size_t(cells / double(stride)) + 1);
-            std::size_t k = 0;
-            for (Eigen::Index i = 0; i < n; ++i)
-                for (Eigen::Index j = 0; j < n; ++j)
-                    if (i != j && k++ % stride == 0 && std::isfinite((*sim)(i, j)))
-                        off.push_back((*sim)(i, j));
+            const std::uint64_t cells = std::uint64_t(n) * std::uint64_t(n - 1);
+            const std::uint64_t stride = std::max<std::uint64_t>(1, (cells + 999999) / 1000000);
+            off.reserve(std::size_t(cells / stride) + 1);
+            // Off-diagonal cell m: row m / (n - 1), column r = m % (n - 1) skipping the diagonal.
+            for (std::uint64_t m = 0; m < cells; m += stride) {
+                const auto i = Eigen::Index(m / std::uint64_t(n - 1));
+                const auto r = Eigen::Index(m % std::uint64_t(n - 1));
+                const float v = (*sim)(i, r < i ? r : r + 1);
+                if (std::isfinite(v))
+                    off.push_back(v);
+            }
         }
         if (off.empty()) {
             sc.lo = 0;
