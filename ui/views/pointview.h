@@ -10,7 +10,21 @@
 #include <QVector>
 #include <QVector3D>
 
+#include <algorithm>
+
 namespace es {
+
+// The rows "Isolate these N points" keeps: the selection, the clicked point and its
+// neighbours, sorted and without repeats (the same in the 2D and 3D maps).
+inline QVector<int> isolationCandidateRows(QVector<int> rows, int neighborRow, const QVector<int> &neighbors)
+{
+    if (neighborRow >= 0)
+        rows.append(neighborRow);
+    rows += neighbors;
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    return rows;
+}
 
 struct PointGroup {
     QString name;   // legend entry, e.g. the label value

@@ -527,13 +527,7 @@ void Scatter3DView::setNeighbors(int row, const QVector<int> &neighbors)
 
 QVector<int> Scatter3DView::isolationCandidates() const
 {
-    QVector<int> rows = selection_;
-    if (neighborRow_ >= 0)
-        rows.append(neighborRow_);
-    rows += neighbors_;
-    std::sort(rows.begin(), rows.end());
-    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
-    return rows;
+    return isolationCandidateRows(selection_, neighborRow_, neighbors_);
 }
 
 void Scatter3DView::setIsolation(const QVector<int> &rows)
