@@ -146,4 +146,19 @@ public:
     BlasOnCallingThread &operator=(const BlasOnCallingThread &) = delete;
 };
 
+// Dot product in double, in four interleaved sums in a fixed order: the same on any
+// machine, kernel and thread count. The exact and the approximate neighbour searches both
+// recompute their chosen neighbours' distances with it, so they agree to the bit.
+inline double dotDouble(const float *a, const float *b, int n)
+{
+    double s[4] = {0, 0, 0, 0};
+    int c = 0;
+    for (; c + 4 <= n; c += 4)
+        for (int l = 0; l < 4; ++l)
+            s[l] += double(a[c + l]) * double(b[c + l]);
+    for (; c < n; ++c)
+        s[0] += double(a[c]) * double(b[c]);
+    return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
 } // namespace es::analysis::dense

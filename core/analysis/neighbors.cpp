@@ -30,20 +30,6 @@ inline bool better(const Cand &a, const Cand &b)
     return a.score > b.score || (a.score == b.score && a.index < b.index);
 }
 
-// Dot product in double, in four interleaved sums (fixed order: the same on any machine
-// and thread count).
-inline double dotDouble(const float *a, const float *b, int n)
-{
-    double s[4] = {0, 0, 0, 0};
-    int c = 0;
-    for (; c + 4 <= n; c += 4)
-        for (int l = 0; l < 4; ++l)
-            s[l] += double(a[c + l]) * double(b[c + l]);
-    for (; c < n; ++c)
-        s[0] += double(a[c]) * double(b[c]);
-    return (s[0] + s[1]) + (s[2] + s[3]);
-}
-
 // Calls hit(c, forRow, forCol) for the columns c in [c0, n) whose score may enter a heap:
 // row[c] - offJ[c] >= rowKth (the row's heap) or, with colKth, row[c] - offI >= colKth[c]
 // (column c's heap). Both thresholds may rise during the scan (hit updates them); they
@@ -282,7 +268,7 @@ Result<Neighbors> search(const Matrix &queries, const Matrix &base, const KnnCon
                 const int j = h[r].index;
                 double d;
                 if (cosine) {
-                    const double dot = dotDouble(queries.row(Eigen::Index(i)).data(), braw.row(j).data(), dims);
+                    const double dot = dense::dotDouble(queries.row(Eigen::Index(i)).data(), braw.row(j).data(), dims);
                     const double cs = dot / (qn[i] * bn[j]);
                     d = 1.0 - cs;
                     out.similarity[i * k + r] = float(cs);

@@ -87,18 +87,6 @@ private:
     hnswlib::DISTFUNC<float> fn_;
 };
 
-inline double dotDouble(const float *a, const float *b, int n)
-{
-    double s[4] = {0, 0, 0, 0};
-    int c = 0;
-    for (; c + 4 <= n; c += 4)
-        for (int l = 0; l < 4; ++l)
-            s[l] += double(a[c + l]) * double(b[c + l]);
-    for (; c < n; ++c)
-        s[0] += double(a[c]) * double(b[c]);
-    return (s[0] + s[1]) + (s[2] + s[3]);
-}
-
 
 using Hnsw = hnswlib::HierarchicalNSW<float>;
 using hnswlib::tableint;
@@ -382,7 +370,7 @@ Result<Neighbors> hnswSearch(const Matrix &queries, const Matrix &base, const Kn
                         continue;
                     Found f{0, 0, j};
                     if (cosine) {
-                        const double dot = dotDouble(qraw.row(Eigen::Index(i)).data(), braw.row(j).data(), dims);
+                        const double dot = dense::dotDouble(qraw.row(Eigen::Index(i)).data(), braw.row(j).data(), dims);
                         f.sim = dot / (qn[Eigen::Index(i)] * bn[j]);
                         f.key = -f.sim;
                     } else {
