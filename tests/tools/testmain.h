@@ -26,6 +26,10 @@
 #include <string>
 #include <vector>
 
+#include <csignal>
+#include <execinfo.h>
+#include <unistd.h>
+
 namespace es::test {
 
 inline bool envIs(const char *name, const char *value)
@@ -65,6 +69,37 @@ inline int checkCpuPath()
     return -1;
 }
 
+// A crash prints a backtrace at once and ends the run. Qt Test's own handler (installed by
+// qExec) prints the signal and the test function, then chains to this one. Its debugger-based
+// stack dump is switched off (QTEST_DISABLE_STACK_DUMP): on a CI machine it attached a
+// debugger that never returned, so a crash cost the whole CTest timeout and showed no trace.
+// The frames come from glibc's backtrace(); the test executables are linked with
+// ENABLE_EXPORTS (tests/CMakeLists.txt) so that our own functions are named.
+inline void onFatalSignal(int sig)
+{
+    static const char head[] = "\n=== Backtrace (glibc) ===\n";
+    static const char tail[] = "=== End of backtrace ===\n";
+    void *frames[128];
+    const int n = backtrace(frames, 128);
+    [[maybe_unused]] ssize_t w = write(STDERR_FILENO, head, sizeof head - 1);
+    backtrace_symbols_fd(frames, n, STDERR_FILENO);
+    w = write(STDERR_FILENO, tail, sizeof tail - 1);
+    _exit(128 + sig);
+}
+
+inline void installCrashBacktrace()
+{
+    if (!std::getenv("QTEST_DISABLE_STACK_DUMP"))
+        setenv("QTEST_DISABLE_STACK_DUMP", "1", 1);
+    void *warm[1];
+    backtrace(warm, 1); // loads libgcc's unwinder now, not inside the handler
+    struct sigaction act = {};
+    act.sa_handler = onFatalSignal;
+    sigemptyset(&act.sa_mask);
+    for (int sig : {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL})
+        sigaction(sig, &act, nullptr);
+}
+
 // Runs the suite and turns "skipped, none failed" into 77 (see above).
 inline int runSuite(QObject *suite, int argc, char **argv, bool gui)
 {
@@ -85,6 +120,7 @@ inline int runSuite(QObject *suite, int argc, char **argv, bool gui)
     } else {
         ownLoggers = false;
     }
+    installCrashBacktrace();
     const int status = QTest::qExec(suite, int(args.size()), args.data());
     if (status != 0 || !ownLoggers)
         return status;
