@@ -3,7 +3,7 @@
 #include "formats/vectors.h"
 #include "jobs/jobrunner.h"
 #include "models/sentencemodel.h"
-#include "views/rownumber.h"
+#include "views/reporttable.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -56,8 +56,6 @@ QColor markColor(doctor::Mark m, bool dark)
     }
     return {};
 }
-
-QString num(double v, int decimals = 3) { return QString::number(v, 'f', decimals); }
 
 } // namespace
 
@@ -548,10 +546,8 @@ void DoctorPanel::showReport()
         for (const auto &w : shown_->report.warnings)
             s += QLatin1Char('\n') + QString::fromStdString(w);
         status_->setText(s);
-        for (auto *l : lists_) {
-            for (int c = 0; c < l->columnCount() - 1; ++c)
-                l->resizeColumnToContents(c);
-        }
+        for (auto *l : lists_)
+            reports::fitColumnsButLast(l);
     }
     updateTabTitles();
 }
@@ -564,19 +560,17 @@ void DoctorPanel::fillDuplicates()
         const QVector<int> rows(g.rows.begin(), g.rows.end());
         const QString sim = g.exact ? tr("identical")
                                     : (std::abs(g.maxSimilarity - g.minSimilarity) < 5e-4
-                                           ? num(g.minSimilarity)
-                                           : num(g.minSimilarity) + QStringLiteral("–") + num(g.maxSimilarity));
+                                           ? reports::number(g.minSimilarity)
+                                           : reports::number(g.minSimilarity) + QStringLiteral("–") + reports::number(g.maxSimilarity));
         auto *group = rowItem(nullptr,
                               {tr("Group %1 (%n rows)", nullptr, int(rows.size())).arg(++index[g.exact ? 1 : 0]),
                                sim, QString(), textOf(rows.front())},
                               rows);
-        QFont bold = group->font(0);
-        bold.setBold(true);
-        group->setFont(0, bold);
+        reports::setBold(group, 0);
         for (std::size_t i = 0; i < g.rows.size(); ++i) {
             const int row = g.rows[i];
             const double s = i < g.similarity.size() ? g.similarity[i] : 1.0;
-            rowItem(group, {displayRow(row), i == 0 ? tr("first") : num(s), QString(), textOf(row)}, {row});
+            rowItem(group, {displayRow(row), i == 0 ? tr("first") : reports::number(s), QString(), textOf(row)}, {row});
         }
         lists_[tab]->addTopLevelItem(group);
         group->setExpanded(true);
@@ -591,14 +585,14 @@ void DoctorPanel::fillLabels()
             rows << d.nearestWithMajority;
         auto *item = rowItem(nullptr,
                              {displayRow(d.row), QString::fromStdString(d.label),
-                              QString::fromStdString(d.majorityLabel), num(d.score, 2), QString(), textOf(d.row)},
+                              QString::fromStdString(d.majorityLabel), reports::number(d.score, 2), QString(), textOf(d.row)},
                              rows);
         item->setData(0, kMarkRowRole, d.row);
         item->setToolTip(3, tr("Probability of its label '%1' from its neighbours: %2 (typical for that label: %3); "
                                "of '%4': %5. %6 of %7 labelled neighbours say '%4', %8 say '%1'. "
                                "Score = 1 − %2 / %3.")
-                                .arg(QString::fromStdString(d.label), num(d.probability, 2), num(d.threshold, 2),
-                                     QString::fromStdString(d.majorityLabel), num(d.suggestedProbability, 2))
+                                .arg(QString::fromStdString(d.label), reports::number(d.probability, 2), reports::number(d.threshold, 2),
+                                     QString::fromStdString(d.majorityLabel), reports::number(d.suggestedProbability, 2))
                                 .arg(qRound(d.share * d.neighbours)).arg(d.neighbours)
                                 .arg(qRound(d.ownShare * d.neighbours)));
         lists_[Labels]->addTopLevelItem(item);
@@ -608,10 +602,10 @@ void DoctorPanel::fillLabels()
 void DoctorPanel::fillOutliers()
 {
     for (const auto &o : shown_->report.outliers) {
-        auto *item = rowItem(nullptr, {displayRow(o.row), num(o.score), num(o.robustZ, 1), QString(), textOf(o.row)},
+        auto *item = rowItem(nullptr, {displayRow(o.row), reports::number(o.score), reports::number(o.robustZ, 1), QString(), textOf(o.row)},
                              {o.row});
         if (o.nearest >= 0)
-            item->setToolTip(1, tr("Nearest: row %1 (cosine %2)").arg(displayRow(o.nearest), num(o.nearestSimilarity)));
+            item->setToolTip(1, tr("Nearest: row %1 (cosine %2)").arg(displayRow(o.nearest), reports::number(o.nearestSimilarity)));
         lists_[Outliers]->addTopLevelItem(item);
     }
 }
@@ -626,14 +620,12 @@ void DoctorPanel::fillClusters()
         auto *item = rowItem(nullptr, {QString::fromStdString(c.name), QString::number(rows.size()), QString(),
                                        words.join(QStringLiteral(", "))},
                              rows);
-        QFont bold = item->font(0);
-        bold.setBold(true);
-        item->setFont(0, bold);
+        reports::setBold(item, 0);
         item->setToolTip(3, QString::fromStdString(c.caption));
         for (std::size_t i = 0; i < c.typical.size(); ++i) {
             const int row = c.typical[i];
             const double s = i < c.typicalSimilarity.size() ? c.typicalSimilarity[i] : 0.0;
-            rowItem(item, {displayRow(row), num(s), QString(), textOf(row)}, {row});
+            rowItem(item, {displayRow(row), reports::number(s), QString(), textOf(row)}, {row});
         }
         lists_[Clusters]->addTopLevelItem(item);
         item->setExpanded(true);
