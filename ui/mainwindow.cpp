@@ -2069,7 +2069,7 @@ void MainWindow::buildAnalysisDocks()
     // Data-set doctor, hidden until asked for (View menu).
     doctorDock_ = new QDockWidget(tr("Doctor"), this);
     doctorDock_->setObjectName(QStringLiteral("doctorDock"));
-    doctor_ = new DoctorPanel(jobs_, doctorDock_);
+    doctor_ = new DoctorPanel(doc_, doctorDock_);
     doctorDock_->setWidget(scrollable(doctor_));
     addDockWidget(Qt::RightDockWidgetArea, doctorDock_);
     tabifyDockWidget(inspectorDock_, doctorDock_);
@@ -2161,7 +2161,7 @@ void MainWindow::updateDoctorData()
         || vectors_->rows() != model_->rowCount())
         return;
     doctorStale_ = false;
-    doctor_->setData(model_->toDataset(), vectors_);
+    doctor_->reload(); // the document runs the doctor on its rows and vectors
 }
 
 void MainWindow::showCompare()

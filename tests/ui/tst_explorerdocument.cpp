@@ -1,10 +1,13 @@
 // ExplorerDocument without any widget (QCoreApplication): a real file is opened and embedded
 // with the local model, and similarity, neighbours, PCA and t-SNE arrive through the
 // document's signals (UMAP too: run, placement of a new row, project round trip); a result of outdated data is dropped after an edit; undo brings back
-// a row with its vector and derived results; a project round-trips through the document alone.
+// a row with its vector and derived results; a project round-trips through the document alone;
+// the data-set doctor runs through the document (doctorReady) and its result of outdated
+// data is dropped after an edit.
 #include "document/explorerdocument.h"
 
 #include "analysis/similarity.h"
+#include "doctor/doctor.h"
 #include "formats/project.h"
 #include "formats/texts.h"
 #include "jobs/jobrunner.h"
@@ -253,6 +256,97 @@ private slots:
         QVERIFY(doc2.projection("tsne").status.contains("project"));
         QVERIFY(allFinite(doc2.projection("pca").coords));
         QVERIFY((*doc2.similarity() - *doc.similarity()).cwiseAbs().maxCoeff() < 1e-5f);
+    }
+
+    // The doctor is a result of the document like the others: started by runDoctor, it
+    // arrives through doctorReady with the texts and labels it examined, and its report is
+    // the one core's diagnose makes of the document's vectors.
+    void doctorRunsThroughTheDocument()
+    {
+        JobRunner jobs;
+        ExplorerDocument doc(&jobs);
+        // Texts without vectors: the doctor says why it cannot run.
+        {
+            ExplorerDocument bare(&jobs);
+            auto loaded = formats::loadTexts(csv_.toStdString());
+            QVERIFY(loaded.ok());
+            bare.setTexts(loaded->dataset);
+            QVERIFY(!bare.doctorCanRun());
+            QVERIFY(bare.runDoctor({}).contains("embed them first"));
+            QCOMPARE(jobs.generation("doctor"), quint64(0));
+        }
+        QVERIFY(openAndEmbed(doc, jobs));
+        QVERIFY(doc.doctorCanRun());
+        QVERIFY(!doc.doctorResult());
+        QSignalSpy ready(&doc, &ExplorerDocument::doctorReady), failed(&doc, &ExplorerDocument::failed);
+        doctor::DoctorConfig cfg;
+        cfg.outlierNeighbours = 5;
+        QCOMPARE(doc.runDoctor(cfg), QString());
+        QVERIFY(doc.isDoctorRunning());
+        QVERIFY(settle(jobs));
+        QCOMPARE(failed.count(), 0);
+        QCOMPARE(ready.count(), 1);
+        const auto result = doc.doctorResult();
+        QVERIFY(result);
+        QCOMPARE(result->version, doc.version());
+        QCOMPARE(result->config.outlierNeighbours, 5);
+        QCOMPARE(int(result->texts.size()), 12);
+        QCOMPARE(QString::fromStdString(result->texts[4]), doc.model()->text(4));
+        QCOMPARE(int(result->labels.size()), 12);
+        QCOMPARE(result->labels[0], std::string("animals"));
+        // Labelled data: the clusters are the three label groups, every row in its own.
+        const doctor::DoctorReport &r = result->report;
+        QVERIFY(r.clustersFromLabels);
+        QCOMPARE(int(r.clusters.size()), 3);
+        QCOMPARE(int(r.clusterOf.size()), 12);
+        for (int row = 0; row < 12; ++row)
+            QCOMPARE(r.clusters[std::size_t(r.clusterOf[std::size_t(row)])].name, result->labels[std::size_t(row)]);
+        // The same report as core's diagnose of the document's vectors (deterministic).
+        auto direct = doctor::diagnose(*doc.vectors(), result->texts, result->labels, cfg);
+        QVERIFY(direct.ok());
+        QCOMPARE(r.outlierScores.size(), direct->outlierScores.size());
+        for (std::size_t i = 0; i < r.outlierScores.size(); ++i)
+            QVERIFY(std::abs(r.outlierScores[i] - direct->outlierScores[i]) < 1e-9);
+        QCOMPARE(r.outliers.size(), direct->outliers.size());
+        QCOMPARE(r.duplicates.size(), direct->duplicates.size());
+        QCOMPARE(r.disagreements.size(), direct->disagreements.size());
+    }
+
+    void doctorStaleResultIsDroppedAfterAnEdit()
+    {
+        JobRunner jobs;
+        ExplorerDocument doc(&jobs);
+        QVERIFY(openAndEmbed(doc, jobs));
+        QSignalSpy ready(&doc, &ExplorerDocument::doctorReady);
+        QCOMPARE(doc.runDoctor({}), QString());
+        QVERIFY(settle(jobs));
+        QCOMPARE(ready.count(), 1);
+        const auto first = doc.doctorResult();
+        QVERIFY(first);
+        const quint64 generation = jobs.generation("doctor");
+
+        // A run, then an edit while it computes: its findings are of the old texts.
+        QCOMPARE(doc.runDoctor({}), QString());
+        QVERIFY(jobs.generation("doctor") > generation);
+        const quint64 before = doc.version();
+        QVERIFY(doc.model()->setCellUndoable(0, SentenceModel::TextColumn, "Parliament passed the new budget law"));
+        QCOMPARE(doc.version(), before + 1);
+        QVERIFY(settle(jobs));
+        QCOMPARE(ready.count(), 1); // nothing of the old texts arrived
+        QVERIFY(doc.doctorResult() == first);
+        QVERIFY(doc.doctorResult()->version != doc.version());
+        // Not until the new text has its vector.
+        QVERIFY(!doc.doctorCanRun());
+        QVERIFY(!doc.runDoctor({}).isEmpty());
+
+        // Brought up to date, the doctor examines the new text.
+        QCOMPARE(doc.refresh(), ExplorerDocument::Refresh::Started);
+        QVERIFY(settle(jobs));
+        QCOMPARE(doc.runDoctor({}), QString());
+        QVERIFY(settle(jobs));
+        QCOMPARE(ready.count(), 2);
+        QCOMPARE(doc.doctorResult()->version, doc.version());
+        QCOMPARE(doc.doctorResult()->texts[0], std::string("Parliament passed the new budget law"));
     }
 
     // UMAP through the same interface: streamed snapshots, then the map; the same seed gives

@@ -55,7 +55,8 @@ struct EmbedOut {
 
 const QStringList kJobKinds = {QStringLiteral("embed"), QStringLiteral("check-model"),
                                QStringLiteral("similarity"), QStringLiteral("knn"), QStringLiteral("knn-row"),
-                               QStringLiteral("order")};
+                               QStringLiteral("order"), QStringLiteral("doctor")};
+const QString kDoctor = QStringLiteral("doctor");
 
 } // namespace
 
@@ -265,7 +266,7 @@ void ExplorerDocument::onTextsChanged()
 {
     // Everything derived from the texts is outdated: results still on their way are dropped.
     ++version_;
-    for (const char *k : {"similarity", "knn", "order"})
+    for (const char *k : {"similarity", "knn", "order", "doctor"})
         jobs_->cancel(QString::fromLatin1(k));
     for (const auto &m : methods_) {
         if (m->automatic())
@@ -925,6 +926,68 @@ QString ExplorerDocument::runProjection(const QString &id)
             projectionDone(id);
         });
     return {};
+}
+
+// ---------------------------------------------------------------------------------------
+// Doctor
+
+bool ExplorerDocument::doctorCanRun() const
+{
+    const int n = model_->rowCount();
+    if (n == 0 || rowVec_.size() != std::size_t(n))
+        return false;
+    const std::size_t d = rowVec_.front().size();
+    return d > 0 && std::all_of(rowVec_.begin(), rowVec_.end(), [d](const auto &v) { return v.size() == d; });
+}
+
+QString ExplorerDocument::runDoctor(const doctor::DoctorConfig &config)
+{
+    const int n = model_->rowCount();
+    if (!doctorCanRun())
+        return n ? tr("The doctor needs a vector for every sentence: embed them first.")
+                 : tr("No data yet: load and embed texts first.");
+    // The analysis' matrix when it is current; else (vectors set but not analysed, e.g. a
+    // panel of its own) the rows' vectors.
+    std::shared_ptr<const Matrix> vectors = vectors_;
+    if (!vectors || vectors->rows() != n) {
+        auto m = std::make_shared<Matrix>(n, Eigen::Index(rowVec_.front().size()));
+        for (int r = 0; r < n; ++r)
+            std::copy(rowVec_[std::size_t(r)].begin(), rowVec_[std::size_t(r)].end(), m->row(r).data());
+        vectors = std::move(m);
+    }
+    auto input = std::make_shared<DoctorResult>();
+    Dataset dataset = model_->toDataset();
+    input->texts = std::move(dataset.texts);
+    if (const Column *label = dataset.label())
+        input->labels = label->values;
+    input->config = config;
+    input->version = version_;
+    jobs_->start<std::shared_ptr<const DoctorResult>>(
+        kDoctor, tr("Data-set doctor"),
+        [vectors, input](JobContext &ctx) -> Result<std::shared_ptr<const DoctorResult>> {
+            auto report = doctor::diagnose(*vectors, input->texts, input->labels, input->config, ctx.progress, ctx.stop);
+            if (!report)
+                return report.error();
+            input->report = std::move(report.value());
+            return std::shared_ptr<const DoctorResult>(input);
+        },
+        [this](std::shared_ptr<const DoctorResult> &result) {
+            if (result->version != version_)
+                return;
+            doctor_ = result;
+            emit doctorReady();
+        });
+    return {};
+}
+
+void ExplorerDocument::cancelDoctor()
+{
+    jobs_->cancel(kDoctor);
+}
+
+bool ExplorerDocument::isDoctorRunning() const
+{
+    return jobs_->isRunning(kDoctor);
 }
 
 } // namespace es

@@ -5,8 +5,9 @@
 //
 // It owns the SentenceModel (texts, labels, metadata; every edit undoable), one vector per
 // row (from the embedder, a text-keyed cache, or a vectors file), the embedder and its spec,
-// and the results: cosine similarity, k nearest neighbours, the cluster order of the heatmap
-// and one map per projection method (ui/projection/: PCA, t-SNE). It starts their jobs
+// and the results: cosine similarity, k nearest neighbours, the cluster order of the heatmap,
+// one map per projection method (ui/projection/: PCA, t-SNE) and the data-set doctor's
+// findings (core/doctor/doctor.h; DoctorPanel shows them). It starts their jobs
 // through the one JobRunner, drops results of outdated data (version(), bumped by every text
 // change) and emits one signal per result. Every edit of a text invalidates what depends on
 // it: outdated jobs are cancelled, only the changed texts are embedded again, and new rows
@@ -15,6 +16,7 @@
 // window adds only its view state.
 #include "analysis/neighbors.h"
 #include "dataset/dataset.h"
+#include "doctor/doctor.h"
 #include "embed/factory.h"
 #include "formats/project.h"
 #include "projection/projectionmethod.h"
@@ -168,6 +170,26 @@ public:
     // The iteration a streaming run has finished.
     int projectionIteration(const QString &id) const;
 
+    // ---- Doctor
+    // The data-set doctor's findings with what they were made from: the texts and labels of
+    // the rows as they were (row i of the report is row i of texts), and the data version.
+    struct DoctorResult {
+        doctor::DoctorReport report;
+        doctor::DoctorConfig config;
+        std::vector<std::string> texts;
+        std::vector<std::string> labels; // empty: no label column
+        quint64 version = 0;
+    };
+    // True when every row has a vector (of one dimension), so the doctor can run.
+    bool doctorCanRun() const;
+    // Examines the current rows and vectors (kind "doctor"; a new run cancels the one
+    // running); doctorReady when done. Returns why it cannot start ("" = started).
+    QString runDoctor(const doctor::DoctorConfig &config);
+    void cancelDoctor();
+    bool isDoctorRunning() const;
+    // The last result (nullptr: none yet); of the current rows when its version is version().
+    std::shared_ptr<const DoctorResult> doctorResult() const { return doctor_; }
+
 signals:
     void vectorsReady();
     // similarity() is set (or nullptr above matrixLimit(): use the vectors).
@@ -179,6 +201,8 @@ signals:
     // A status line of a method's run ("t-SNE iteration 120 of 1000").
     void projectionStatus(const QString &id, const QString &status);
     void clusterOrderReady();
+    // doctorResult() is the doctor's findings on the current rows.
+    void doctorReady();
     // Results were dropped: no rows.
     void analysisCleared();
     // refresh() found rows without vectors that it does not embed (FileVectors, NeedsEmbed,
@@ -242,6 +266,8 @@ private:
         std::shared_ptr<std::atomic<int>> iteration = std::make_shared<std::atomic<int>>(0);
     };
     QHash<QString, RunControl> runs_;
+
+    std::shared_ptr<const DoctorResult> doctor_;
 };
 
 } // namespace es

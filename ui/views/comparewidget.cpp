@@ -5,7 +5,7 @@
 #include "jobs/jobrunner.h"
 #include "views/heatmapview.h"
 #include "views/palette.h"
-#include "views/rownumber.h"
+#include "views/reporttable.h"
 #include "views/scatter2dview.h"
 
 #include <QComboBox>
@@ -34,7 +34,7 @@ const QString kJobKind = QStringLiteral("compare");
 constexpr int kRowRole = Qt::UserRole;
 constexpr int kOverlapRowsShown = 5000; // the table lists the most changed items first
 
-QString figure(double v) { return std::isnan(v) ? QObject::tr("n/a (no labels)") : QString::number(v, 'f', 3); }
+QString figure(double v) { return reports::figure(v, 3, QObject::tr("n/a (no labels)")); }
 
 bool isOffline(const std::string &provider)
 {
@@ -213,13 +213,7 @@ void CompareWidget::buildUi()
         heatLayout->setColumnStretch(c, 1);
     tabs_->addTab(heat, tr("Heatmaps"));
 
-    overlap_ = new QTableWidget(0, 4);
-    overlap_->setHorizontalHeaderLabels({tr("Row"), tr("k-NN overlap"), tr("Label"), tr("Text")});
-    overlap_->verticalHeader()->setVisible(false);
-    overlap_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    overlap_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    overlap_->horizontalHeader()->setStretchLastSection(true);
-    overlap_->verticalHeader()->setDefaultSectionSize(overlap_->fontMetrics().height() + 6);
+    overlap_ = reports::newListTable({tr("Row"), tr("k-NN overlap"), tr("Label"), tr("Text")});
     auto *right = new QWidget;
     auto *rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
@@ -511,8 +505,8 @@ void CompareWidget::refresh()
         status_->setText(tr("Compared %n item(s).", nullptr, int(dataset_.size())));
         summaryNote_->setText(tr("Mean overlap of the %1 nearest neighbours: <b>%2</b> (1 = same neighbourhoods). "
                                  "Procrustes disparity of the two PCA maps: %3 (0 = same shape).")
-                                  .arg(c.k).arg(QString::number(c.meanOverlap, 'f', 3))
-                                  .arg(QString::number(c.procrustesDisparity, 'f', 3)));
+                                  .arg(c.k).arg(reports::number(c.meanOverlap))
+                                  .arg(reports::number(c.procrustesDisparity)));
     } else {
         summaryNote_->clear();
     }
@@ -531,11 +525,9 @@ void CompareWidget::fillSummary()
     const int dims[2] = {result_->dimsA, result_->dimsB};
     for (int r = 0; r < 2; ++r) {
         summary_->item(r, 0)->setText(names[r]);
-        summary_->item(r, 1)->setText(QString::number(dims[r]));
-        summary_->item(r, 2)->setText(figure(s[r]->knnAccuracy));
-        summary_->item(r, 3)->setText(figure(s[r]->silhouette));
-        for (int col = 1; col < 4; ++col)
-            summary_->item(r, col)->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        summary_->setItem(r, 1, reports::valueItem(QString::number(dims[r])));
+        summary_->setItem(r, 2, reports::valueItem(figure(s[r]->knnAccuracy)));
+        summary_->setItem(r, 3, reports::valueItem(figure(s[r]->silhouette)));
     }
     // The better figure in bold.
     for (int col = 2; col < 4; ++col) {
@@ -543,10 +535,7 @@ void CompareWidget::fillSummary()
         const double v1 = col == 2 ? s[1]->knnAccuracy : s[1]->silhouette;
         if (std::isnan(v0) || std::isnan(v1) || v0 == v1)
             continue;
-        QTableWidgetItem *best = summary_->item(v0 > v1 ? 0 : 1, col);
-        QFont f = best->font();
-        f.setBold(true);
-        best->setFont(f);
+        reports::setBold(summary_->item(v0 > v1 ? 0 : 1, col));
     }
 }
 
@@ -563,15 +552,10 @@ void CompareWidget::fillOverlap()
         for (int i = 0; i < n; ++i) {
             const int row = c.order[std::size_t(i)];
             const double o = c.overlap[std::size_t(row)];
-            auto *rowItem = new QTableWidgetItem(displayRow(row));
-            rowItem->setData(kRowRole, row);
-            auto *ov = new QTableWidgetItem(QStringLiteral("%1  (%2/%3)")
-                                                .arg(QString::number(o, 'f', 2))
-                                                .arg(qRound(o * c.k)).arg(c.k));
-            ov->setData(kRowRole, o);
-            ov->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            auto *rowItem = reports::rowNumberItem(row, kRowRole);
             // Low overlap tinted vermillion (Okabe-Ito): the eye finds the changed items.
-            ov->setBackground(palette::mix(base, QColor(213, 94, 0), 0.55 * (1.0 - o)));
+            auto *ov = reports::valueItem(QStringLiteral("%1  (%2/%3)").arg(reports::number(o, 2)).arg(qRound(o * c.k)).arg(c.k),
+                                         o, kRowRole, base, QColor(213, 94, 0), 0.55 * (1.0 - o));
             const QString text = QString::fromStdString(dataset_.texts[std::size_t(row)]);
             auto *textItem = new QTableWidgetItem(text);
             textItem->setToolTip(text);
@@ -580,9 +564,7 @@ void CompareWidget::fillOverlap()
             overlap_->setItem(i, 2, new QTableWidgetItem(labelOf(row)));
             overlap_->setItem(i, 3, textItem);
         }
-        overlap_->resizeColumnToContents(0);
-        overlap_->resizeColumnToContents(1);
-        overlap_->resizeColumnToContents(2);
+        reports::fitColumnsButLast(overlap_);
     }
     syncing_ = false;
 }

@@ -2,7 +2,8 @@
 
 #include "formats/vectors.h"
 #include "jobs/jobrunner.h"
-#include "views/rownumber.h"
+#include "models/sentencemodel.h"
+#include "views/reporttable.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -32,7 +33,7 @@ namespace {
 constexpr int kRowsRole = Qt::UserRole;     // QVector<int>: rows a click activates
 constexpr int kMarkRowRole = Qt::UserRole + 1; // int: the row whose mark the item shows, or -1
 const char *kMarkColumnProperty = "markColumn";
-const QString kJobKind = QStringLiteral("doctor");
+const QString kJobKind = QStringLiteral("doctor"); // the document's doctor job
 
 QString markLabel(doctor::Mark m)
 {
@@ -55,8 +56,6 @@ QColor markColor(doctor::Mark m, bool dark)
     }
     return {};
 }
-
-QString num(double v, int decimals = 3) { return QString::number(v, 'f', decimals); }
 
 } // namespace
 
@@ -209,7 +208,7 @@ QVector<PlotCaption> toPlotCaptions(const QVector<ClusterCaption> &captions,
 // ---------------------------------------------------------------------------------------
 // DoctorPanel
 
-DoctorPanel::DoctorPanel(JobRunner *runner, QWidget *parent) : QWidget(parent)
+DoctorPanel::DoctorPanel(ExplorerDocument *document, QWidget *parent) : QWidget(parent)
 {
     marks_ = new DoctorMarks(this);
     connect(marks_, &DoctorMarks::marksChanged, this, &DoctorPanel::refreshMarks);
@@ -218,32 +217,41 @@ DoctorPanel::DoctorPanel(JobRunner *runner, QWidget *parent) : QWidget(parent)
     debounce_->setInterval(300);
     connect(debounce_, &QTimer::timeout, this, &DoctorPanel::run);
     buildUi();
-    setJobRunner(runner);
+    setDocument(document);
+}
+
+DoctorPanel::DoctorPanel(JobRunner *runner, QWidget *parent) : DoctorPanel(static_cast<ExplorerDocument *>(nullptr), parent)
+{
+    if (!runner)
+        runner = ownRunner_ = new JobRunner;
+    ownDoc_ = new ExplorerDocument(runner);
+    setDocument(ownDoc_);
 }
 
 DoctorPanel::~DoctorPanel()
 {
-    if (runner_)
-        runner_->cancel(kJobKind);
+    if (doc_)
+        doc_->cancelDoctor();
+    delete ownDoc_;
     delete ownRunner_; // waits for its workers
 }
 
-void DoctorPanel::setJobRunner(JobRunner *runner)
+void DoctorPanel::setDocument(ExplorerDocument *document)
 {
-    if (runner_)
-        disconnect(runner_, nullptr, this, nullptr);
-    if (!runner) {
-        if (!ownRunner_)
-            ownRunner_ = new JobRunner;
-        runner = ownRunner_;
-    }
-    runner_ = runner;
-    watchJobs(runner, this, kJobKind,
+    doc_ = document;
+    if (!document)
+        return;
+    connect(document, &ExplorerDocument::doctorReady, this, [this] {
+        shown_ = doc_->doctorResult();
+        showReport();
+        emit reportReady();
+    });
+    watchJobs(document->jobs(), this, kJobKind,
               {progress_, status_,
                [this](bool running) {
                    cancelButton_->setEnabled(running);
-                   if (running)
-                       status_->setText(tr("Examining %n item(s)…", nullptr, int(dataset_.size())));
+                   if (running && doc_)
+                       status_->setText(tr("Examining %n item(s)…", nullptr, doc_->model()->rowCount()));
                },
                [this](const QString &message) { emit runFailed(message); }});
 }
@@ -403,24 +411,31 @@ void DoctorPanel::buildUi()
 
 void DoctorPanel::setData(const Dataset &dataset, std::shared_ptr<const Matrix> vectors)
 {
-    ++dataGeneration_;
-    if (runner_)
-        runner_->cancel(kJobKind);
-    dataset_ = dataset;
-    labels_.clear();
-    if (const Column *label = dataset_.label())
-        labels_ = label->values;
-    vectors_ = vectors && vectors->rows() == Eigen::Index(dataset_.size()) ? std::move(vectors) : nullptr;
-    report_.reset();
-    marks_->resize(int(dataset_.size()));
+    if (vectors && vectors->rows() == Eigen::Index(dataset.size())) {
+        doc_->setData(dataset, ExplorerDocument::rowVectorsFor(dataset, *vectors));
+    } else {
+        doc_->clearCache(); // texts only: no vector comes back from an earlier set
+        doc_->setTexts(dataset);
+    }
+    reload();
+}
+
+void DoctorPanel::reload()
+{
+    debounce_->stop();
+    if (doc_)
+        doc_->cancelDoctor();
+    shown_.reset();
+    const int n = doc_ ? doc_->model()->rowCount() : 0;
+    const bool ready = doc_ && doc_->doctorCanRun();
+    marks_->resize(n);
     showReport();
-    if (!vectors_)
-        status_->setText(dataset_.size() ? tr("No vectors yet: embed the texts first.")
-                                         : tr("No data yet: load and embed texts first."));
+    if (!ready)
+        status_->setText(n ? tr("No vectors yet: embed the texts first.") : tr("No data yet: load and embed texts first."));
     else
-        status_->setText(tr("%n item(s) ready.", nullptr, int(dataset_.size())));
-    runButton_->setEnabled(vectors_ != nullptr);
-    if (autoRun_ && vectors_)
+        status_->setText(tr("%n item(s) ready.", nullptr, n));
+    runButton_->setEnabled(ready);
+    if (autoRun_ && ready)
         run();
 }
 
@@ -450,7 +465,7 @@ void DoctorPanel::setConfig(const doctor::DoctorConfig &config)
     debounce_->stop();
 }
 
-bool DoctorPanel::isRunning() const { return runner_ && runner_->isRunning(kJobKind); }
+bool DoctorPanel::isRunning() const { return doc_ && doc_->isDoctorRunning(); }
 
 bool DoctorPanel::captionsShown() const { return captionsBox_->isChecked(); }
 
@@ -458,50 +473,37 @@ void DoctorPanel::setCaptionsShown(bool on) { captionsBox_->setChecked(on); }
 
 void DoctorPanel::scheduleRun()
 {
-    if (!settingConfig_ && vectors_)
+    if (!settingConfig_ && doc_ && doc_->doctorCanRun())
         debounce_->start();
 }
 
 void DoctorPanel::run()
 {
     debounce_->stop();
-    if (!vectors_ || !runner_)
-        return;
-    const auto cfg = config();
-    auto vectors = vectors_;
-    auto texts = std::make_shared<const std::vector<std::string>>(dataset_.texts);
-    auto labels = std::make_shared<const std::vector<std::string>>(labels_);
-    const quint64 gen = dataGeneration_;
-    QPointer<DoctorPanel> self(this);
-    runner_->start<doctor::DoctorReport>(
-        kJobKind, tr("Data-set doctor"),
-        [vectors, texts, labels, cfg](JobContext &ctx) {
-            return doctor::diagnose(*vectors, *texts, *labels, cfg, ctx.progress, ctx.stop);
-        },
-        [self, gen](doctor::DoctorReport &report) {
-            if (!self || gen != self->dataGeneration_)
-                return;
-            self->report_ = std::move(report);
-            self->showReport();
-            emit self->reportReady();
-        });
+    if (doc_ && doc_->doctorCanRun())
+        doc_->runDoctor(config());
 }
 
 void DoctorPanel::cancel()
 {
     debounce_->stop();
-    if (runner_)
-        runner_->cancel(kJobKind);
+    if (doc_)
+        doc_->cancelDoctor();
 }
 
 // ---------------------------------------------------------------------------------------
 // Lists
 
+int DoctorPanel::rowCount() const
+{
+    return shown_ ? int(shown_->texts.size()) : doc_ ? doc_->model()->rowCount() : 0;
+}
+
 QString DoctorPanel::textOf(int row, int maxChars) const
 {
-    if (row < 0 || row >= int(dataset_.size()))
+    if (!shown_ || row < 0 || row >= int(shown_->texts.size()))
         return {};
-    QString t = QString::fromStdString(dataset_.texts[std::size_t(row)]).simplified();
+    QString t = QString::fromStdString(shown_->texts[std::size_t(row)]).simplified();
     if (t.size() > maxChars)
         t = t.left(maxChars - 1) + QChar(0x2026);
     return t;
@@ -512,8 +514,8 @@ QTreeWidgetItem *DoctorPanel::rowItem(QTreeWidgetItem *parent, const QStringList
     auto *item = parent ? new QTreeWidgetItem(parent, columns) : new QTreeWidgetItem(columns);
     item->setData(0, kRowsRole, QVariant::fromValue(rows));
     item->setData(0, kMarkRowRole, rows.size() == 1 ? rows.front() : -1);
-    if (rows.size() == 1)
-        item->setToolTip(columns.size() - 1, QString::fromStdString(dataset_.texts[std::size_t(rows.front())]));
+    if (rows.size() == 1 && shown_ && rows.front() >= 0 && rows.front() < int(shown_->texts.size()))
+        item->setToolTip(columns.size() - 1, QString::fromStdString(shown_->texts[std::size_t(rows.front())]));
     return item;
 }
 
@@ -526,28 +528,26 @@ void DoctorPanel::showReport()
 {
     for (auto *l : lists_)
         l->clear();
-    exportButton_->setEnabled(report_.has_value());
-    if (report_) {
+    exportButton_->setEnabled(shown_ != nullptr);
+    if (shown_) {
         fillDuplicates();
         fillLabels();
         fillOutliers();
         fillClusters();
         refreshMarks();
         int exact = 0, nearGroups = 0;
-        for (const auto &g : report_->duplicates)
+        for (const auto &g : shown_->report.duplicates)
             (g.exact ? exact : nearGroups) += 1;
         QString s = tr("%1 near-duplicate group(s), %2 exact, %3 label disagreement(s), %4 outlier(s), %5 cluster(s).")
-                        .arg(nearGroups).arg(exact).arg(report_->disagreements.size())
-                        .arg(report_->outliers.size()).arg(report_->clusters.size());
-        if (labels_.empty())
+                        .arg(nearGroups).arg(exact).arg(shown_->report.disagreements.size())
+                        .arg(shown_->report.outliers.size()).arg(shown_->report.clusters.size());
+        if (shown_->labels.empty())
             s += QLatin1Char(' ') + tr("No label column: no label check.");
-        for (const auto &w : report_->warnings)
+        for (const auto &w : shown_->report.warnings)
             s += QLatin1Char('\n') + QString::fromStdString(w);
         status_->setText(s);
-        for (auto *l : lists_) {
-            for (int c = 0; c < l->columnCount() - 1; ++c)
-                l->resizeColumnToContents(c);
-        }
+        for (auto *l : lists_)
+            reports::fitColumnsButLast(l);
     }
     updateTabTitles();
 }
@@ -555,24 +555,22 @@ void DoctorPanel::showReport()
 void DoctorPanel::fillDuplicates()
 {
     int index[2] = {0, 0};
-    for (const auto &g : report_->duplicates) {
+    for (const auto &g : shown_->report.duplicates) {
         const Tab tab = g.exact ? ExactDuplicates : NearDuplicates;
         const QVector<int> rows(g.rows.begin(), g.rows.end());
         const QString sim = g.exact ? tr("identical")
                                     : (std::abs(g.maxSimilarity - g.minSimilarity) < 5e-4
-                                           ? num(g.minSimilarity)
-                                           : num(g.minSimilarity) + QStringLiteral("–") + num(g.maxSimilarity));
+                                           ? reports::number(g.minSimilarity)
+                                           : reports::number(g.minSimilarity) + QStringLiteral("–") + reports::number(g.maxSimilarity));
         auto *group = rowItem(nullptr,
                               {tr("Group %1 (%n rows)", nullptr, int(rows.size())).arg(++index[g.exact ? 1 : 0]),
                                sim, QString(), textOf(rows.front())},
                               rows);
-        QFont bold = group->font(0);
-        bold.setBold(true);
-        group->setFont(0, bold);
+        reports::setBold(group, 0);
         for (std::size_t i = 0; i < g.rows.size(); ++i) {
             const int row = g.rows[i];
             const double s = i < g.similarity.size() ? g.similarity[i] : 1.0;
-            rowItem(group, {displayRow(row), i == 0 ? tr("first") : num(s), QString(), textOf(row)}, {row});
+            rowItem(group, {displayRow(row), i == 0 ? tr("first") : reports::number(s), QString(), textOf(row)}, {row});
         }
         lists_[tab]->addTopLevelItem(group);
         group->setExpanded(true);
@@ -581,20 +579,20 @@ void DoctorPanel::fillDuplicates()
 
 void DoctorPanel::fillLabels()
 {
-    for (const auto &d : report_->disagreements) {
+    for (const auto &d : shown_->report.disagreements) {
         QVector<int> rows{d.row};
         if (d.nearestWithMajority >= 0)
             rows << d.nearestWithMajority;
         auto *item = rowItem(nullptr,
                              {displayRow(d.row), QString::fromStdString(d.label),
-                              QString::fromStdString(d.majorityLabel), num(d.score, 2), QString(), textOf(d.row)},
+                              QString::fromStdString(d.majorityLabel), reports::number(d.score, 2), QString(), textOf(d.row)},
                              rows);
         item->setData(0, kMarkRowRole, d.row);
         item->setToolTip(3, tr("Probability of its label '%1' from its neighbours: %2 (typical for that label: %3); "
                                "of '%4': %5. %6 of %7 labelled neighbours say '%4', %8 say '%1'. "
                                "Score = 1 − %2 / %3.")
-                                .arg(QString::fromStdString(d.label), num(d.probability, 2), num(d.threshold, 2),
-                                     QString::fromStdString(d.majorityLabel), num(d.suggestedProbability, 2))
+                                .arg(QString::fromStdString(d.label), reports::number(d.probability, 2), reports::number(d.threshold, 2),
+                                     QString::fromStdString(d.majorityLabel), reports::number(d.suggestedProbability, 2))
                                 .arg(qRound(d.share * d.neighbours)).arg(d.neighbours)
                                 .arg(qRound(d.ownShare * d.neighbours)));
         lists_[Labels]->addTopLevelItem(item);
@@ -603,18 +601,18 @@ void DoctorPanel::fillLabels()
 
 void DoctorPanel::fillOutliers()
 {
-    for (const auto &o : report_->outliers) {
-        auto *item = rowItem(nullptr, {displayRow(o.row), num(o.score), num(o.robustZ, 1), QString(), textOf(o.row)},
+    for (const auto &o : shown_->report.outliers) {
+        auto *item = rowItem(nullptr, {displayRow(o.row), reports::number(o.score), reports::number(o.robustZ, 1), QString(), textOf(o.row)},
                              {o.row});
         if (o.nearest >= 0)
-            item->setToolTip(1, tr("Nearest: row %1 (cosine %2)").arg(displayRow(o.nearest), num(o.nearestSimilarity)));
+            item->setToolTip(1, tr("Nearest: row %1 (cosine %2)").arg(displayRow(o.nearest), reports::number(o.nearestSimilarity)));
         lists_[Outliers]->addTopLevelItem(item);
     }
 }
 
 void DoctorPanel::fillClusters()
 {
-    for (const auto &c : report_->clusters) {
+    for (const auto &c : shown_->report.clusters) {
         const QVector<int> rows(c.rows.begin(), c.rows.end());
         QStringList words;
         for (const auto &w : c.words)
@@ -622,14 +620,12 @@ void DoctorPanel::fillClusters()
         auto *item = rowItem(nullptr, {QString::fromStdString(c.name), QString::number(rows.size()), QString(),
                                        words.join(QStringLiteral(", "))},
                              rows);
-        QFont bold = item->font(0);
-        bold.setBold(true);
-        item->setFont(0, bold);
+        reports::setBold(item, 0);
         item->setToolTip(3, QString::fromStdString(c.caption));
         for (std::size_t i = 0; i < c.typical.size(); ++i) {
             const int row = c.typical[i];
             const double s = i < c.typicalSimilarity.size() ? c.typicalSimilarity[i] : 0.0;
-            rowItem(item, {displayRow(row), num(s), QString(), textOf(row)}, {row});
+            rowItem(item, {displayRow(row), reports::number(s), QString(), textOf(row)}, {row});
         }
         lists_[Clusters]->addTopLevelItem(item);
         item->setExpanded(true);
@@ -677,7 +673,7 @@ void DoctorPanel::updateTabTitles()
                                     tr("Clusters with their typical sentences and distinctive words")};
     for (int t = 0; t < TabCount; ++t) {
         const int n = lists_[t]->topLevelItemCount();
-        tabs_->setTabText(t, report_ ? QStringLiteral("%1 (%2)").arg(names[t]).arg(n) : names[t]);
+        tabs_->setTabText(t, shown_ ? QStringLiteral("%1 (%2)").arg(names[t]).arg(n) : names[t]);
         tabs_->setTabToolTip(t, tips[t]);
     }
 }
@@ -721,21 +717,21 @@ void DoctorPanel::markSelected(doctor::Mark mark)
     }
     std::sort(rows.begin(), rows.end());
     rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
-    if (marks_->size() < int(dataset_.size()))
-        marks_->resize(int(dataset_.size()));
+    if (marks_->size() < rowCount())
+        marks_->resize(rowCount());
     marks_->setMarks(rows, mark);
 }
 
 bool DoctorPanel::exportCsv(const QString &path, QString *error) const
 {
-    if (!report_) {
+    if (!shown_) {
         if (error)
             *error = tr("Nothing to export: the doctor has not run.");
         return false;
     }
     std::vector<doctor::Mark> marks = marks_->marks();
-    marks.resize(dataset_.size(), doctor::Mark::None);
-    const auto table = doctor::findingTable(doctor::findingRows(*report_), dataset_.texts, marks);
+    marks.resize(shown_->texts.size(), doctor::Mark::None);
+    const auto table = doctor::findingTable(doctor::findingRows(shown_->report), shown_->texts, marks);
     if (auto w = formats::writeCsv(path.toStdString(), table.header, table.rows); !w) {
         if (error)
             *error = QString::fromStdString(w.error().message);

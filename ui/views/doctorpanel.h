@@ -1,7 +1,8 @@
 #pragma once
-// DoctorPanel: the data-set doctor (core/doctor/doctor.h) as a dock panel. It runs
-// es::doctor::diagnose through the JobRunner (kind "doctor": progress bar, Cancel button,
-// a new run cancels the old one) and lists the findings in one tab per kind:
+// DoctorPanel: a view of the data-set doctor's findings (core/doctor/doctor.h), which the
+// ExplorerDocument computes and keeps (runDoctor, doctorReady, doctorResult). The panel asks
+// its document to run (job kind "doctor": progress bar, Cancel button, a new run cancels the
+// old one) and lists the findings of the last result in one tab per kind:
 //   Near duplicates / Exact duplicates  groups, each with its rows and cosine to the first;
 //   Labels    possible mislabels (confident learning on k-NN label probabilities), with
 //             the suggested label and the calibrated score, most suspect first;
@@ -17,9 +18,9 @@
 // Export writes the findings CSV of DESIGN.md s.5 (core's findingTable) with a mark column.
 //
 // Wiring in the main window (a few lines):
-//   auto *doctor = new es::DoctorPanel(jobRunner);              // jobRunner: es::JobRunner*
+//   auto *doctor = new es::DoctorPanel(document);               // document: es::ExplorerDocument*
 //   addDockWidget(Qt::RightDockWidgetArea, dock(tr("Doctor"), doctor));
-//   doctor->setData(dataset, vectorsSharedPtr);                 // after every (re-)embedding
+//   doctor->reload();                                           // after every (re-)embedding
 //   connect(doctor, &es::DoctorPanel::rowsActivated, this, &MainWindow::selectRows);
 //   connect(doctor->marks(), &es::DoctorMarks::marksChanged, this, &MainWindow::setModified);
 //   project.marks = doctor->marks()->toStrings();               // save; fromStrings() to load
@@ -28,8 +29,10 @@
 //           scatter2d->setCaptions(es::toPlotCaptions(es::clusterCaptions(*doctor->report(), coords)));
 //   });
 //   connect(doctor, &es::DoctorPanel::captionsToggled, ...);     // the "Cluster captions" box
+// Standalone (tests): DoctorPanel(runner) makes a document of its own; setData feeds it.
 #include "dataset/dataset.h"
 #include "doctor/doctor.h"
+#include "document/explorerdocument.h"
 #include "util/types.h"
 #include "views/overlay.h"
 
@@ -122,16 +125,22 @@ QVector<PlotCaption> toPlotCaptions(const QVector<ClusterCaption> &captions,
 class DoctorPanel : public QWidget {
     Q_OBJECT
 public:
-    // Without a runner the panel makes its own (for standalone use and tests).
+    // A view of document's doctor results (the window's document).
+    explicit DoctorPanel(ExplorerDocument *document, QWidget *parent = nullptr);
+    // Standalone use and tests: the panel makes a document of its own on runner (without a
+    // runner, on one of its own too); setData gives it the data.
     explicit DoctorPanel(JobRunner *runner = nullptr, QWidget *parent = nullptr);
     ~DoctorPanel() override;
 
-    void setJobRunner(JobRunner *runner);
-    JobRunner *jobRunner() const { return runner_; }
+    ExplorerDocument *document() const { return doc_; }
+    JobRunner *jobRunner() const { return doc_ ? doc_->jobs() : nullptr; }
 
-    // The data set and its vectors (rows aligned). Clears the findings; runs the doctor when
-    // autoRun() is on (default) and the panel has vectors.
+    // Replaces the document's data with a data set and its vectors (rows aligned; nullptr:
+    // texts only), then reload(). For a panel with a document of its own.
     void setData(const Dataset &dataset, std::shared_ptr<const Matrix> vectors);
+    // The document's rows or vectors changed: clears the findings; runs the doctor when
+    // autoRun() is on (default) and every row has a vector.
+    void reload();
     void clear();
     void setAutoRun(bool on) { autoRun_ = on; }
     bool autoRun() const { return autoRun_; }
@@ -140,8 +149,8 @@ public:
     // Sets the controls (threshold, k, cluster count, outlier method) from a config.
     void setConfig(const doctor::DoctorConfig &config);
 
-    // The last report, or nullptr while none.
-    const doctor::DoctorReport *report() const { return report_ ? &*report_ : nullptr; }
+    // The report shown, or nullptr while none.
+    const doctor::DoctorReport *report() const { return shown_ ? &shown_->report : nullptr; }
     DoctorMarks *marks() const { return marks_; }
     bool isRunning() const;
     // The "Cluster captions" box: whether the window draws the clusters' captions on the
@@ -176,6 +185,7 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    void setDocument(ExplorerDocument *document);
     void buildUi();
     void scheduleRun();
     void showReport();
@@ -186,18 +196,17 @@ private:
     void refreshMarks();
     void updateTabTitles();
     void onItemActivated(QTreeWidgetItem *item);
+    // Rows of the data the shown report was made from (else of the document).
+    int rowCount() const;
     QString textOf(int row, int maxChars = 160) const;
     QTreeWidgetItem *rowItem(QTreeWidgetItem *parent, const QStringList &columns, const QVector<int> &rows);
 
-    QPointer<JobRunner> runner_;
-    JobRunner *ownRunner_ = nullptr;
-    Dataset dataset_;
-    std::vector<std::string> labels_;
-    std::shared_ptr<const Matrix> vectors_;
-    std::optional<doctor::DoctorReport> report_;
+    QPointer<ExplorerDocument> doc_;
+    JobRunner *ownRunner_ = nullptr;      // standalone: deleted after ownDoc_
+    ExplorerDocument *ownDoc_ = nullptr;
+    std::shared_ptr<const ExplorerDocument::DoctorResult> shown_;
     DoctorMarks *marks_ = nullptr;
     bool autoRun_ = true;
-    quint64 dataGeneration_ = 0; // results computed for older data are dropped
     bool settingConfig_ = false;
 
     QDoubleSpinBox *threshold_ = nullptr;

@@ -4,10 +4,9 @@
 #include "embed/lexical/lexical_embedder.h"
 #include "jobs/jobrunner.h"
 #include "views/palette.h"
-#include "views/rownumber.h"
+#include "views/reporttable.h"
 
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QProgressBar>
 #include <QRegularExpression>
@@ -65,14 +64,12 @@ QString highlighted(const std::string &text, std::vector<Span> spans, double sca
         html += QStringLiteral("<span style=\"background-color:%1\">").arg(c.name());
         plain(s.begin, s.end);
         html += QStringLiteral("<sub style=\"font-size:small\">%1</sub></span>")
-                    .arg(QString::number(s.value, 'f', 2));
+                    .arg(reports::number(s.value, 2));
         pos = s.end;
     }
     plain(pos, text.size());
     return html;
 }
-
-QString signedNumber(double v) { return (v >= 0 ? QStringLiteral("+") : QString()) + QString::number(v, 'f', 4); }
 
 } // namespace
 
@@ -155,15 +152,7 @@ void ExplainView::buildUi()
         auto *v = new QVBoxLayout(box);
         v->setContentsMargins(0, 0, 0, 0);
         title = new QLabel(text);
-        auto *table = new QTableWidget(0, 3);
-        table->verticalHeader()->setVisible(false);
-        table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-        table->setSelectionBehavior(QAbstractItemView::SelectRows);
-        table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-        table->horizontalHeader()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
-        table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 6);
-        // Named columns from the start (an empty table showed "1 2 3").
-        table->setHorizontalHeaderLabels({tr("Word"), tr("Word"), tr("Contribution")});
+        auto *table = reports::newListTable({tr("Word"), tr("Word"), tr("Contribution")}, reports::Fill::AllColumns, {2});
         v->addWidget(title);
         v->addWidget(table, 1);
         return std::pair{box, table};
@@ -235,7 +224,7 @@ void ExplainView::setTitle()
 {
     const QString who = rowA_ >= 0 && rowB_ >= 0 ? tr("rows %1 and %2").arg(displayRow(rowA_), displayRow(rowB_)) : tr("these two texts");
     if (mode_ == Mode::Exact || mode_ == Mode::Estimate)
-        title_->setText(tr("Why are %1 close?  cosine %2").arg(who, QString::number(cosine_, 'f', 4)));
+        title_->setText(tr("Why are %1 close?  cosine %2").arg(who, reports::number(cosine_, 4)));
     else
         title_->setText(tr("Why are %1 close?").arg(who));
 }
@@ -337,16 +326,11 @@ void ExplainView::fillTable(QTableWidget *table, const QList<QStringList> &rows,
         scale = std::max(scale, std::abs(v));
     table->setRowCount(int(rows.size()));
     for (int r = 0; r < rows.size(); ++r) {
-        for (int c = 0; c < 3; ++c) {
-            auto *item = new QTableWidgetItem(rows[r].value(c));
-            if (c == 2) {
-                item->setData(kValueRole, values[r]);
-                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-                const double t = scale > 0 ? std::abs(values[r]) / scale : 0;
-                item->setBackground(palette::mix(base, together ? kTogether : kApart, 0.1 + 0.5 * t));
-            }
-            table->setItem(r, c, item);
-        }
+        const double t = scale > 0 ? std::abs(values[r]) / scale : 0;
+        table->setItem(r, 0, new QTableWidgetItem(rows[r].value(0)));
+        table->setItem(r, 1, new QTableWidgetItem(rows[r].value(1)));
+        table->setItem(r, 2, reports::valueItem(rows[r].value(2), values[r], kValueRole, base,
+                                               together ? kTogether : kApart, 0.1 + 0.5 * t));
     }
 }
 
@@ -375,7 +359,7 @@ void ExplainView::showExact(const local::SimilarityExplanation &e)
     for (const auto &p : e.pairs) { // largest first
         const QStringList cells = {QString::fromStdString(e.a.words[std::size_t(p.a)].text),
                                    QString::fromStdString(e.b.words[std::size_t(p.b)].text),
-                                   signedNumber(p.contribution)};
+                                   reports::signedNumber(p.contribution)};
         if (p.contribution >= 0) {
             tRows << cells;
             tVals << p.contribution;
@@ -391,9 +375,9 @@ void ExplainView::showExact(const local::SimilarityExplanation &e)
     fillTable(together_, tRows, tVals, true);
     fillTable(apart_, aRows, aVals, false);
     togetherTitle_->setText(tr("<b>Pull together</b>: %n pair(s), sum %1", nullptr, int(tRows.size()))
-                                .arg(signedNumber(sumT)));
+                                .arg(reports::signedNumber(sumT)));
     apartTitle_->setText(tr("<b>Pull apart</b>: %n pair(s), sum %1", nullptr, int(aRows.size()))
-                             .arg(signedNumber(sumA)));
+                             .arg(reports::signedNumber(sumA)));
 
     const std::string a = textA_.toStdString(), b = textB_.toStdString();
     std::vector<Span> sa, sb;
@@ -420,7 +404,7 @@ void ExplainView::showExact(const local::SimilarityExplanation &e)
                 .arg(tr("Each word's number is the sum of its pairs; all pairs sum to the cosine %1. "
                         "<span style=\"background-color:%2\">&nbsp;blue&nbsp;</span> pulls together, "
                         "<span style=\"background-color:%3\">&nbsp;orange&nbsp;</span> pulls apart.")
-                         .arg(QString::number(e.cosine, 'f', 4), palette::mix(base, kTogether, 0.5).name(),
+                         .arg(reports::number(e.cosine, 4), palette::mix(base, kTogether, 0.5).name(),
                               palette::mix(base, kApart, 0.5).name()));
     if (!unknown.isEmpty())
         html += QStringLiteral("<p style=\"font-size:small\">%1</p>")
@@ -454,7 +438,7 @@ void ExplainView::showEstimate(const doctor::LeaveOneOutEstimate &e)
     QList<QStringList> tRows, aRows;
     QVector<double> tVals, aVals;
     for (const W &w : all) {
-        const QStringList cells = {w.word, w.where, signedNumber(w.v)};
+        const QStringList cells = {w.word, w.where, reports::signedNumber(w.v)};
         if (w.v >= 0) {
             tRows << cells;
             tVals << w.v;
@@ -487,7 +471,7 @@ void ExplainView::showEstimate(const doctor::LeaveOneOutEstimate &e)
     html += QStringLiteral("<p style=\"font-size:small\"><b>%1</b></p>")
                 .arg(tr("Estimate, not an exact split: each number is the cosine %1 minus the cosine with that word "
                         "removed; they need not sum to the cosine.")
-                         .arg(QString::number(e.cosine, 'f', 4)));
+                         .arg(reports::number(e.cosine, 4)));
     sentences_->setHtml(html);
     note_->setText(tr("Leave-one-word-out estimate from %n embedded text(s).", nullptr, e.textsEmbedded));
     emit explained();
