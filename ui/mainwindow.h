@@ -41,7 +41,6 @@ class QItemSelectionModel;
 class QJsonObject;
 class QLabel;
 class QLineEdit;
-class QMenu;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
@@ -53,20 +52,15 @@ namespace es {
 
 class ColorByBox;
 class CompareWidget;
-class CompareWindow;
-class DocumentFiles;
 class DoctorPanel;
 class EditFlash;
 class ExplainView;
-class Exporter;
 class HeatmapPanel;
 class HeatmapView;
 class InspectorView;
 class JobRunner;
-class JobStatus;
 class MapViews;
 class PresentationMode;
-class ProjectionDock;
 class RemoteAccess;
 class Scatter2DView;
 class Scatter3DView;
