@@ -1,61 +1,67 @@
 #pragma once
-// MainWindow: the sentence table, the views and the inspector, wired to the document.
+// MainWindow: the views, docks and menus, wired to the document.
 //
 // The data and everything derived from it live in the ExplorerDocument
 // (ui/document/explorerdocument.h: texts and undo stack, vectors, similarity, neighbours,
 // one map per projection method, their jobs). The window builds actions, menus and docks,
 // shows the document's results in the views as its signals arrive, and shows errors. One
 // QItemSelectionModel links the table, the heatmap, the scatter views and the inspector.
-// The maps show the projection chosen in the projection bar (PCA, t-SNE: parameters, Run /
-// Pause / Cancel; snapshots animate the maps). The data-set doctor and "why are these
-// close?" live in docks opened from the View menu (the latter also from Analysis > Why Are
-// These Close? and heatmap clicks).
+// Each concern has its own class: the docks in ui/docks/ (sentences, inspector, projection
+// bar, doctor, "why close?"), the heatmap tab (views/heatmappanel.h), opening and saving
+// files (io/documentfiles.h), File > Export (io/exporter.h), presentation mode
+// (presentationmode.h), keys and consent for remote providers (remoteaccess.h) and the
+// model comparison window (dialogs/comparewindow.h).
 #include "dataset/dataset.h"
+#include "dialogs/comparewindow.h"
+#include "docks/doctordock.h"
+#include "docks/explaindock.h"
+#include "docks/inspectordock.h"
+#include "docks/projectiondock.h"
+#include "docks/sentencesdock.h"
 #include "document/explorerdocument.h"
 #include "embed/factory.h"
+#include "io/documentfiles.h"
+#include "io/exporter.h"
+#include "jobs/jobstatus.h"
 #include "util/types.h"
 #include "views/pointview.h"
 
-#include <QHash>
-#include <QSet>
 #include <QMainWindow>
 #include <QMessageBox>
 #include <QPointer>
 #include <QVector3D>
 
 #include <memory>
-#include <vector>
 
 class QAction;
 class QActionGroup;
-class QCheckBox;
 class QComboBox;
-class QHBoxLayout;
 class QDockWidget;
-class QDoubleSpinBox;
-class QSpinBox;
 class QItemSelectionModel;
-class QFrame;
+class QJsonObject;
 class QLabel;
 class QLineEdit;
-class QMenu;
 class QProgressBar;
 class QPushButton;
+class QSpinBox;
 class QTableView;
 class QTabWidget;
 class QTimer;
 
 namespace es {
 
+class ColorByBox;
 class CompareWidget;
 class DoctorPanel;
-class Embedder;
+class EditFlash;
 class ExplainView;
+class HeatmapPanel;
 class HeatmapView;
 class InspectorView;
 class JobRunner;
-class PointView;
-class ProjectionDock;
+class MapViews;
+class PresentationMode;
+class RemoteAccess;
 class Scatter2DView;
 class Scatter3DView;
 class SentenceModel;
@@ -69,7 +75,7 @@ public:
     // Opens texts, vectors or a project; errors are shown (non-modal box), never thrown.
     // Returns false when the file could not be recognised or read synchronously; texts and
     // vectors are read by a job, so success means "started".
-    bool openFile(const QString &path);
+    bool openFile(const QString &path) { return files_->open(path); }
     // Replaces the document with a data set and its vectors (one row each), skipping
     // embedding; the analysis starts on the next turn of the event loop.
     void setData(const Dataset &dataset, const Matrix &vectors);
@@ -82,22 +88,28 @@ public:
     void embed(bool all = false);
     // Saves the project (.embedscope: texts, labels, vectors, provider and model ids,
     // parameters, projections; never a key). Atomic. Returns false and shows why on error.
-    bool saveProject(const QString &path);
-    QString projectPath() const { return projectPath_; }
+    bool saveProject(const QString &path) { return files_->save(path); }
+    QString projectPath() const { return files_->projectPath(); }
     // True when the table has edits not saved in a project.
-    bool isModified() const;
-    // Export helpers (menu actions call them with a file dialog's answer).
-    bool exportCurrentView(const QString &path, const QSize &size = {});
-    bool exportCoordinates(const QString &path);
-    bool exportNeighbors(const QString &path);
-    bool exportSimilarity(const QString &path);
-    bool exportVectors(const QString &path);
-    bool exportProjector(const QString &vectorsPath, const QString &metadataPath);
+    bool isModified() const { return files_->isModified(); }
+    // Export helpers (menu actions call them with a file dialog's answer; io/exporter.h).
+    bool exportCurrentView(const QString &path, const QSize &size = {})
+    {
+        return exporter_->exportCurrentView(path, size);
+    }
+    bool exportCoordinates(const QString &path) { return exporter_->exportCoordinates(path); }
+    bool exportNeighbors(const QString &path) { return exporter_->exportNeighbors(path); }
+    bool exportSimilarity(const QString &path) { return exporter_->exportSimilarity(path); }
+    bool exportVectors(const QString &path) { return exporter_->exportVectors(path); }
+    bool exportProjector(const QString &vectorsPath, const QString &metadataPath)
+    {
+        return exporter_->exportProjector(vectorsPath, metadataPath);
+    }
     // The sentences as CSV (row, text, every column) with the doctor's marks in a column "mark".
-    bool exportSentences(const QString &path);
+    bool exportSentences(const QString &path) { return exporter_->exportSentences(path); }
 
     // Re-embeds everything with the current provider and re-fits the projections.
-    void rerun();
+    void rerun() { doc_->rerun(); }
     void cancelJobs();
     // Waits, processing events, until no job is running (tests, --screenshot).
     bool waitForJobs(int timeoutMs);
@@ -113,24 +125,24 @@ public:
     ExplorerDocument *document() const { return doc_; }
     SentenceModel *sentenceModel() const { return model_; }
     QItemSelectionModel *selectionModel() const { return selection_; }
-    QTableView *table() const { return table_; }
+    QTableView *table() const { return sentencesDock_->table(); }
     HeatmapView *heatmap() const { return heatmap_; }
-    InspectorView *inspector() const { return inspector_; }
+    InspectorView *inspector() const { return inspectorDock_->view(); }
     Scatter2DView *scatter2d() const { return scatter2d_; }
     Scatter3DView *scatter3d() const { return scatter3d_; } // nullptr without OpenGL
     JobRunner *jobs() const { return jobs_; }
     QTabWidget *viewTabs() const { return tabs_; }
-    QLineEdit *searchBox() const { return search_; }
-    QLineEdit *newSentenceBox() const { return newSentence_; }
-    QPushButton *cancelButton() const { return cancelButton_; }
-    QProgressBar *progressBar() const { return progress_; }
+    QLineEdit *searchBox() const { return sentencesDock_->searchBox(); }
+    QLineEdit *newSentenceBox() const { return sentencesDock_->newSentenceBox(); }
+    QPushButton *cancelButton() const { return jobStatus_->cancelButton(); }
+    QProgressBar *progressBar() const { return jobStatus_->progressBar(); }
     // Complete vectors of the current rows, or nullptr while some row has none.
     std::shared_ptr<const Matrix> vectors() const { return doc_->vectors(); }
     std::shared_ptr<const Matrix> similarity() const { return doc_->similarity(); }
     std::shared_ptr<const analysis::Neighbors> neighbors() const { return doc_->neighbors(); }
     const QVector<QVector3D> &pcaCoords() const { return doc_->projection(QStringLiteral("pca")).coords; }
     // Rows matching the search box.
-    QVector<int> searchHits() const { return searchHits_; }
+    QVector<int> searchHits() const { return sentencesDock_->searchHits(); }
     // Last error shown to the user and its box (closed by tests).
     QString lastError() const { return lastError_; }
     QMessageBox *errorBox() const { return errorBox_; }
@@ -138,35 +150,35 @@ public:
     bool analysisReady() const;
     // Above this many rows (default 20,000) the heatmap works from the vectors (block
     // means, exact cells when zoomed in) instead of an N x N matrix; tests lower it.
-    static void setHeatmapMatrixLimit(int rows);
+    static void setHeatmapMatrixLimit(int rows) { ExplorerDocument::setMatrixLimit(rows); }
 
     // Projection shown by the 2D/3D maps: PCA (default) or t-SNE (run from the t-SNE dock;
     // snapshots animate the maps, new sentences are placed with tsnePlace).
-    void setTsneProjection(bool on);
-    bool tsneProjection() const;
+    void setTsneProjection(bool on) { tsneDock_->choose(on ? QStringLiteral("tsne") : QStringLiteral("pca")); }
+    bool tsneProjection() const { return tsneDock_ && tsneDock_->chosen() == QLatin1String("tsne"); }
     // Starts t-SNE with the dock's parameters; false (and the reason in the dock's status)
     // when there are no vectors or fewer than 4 rows.
-    bool runTsne();
-    void cancelTsne();
+    bool runTsne() { return tsneDock_->run(QStringLiteral("tsne")); }
+    void cancelTsne() { doc_->cancelProjection(QStringLiteral("tsne")); }
     const QVector<QVector3D> &tsneCoords() const { return doc_->projection(QStringLiteral("tsne")).coords; }
     int tsneSnapshotsShown() const { return doc_->projection(QStringLiteral("tsne")).snapshots; }
-    QLabel *tsneStatus() const;
-    QSpinBox *tsneIterationsBox() const;
-    QComboBox *tsneDimsBox() const;
-    QDockWidget *tsneDock() const;
-    DoctorPanel *doctorPanel() const { return doctor_; }
+    QLabel *tsneStatus() const { return tsneDock_->status(); }
+    QSpinBox *tsneIterationsBox() const { return tsneDock_->iterationsBox(); }
+    QComboBox *tsneDimsBox() const { return tsneDock_->dimsBox(); }
+    QDockWidget *tsneDock() const { return tsneDock_; }
+    DoctorPanel *doctorPanel() const { return doctorDock_->panel(); }
     QDockWidget *doctorDock() const { return doctorDock_; }
-    ExplainView *explainView() const { return explain_; }
+    ExplainView *explainView() const { return explainDock_->view(); }
     // Tools > Compare Models...: the compare window (made on first use) on the current
     // sentences; selection is linked with the window's. nullptr until first shown.
     void showCompare();
-    CompareWidget *compareWidget() const { return compare_; }
+    CompareWidget *compareWidget() const { return compareWindow_ ? compareWindow_->compare() : nullptr; }
     QWidget *compareWindow() const { return compareWindow_; }
     QDockWidget *explainDock() const { return explainDock_; }
 
     // Label groups and colours shared by every view.
     QVector<int> groupOfRows() const { return group_; }
-    QList<PointGroup> groups() const;
+    QList<PointGroup> groups() const { return groups_; }
     // The maps' colouring (the "Colour by" box: the label column or any metadata column).
     QVector<int> pointGroupOfRows() const { return pointGroup_; }
     QList<PointGroup> pointGroups() const { return pointGroups_; }
@@ -184,15 +196,6 @@ protected:
 
 private:
     void buildActions();
-    void buildExportMenu(QMenu *menu);
-    bool maybeSave();
-    void saveProjectAs();
-    void updateTitle();
-    void applyProjectParameters(const QString &json);
-    void showProviderDialog();
-    // Before texts leave the machine: finds the key (memory, keychain, environment) and
-    // asks for consent once per provider and session. False when the user declines.
-    bool prepareRemote(EmbedderSpec &spec, const std::vector<std::string> &texts);
     void buildMenus();
     void buildCentral();
     void buildDocks();
@@ -200,25 +203,18 @@ private:
     void restoreSettings();
     void saveWindowLayout();
     void arrangeDocks();
-    void updatePresentationCard();
-    void placePresentationCard();
-    void restoreLayoutIfPending(bool anySize);
     void showError(const QString &title, const QString &message);
     void showStatus(const QString &message, int ms = 6000);
-
-    void openFileDialog();
-    void addRecentFile(const QString &path);
-    void updateRecentMenu();
-    void loadTexts(const QString &path, const QString &format);
-    void loadVectors(const QString &path, const QString &format);
+    void showProviderDialog();
+    // The view state saved in a project beside the document (heatmap, tab, colouring,
+    // search, the projection bar), and back.
+    QJsonObject viewState() const;
+    void restoreViewState(const QJsonObject &o);
 
     void onTextsChanged();
     void onLabelsChanged();
     // Fills the "Colour by" box from the columns and colours the maps by its choice.
     void updatePointColors();
-    void onRowsInserted(int first, int last);
-    void onRowsRemoved(int first, int last);
-    void onTextEdited(int row);
     void scheduleRefresh();
     void refresh();
     // No job running, no analysis waiting to start, the heatmap image built.
@@ -234,119 +230,70 @@ private:
     void updateViewsSelection();
     void updateRowNeighbors();
     void updateViewsNeighbors();
-    void updateSearch();
-    void flashRows(const QVector<int> &rows);
     void updateHighlight();
-    void updateHeatmapOrder();
     void updateEmbedActions();
     void updatePrivacyLabel();
     void checkModel();
-    void addSentenceFromBox();
-    void pasteSentences();
-    void addRow();
-    void deleteSelectedRows();
     void setTheme(const QString &name);
-    void setPresentationMode(bool on);
-    void integrateViews();
     void selectRows(const QVector<int> &rows, int current);
-    void buildAnalysisDocks();
-    void updateDoctorData();
-    void explainSelection();
     // The doctor's cluster captions on the 2D map (doctor report, shown projection, toggle).
     void updateCaptions();
-    // A remote provider's key: typed this session, the keychain, or its environment variable.
-    QString keyFor(const std::string &provider, const std::string &baseUrl);
 
     // Document (model_ is the document's)
     ExplorerDocument *doc_ = nullptr;
     SentenceModel *model_ = nullptr;
     QItemSelectionModel *selection_ = nullptr;
+    JobRunner *jobs_ = nullptr;
     QVector<int> group_;
     QList<PointGroup> groups_;
     QVector<int> pointGroup_; // the maps' groups: groups_ when colouring by label
     QList<PointGroup> pointGroups_;
-    QStringList removingTexts_; // the rows being removed (rowsAboutToBeRemoved), for their marks' undo
-    QVector<int> searchHits_;
-    QVector<int> flash_;
-    QVector<int> pendingFlash_;
+    EditFlash *flash_ = nullptr; // edited rows flash on the maps
 
-    // UI
-    JobRunner *jobs_ = nullptr;
-    QTableView *table_ = nullptr;
+    // Views
     QTabWidget *tabs_ = nullptr;
+    HeatmapPanel *heatPanel_ = nullptr;
     HeatmapView *heatmap_ = nullptr;
     Scatter2DView *scatter2d_ = nullptr;
     Scatter3DView *scatter3d_ = nullptr;
-    InspectorView *inspector_ = nullptr;
+    MapViews *maps_ = nullptr; // the 2D and 3D maps
     QLabel *banner_ = nullptr;
-    QLineEdit *search_ = nullptr;
-    QCheckBox *searchRegex_ = nullptr;
-    QCheckBox *searchWholeWords_ = nullptr;
-    QLabel *searchCount_ = nullptr;
-    QLineEdit *newSentence_ = nullptr;
-    QComboBox *heatmapOrder_ = nullptr;
-    QComboBox *heatmapColors_ = nullptr;
+
+    // Docks
+    SentencesDock *sentencesDock_ = nullptr;
+    InspectorDock *inspectorDock_ = nullptr;
+    ProjectionDock *tsneDock_ = nullptr; // the projection bar
+    ColorByBox *colorBy_ = nullptr;      // on the projection bar's status line
+    DoctorDock *doctorDock_ = nullptr;
+    ExplainDock *explainDock_ = nullptr;
+    CompareWindow *compareWindow_ = nullptr;
+
+    // The window's helpers
+    DocumentFiles *files_ = nullptr;
+    Exporter *exporter_ = nullptr;
+    PresentationMode *presentation_ = nullptr;
+    RemoteAccess *remote_ = nullptr;
+
+    // Status bar
+    JobStatus *jobStatus_ = nullptr;
     QLabel *privacy_ = nullptr;
-    QLabel *jobLabel_ = nullptr;
-    QProgressBar *progress_ = nullptr;
-    QPushButton *cancelButton_ = nullptr;
+
     QTimer *refreshTimer_ = nullptr;
     // New vectors (setData): the analysis starts on the next turn of the event loop, so the
     // table and views show the new rows (and timers run) between the model reset and the
     // jobs' start (bench_gui_heartbeat, 100k rows: 49 + 29 ms of GUI time otherwise in one).
     QTimer *startTimer_ = nullptr;
-    QTimer *flashTimer_ = nullptr;
-    QMenu *recentMenu_ = nullptr;
+
     QAction *openAction_ = nullptr;
     QAction *embedAction_ = nullptr;
     QAction *rerunAction_ = nullptr;
     QAction *cancelAction_ = nullptr;
     QAction *undoAction_ = nullptr;
     QAction *redoAction_ = nullptr;
-    QAction *addRowAction_ = nullptr;
-    QAction *deleteRowsAction_ = nullptr;
-    QAction *pasteAction_ = nullptr;
-    QAction *presentationAction_ = nullptr;
     QActionGroup *themeGroup_ = nullptr;
-    QHash<QString, QString> sessionKeys_;   // keychain account -> key, this session only
-    QSet<QString> consented_;               // accounts the user agreed to send texts to
-    QString projectPath_;
-    QString documentName_;
-    QString pendingParameters_;     // view state of an opened project, applied after loading
-    QWidget *heatLegend_ = nullptr;
+    QString theme_ = QStringLiteral("light");
     QString lastError_;
     QPointer<QMessageBox> errorBox_;
-    QString theme_ = QStringLiteral("light");
-    bool presentation_ = false;
-    // The window as it was before presentation mode, to come back to exactly.
-    struct WindowLayout {
-        QByteArray geometry, state, header;
-        QSize size;
-        bool maximized = false;
-    } beforePresentation_;
-    bool restoreLayoutPending_ = false;
-    QFrame *presentationCard_ = nullptr;
-    QLabel *presentationCardText_ = nullptr;
-    QAction *leavePresentationAction_ = nullptr;
-    QList<QPair<QWidget *, PointView *>> pointViews_;
-
-    ProjectionDock *tsneDock_ = nullptr; // the projection bar
-    QDockWidget *inspectorDock_ = nullptr;
-    QDockWidget *sentencesDock_ = nullptr;
-    QComboBox *colorBy_ = nullptr;
-
-    // Doctor and "why close?"
-    DoctorPanel *doctor_ = nullptr;
-    QDockWidget *doctorDock_ = nullptr;
-    bool doctorStale_ = true;
-    ExplainView *explain_ = nullptr;
-    QDockWidget *explainDock_ = nullptr;
-    QAction *captionsAction_ = nullptr;
-    QAction *pointLabelsAction_ = nullptr;
-    bool marksModified_ = false; // doctor marks changed since the project was saved or opened
-    CompareWidget *compare_ = nullptr;
-    QWidget *compareWindow_ = nullptr;
-    quint64 compareDataVersion_ = ~0ull; // data version the compare window holds
 };
 
 } // namespace es

@@ -200,11 +200,7 @@ private slots:
     {
         const auto b = testdata::doctorSet();
         MainWindow w;
-        w.resize(1280, 720);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.setData(b.dataset, *b.vectors);
-        QVERIFY(windowtest::waitIdle(w));
+        QVERIFY(windowtest::showWithData(w, {1280, 720}, b.dataset, *b.vectors));
         w.doctorDock()->show();
         QVERIFY(windowtest::waitIdle(w));
         Scatter2DView *view = w.scatter2d();
@@ -239,11 +235,7 @@ private slots:
     {
         const auto b = testdata::doctorSet();
         MainWindow w;
-        w.resize(1500, 950);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.setData(b.dataset, *b.vectors);
-        QVERIFY(windowtest::waitIdle(w));
+        QVERIFY(windowtest::showWithData(w, {1500, 950}, b.dataset, *b.vectors));
         Scatter2DView *view = w.scatter2d();
         w.viewTabs()->setCurrentWidget(view);
         QVERIFY(view->captions().isEmpty()); // the doctor has not run
@@ -414,11 +406,7 @@ private slots:
         };
         {
             MainWindow w;
-            w.resize(size);
-            w.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&w));
-            w.setData(ds, *vectors);
-            QVERIFY(windowtest::waitIdle(w));
+            QVERIFY(windowtest::showWithData(w, size, ds, *vectors));
             w.doctorDock()->show();
             QVERIFY(windowtest::waitIdle(w));
             Scatter2DView *view = w.scatter2d();
@@ -455,11 +443,7 @@ private slots:
             auto e = sif->embed(loaded->dataset.texts);
             QVERIFY(e);
             MainWindow w;
-            w.resize(size);
-            w.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&w));
-            w.setData(loaded->dataset, e->vectors);
-            QVERIFY(windowtest::waitIdle(w));
+            QVERIFY(windowtest::showWithData(w, size, loaded->dataset, e->vectors));
             w.viewTabs()->setCurrentWidget(w.scatter2d());
             QVERIFY(screen(w).save(tag + "7-labels-small-map.png"));
             if (w.scatter3d()) {
@@ -479,11 +463,7 @@ private slots:
             QSKIP(qPrintable(why));
         auto &[ds, sif, vectors] = *demo;
         MainWindow w;
-        w.resize(1600, 1000);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.setData(ds, *vectors);
-        QVERIFY(windowtest::waitIdle(w));
+        QVERIFY(windowtest::showWithData(w, {1600, 1000}, ds, *vectors));
         w.doctorDock()->show();
         QVERIFY(windowtest::waitIdle(w));
         w.viewTabs()->setCurrentWidget(w.scatter2d());

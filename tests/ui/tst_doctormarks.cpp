@@ -70,11 +70,7 @@ private slots:
         const auto b = testdata::doctorSet();
         {
             MainWindow w;
-            w.resize(1400, 900);
-            w.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&w));
-            w.setData(b.dataset, *b.vectors);
-            QVERIFY(windowtest::waitIdle(w));
+            QVERIFY(windowtest::showWithData(w, {1400, 900}, b.dataset, *b.vectors));
             w.doctorDock()->show();
             QVERIFY(windowtest::waitIdle(w));
             DoctorPanel *doctor = w.doctorPanel();
@@ -134,9 +130,7 @@ private slots:
 
         // Opening restores them; deleting row 0 moves them with their rows.
         MainWindow w;
-        w.resize(1400, 900);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(windowtest::show(w, {1400, 900}));
         QVERIFY(w.openFile(project));
         QVERIFY(windowtest::waitIdle(w));
         QCOMPARE(w.sentenceModel()->rowCount(), int(b.dataset.size()));

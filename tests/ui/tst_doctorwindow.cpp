@@ -72,11 +72,7 @@ private slots:
         const Dataset ds = loaded->dataset;
         const int n = int(ds.size());
         MainWindow w;
-        w.resize(1300, 850);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.setData(ds, Matrix::Random(n, 8)); // the window's own vectors do not matter here
-        QVERIFY(windowtest::waitIdle(w));
+        QVERIFY(windowtest::showWithData(w, {1300, 850}, ds, Matrix::Random(n, 8))); // the window's own vectors do not matter here
 
         auto *action = w.findChild<QAction *>(QStringLiteral("compareModelsAction"));
         QVERIFY(action);
@@ -141,9 +137,7 @@ private slots:
         test::FakeProvider server;
         QVERIFY(server.ok());
         MainWindow w;
-        w.resize(1300, 850);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(windowtest::show(w, {1300, 850}));
         EmbedderSpec spec;
         spec.provider = "ollama";
         spec.model = "fake-embed";

@@ -4,6 +4,7 @@
 // usable; a bad file shows an error naming the file and line; vectors with a matching text
 // file skip embedding; one test embeds the demo set with the real local model.
 #include "mainwindow.h"
+#include "windowtest.h"
 
 #include "docks/projectiondock.h"
 #include "document/explorerdocument.h"
@@ -120,16 +121,13 @@ class TestMainWindow : public QObject {
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("EmbedScopeTest");
-        QCoreApplication::setApplicationName("tst_mainwindow");
+        windowtest::isolateSettings(); // the application name: the test's executable
     }
 
     void heatmapPixelsShowTheSimilarities()
     {
         MainWindow w;
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(windowtest::show(w));
         Dataset ds;
         Matrix v;
         sampleData(ds, v);
@@ -163,9 +161,7 @@ private slots:
     {
         MainWindow::setHeatmapMatrixLimit(100);
         MainWindow w;
-        w.resize(1300, 900);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(windowtest::show(w, {1300, 900}));
         w.viewTabs()->setCurrentIndex(0);
         Dataset ds;
         Matrix v;
@@ -201,8 +197,7 @@ private slots:
     void heatmapClickSelectsTwoRowsEverywhere()
     {
         MainWindow w;
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(windowtest::show(w));
         Dataset ds;
         Matrix v;
         sampleData(ds, v);
@@ -318,8 +313,7 @@ private slots:
     void cancelLeavesTheWindowUsable()
     {
         MainWindow w;
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(windowtest::show(w));
         QVERIFY(w.waitForJobs(30000)); // the model check
         std::atomic<bool> started{false};
         QSignalSpy cancelled(w.jobs(), &JobRunner::jobCancelled);
@@ -350,8 +344,7 @@ private slots:
         // Box and lasso selection are discoverable: buttons with tooltips over the map.
         MainWindow w;
         w.setAutoEmbed(false);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(windowtest::show(w));
         QCOMPARE(w.scatter2d()->dragMode(), Scatter2DView::DragMode::Pan);
         const std::pair<const char *, Scatter2DView::DragMode> buttons[] = {
             {"dragBox", Scatter2DView::DragMode::RubberBand},
@@ -375,8 +368,7 @@ private slots:
             QSettings().setValue(QStringLiteral("ui/theme"), QString::fromLatin1(theme));
             MainWindow w;
             w.setAutoEmbed(false);
-            w.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            QVERIFY(windowtest::show(w));
             auto *pan = w.tsneDock()->findChild<QToolButton *>("dragPan");
             auto *box = w.tsneDock()->findChild<QToolButton *>("dragBox");
             QVERIFY(pan && box && pan->isChecked() && !box->isChecked());
@@ -399,8 +391,7 @@ private slots:
         // shows the value the map was made with.
         MainWindow w;
         w.setAutoEmbed(false);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(windowtest::show(w));
         Dataset ds;
         Matrix v;
         clusterData(12, ds, v);
@@ -423,9 +414,7 @@ private slots:
     {
         MainWindow w;
         w.setAutoEmbed(false);
-        w.resize(1400, 900);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(windowtest::show(w, {1400, 900}));
         Dataset ds;
         Matrix v;
         clusterData(90, ds, v);
@@ -546,9 +535,7 @@ private slots:
     {
         MainWindow w;
         w.setAutoEmbed(false);
-        w.resize(1400, 900);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(windowtest::show(w, {1400, 900}));
         Dataset ds;
         Matrix v;
         clusterData(90, ds, v);
@@ -661,9 +648,7 @@ private slots:
     {
         MainWindow w;
         w.setAutoEmbed(false);
-        w.resize(1400, 900);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(windowtest::show(w, {1400, 900}));
         Dataset ds;
         Matrix v;
         clusterData(30, ds, v);
@@ -698,9 +683,7 @@ private slots:
     {
         MainWindow w;
         w.setAutoEmbed(false);
-        w.resize(1400, 900);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(windowtest::show(w, {1400, 900}));
         Dataset ds;
         Matrix v;
         clusterData(30, ds, v);
@@ -758,9 +741,7 @@ private slots:
     {
         MainWindow w;
         w.setAutoEmbed(false);
-        w.resize(1400, 900);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(windowtest::show(w, {1400, 900}));
         auto *s3 = w.findChild<QWidget *>("scatter3d");
         if (!s3)
             ES_SKIP_WITHOUT_GL(QStringLiteral("no OpenGL here: no 3D tab"));
@@ -905,8 +886,7 @@ private slots:
         f.close();
         MainWindow w;
         w.setAutoEmbed(false);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(windowtest::show(w));
         QSignalSpy opened(&w, &MainWindow::fileOpened);
         QMimeData mime;
         mime.setUrls({QUrl::fromLocalFile(f.fileName())});
@@ -928,16 +908,14 @@ private slots:
         QSettings().setValue(QStringLiteral("ui/theme"), QStringLiteral("dark"));
         {
             MainWindow w;
-            w.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            QVERIFY(windowtest::show(w));
             QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 100);
             const QImage shot = w.grab().toImage();
             QVERIFY(QColor(shot.pixel(shot.width() / 2, shot.height() - 3)).lightness() < 100);
         }
         QSettings().setValue(QStringLiteral("ui/theme"), QStringLiteral("light"));
         MainWindow w;
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(windowtest::show(w));
         QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 150);
         QSettings().remove(QStringLiteral("ui/theme"));
     }
@@ -957,9 +935,7 @@ private slots:
         QFETCH(QSize, size);
         MainWindow w;
         w.setAutoEmbed(false);
-        w.resize(size);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(windowtest::show(w, size));
         QVERIFY(w.openFile(QStringLiteral(EMBEDSCOPE_SOURCE_DIR "/resources/datasets/topics300.csv")));
         QTRY_COMPARE(w.sentenceModel()->rowCount(), 330);
         w.doctorDock()->toggleViewAction()->trigger();
@@ -1062,9 +1038,7 @@ private slots:
     {
         MainWindow w;
         w.setAutoEmbed(false);
-        w.resize(1280, 720);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(windowtest::show(w, {1280, 720}));
         QVERIFY(w.openFile(QStringLiteral(EMBEDSCOPE_SOURCE_DIR "/resources/datasets/topics300.csv")));
         QTRY_COMPARE(w.sentenceModel()->rowCount(), 330);
         w.doctorDock()->toggleViewAction()->trigger();
@@ -1133,9 +1107,7 @@ private slots:
     void mapsShowNeighboursAndIsolate()
     {
         MainWindow w;
-        w.resize(1366, 768);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(windowtest::show(w, {1366, 768}));
         Dataset ds;
         Matrix v;
         sampleData(ds, v);

@@ -3,6 +3,7 @@
 // vectors, projector TSV and view images load back; unsaved-change tracking follows the
 // undo stack.
 #include "mainwindow.h"
+#include "windowtest.h"
 
 #include "formats/project.h"
 #include "formats/vectors.h"
@@ -62,9 +63,7 @@ class TestProjectUi : public QObject {
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("EmbedScopeTest");
-        QCoreApplication::setApplicationName("tst_project_ui");
+        windowtest::isolateSettings(); // the application name: the test's executable
     }
 
     void saveAndOpenRoundTrip()
@@ -187,8 +186,7 @@ private slots:
         Matrix v;
         sampleData(ds, v);
         MainWindow w;
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(windowtest::show(w));
         w.setData(ds, v);
         QVERIFY(w.waitForJobs(30000));
 

@@ -134,11 +134,7 @@ private slots:
         if (!data)
             QSKIP(qPrintable(why));
         MainWindow w;
-        w.resize(1366, 768);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.setData(data->dataset, data->vectors);
-        QVERIFY(windowtest::waitIdle(w));
+        QVERIFY(windowtest::showWithData(w, {1366, 768}, data->dataset, data->vectors));
         Scatter2DView *view = w.scatter2d();
         w.viewTabs()->setCurrentWidget(view);
         auto *box = w.findChild<QComboBox *>(QStringLiteral("colorBy"));
@@ -248,9 +244,7 @@ private slots:
         if (!colorBy || !topics || !classroom)
             QSKIP(qPrintable(why));
         MainWindow w;
-        w.resize(size);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(windowtest::show(w, size));
         setTheme(w, theme);
         const bool dark = theme == QLatin1String("dark");
         const auto colors = palette::ViewColors::forTheme(dark);
