@@ -1,11 +1,14 @@
 #include "mainwindow.h"
 
+#include "formats/coordinates.h"
+
 #include "views/doctorpanel.h"
 #include "views/explainview.h"
 #include "views/comparewidget.h"
 #include "views/colorby.h"
 #include "doctor/model_spec.h"
 #include "embed/embedder.h"
+#include "formats/coordinates.h"
 #include "formats/detect.h"
 #include "formats/project.h"
 #include "formats/texts.h"
@@ -83,6 +86,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <future>
 #include <thread>
 #include <numeric>
 
@@ -131,7 +135,8 @@ struct Loaded {
     std::optional<MainWindow::RowVectors> rowVectors; // with vectors, made on the job's thread
 };
 
-Result<Loaded> loadAnything(const std::string &path, const std::string &format)
+// Reports its stages (vectors, texts) to ctx and stops between them when cancelled.
+Result<Loaded> loadAnything(const std::string &path, const std::string &format, JobContext &ctx)
 {
     auto det = formats::detectInput(path, format);
     if (!det)
@@ -152,17 +157,35 @@ Result<Loaded> loadAnything(const std::string &path, const std::string &format)
         auto p = formats::loadProject(path);
         if (!p)
             return p.error();
-        out.dataset = p->dataset;
+        out.dataset = std::move(p->dataset);
         if (p->vectors.size() > 0)
-            out.vectors = p->vectors;
+            out.vectors = std::move(p->vectors); // held once: the project keeps maps and parameters
         out.project = std::move(p.value());
         return out;
     }
+    // A text file with the same base name and the same number of rows names the rows, so
+    // the vectors need no embedding. Beside a .npy, the first such file is read on a second
+    // thread while the vectors are read (a million rows: seconds each).
+    namespace fs = std::filesystem;
+    std::vector<fs::path> candidates;
+    for (const char *ext : {".csv", ".tsv", ".txt", ".jsonl"}) {
+        fs::path candidate(path);
+        candidate.replace_extension(ext);
+        std::error_code ec;
+        if (fs::exists(candidate, ec))
+            candidates.push_back(candidate);
+    }
+    std::future<Result<formats::LoadedTexts>> firstTexts;
+    if (out.detected.format == "npy" && !candidates.empty())
+        firstTexts = std::async(std::launch::async, [c = candidates.front().string()] { return formats::loadTexts(c); });
     formats::VectorLoadOptions o;
     o.format = out.detected.format;
+    report(ctx.progress, 0.0, firstTexts.valid() ? "reading the vectors and the texts" : "reading the vectors");
     auto v = formats::loadVectors(path, o);
     if (!v)
         return v.error();
+    if (ctx.stop.stop_requested())
+        return Error::cancel();
     out.vectors = std::move(v->vectors);
     out.warnings = std::move(v->warnings);
     const auto n = std::size_t(out.vectors->rows());
@@ -170,17 +193,11 @@ Result<Loaded> loadAnything(const std::string &path, const std::string &format)
         out.dataset = std::move(*v->metadata);
         return out;
     }
-    // A text file with the same base name and the same number of rows names the rows, so
-    // the vectors need no embedding.
-    namespace fs = std::filesystem;
-    const fs::path p(path);
-    for (const char *ext : {".csv", ".tsv", ".txt", ".jsonl"}) {
-        fs::path candidate = p;
-        candidate.replace_extension(ext);
-        std::error_code ec;
-        if (!fs::exists(candidate, ec))
-            continue;
-        auto t = formats::loadTexts(candidate.string());
+    for (const fs::path &candidate : candidates) {
+        report(ctx.progress, 0.4, "reading the texts (" + candidate.filename().string() + ")");
+        auto t = firstTexts.valid() ? firstTexts.get() : formats::loadTexts(candidate.string());
+        if (ctx.stop.stop_requested())
+            return Error::cancel();
         if (t && t->dataset.size() == n) {
             out.dataset = std::move(t->dataset);
             out.warnings.push_back("texts from " + candidate.filename().string());
@@ -285,7 +302,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(jobs_, &JobRunner::jobFailed, this, [this](const QString &kind, const QString &message) {
         if (doc_->ownsJob(kind))
             return;
-        showError(kind == QLatin1String("load") ? tr("Could not open the file") : tr("Analysis failed"), message);
+        showError(kind == QLatin1String("load")     ? tr("Could not open the file")
+                  : kind == QLatin1String("import") ? tr("Could not import the coordinates")
+                                                    : tr("Analysis failed"),
+                  message);
     });
     connectDocument();
     connect(jobs_, &JobRunner::jobCancelled, this, [this](const QString &kind) {
@@ -381,6 +401,7 @@ void MainWindow::buildMenus()
     save->setShortcut(QKeySequence::Save);
     QAction *saveAs = file->addAction(tr("Save Project &As..."), this, &MainWindow::saveProjectAs);
     saveAs->setShortcut(QKeySequence::SaveAs);
+    file->addAction(tr("&Import Coordinates..."), this, &MainWindow::importCoordinatesDialog);
     buildExportMenu(file->addMenu(tr("&Export")));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
@@ -841,11 +862,22 @@ bool MainWindow::openFile(const QString &path)
     jobs_->start<Loaded>(
         QStringLiteral("load"), tr("Loading %1").arg(name),
         [p](JobContext &ctx) -> Result<Loaded> {
-            auto r = loadAnything(p, {});
+            auto r = loadAnything(p, {}, ctx);
             if (ctx.stop.stop_requested())
                 return Error::cancel();
-            if (r && r->vectors)
+            if (r && r->vectors) {
+                // The table and the rows' vectors are made here, off the GUI thread, and hold
+                // the texts and the vectors once: the data set keeps only its name.
+                report(ctx.progress, 0.85, "preparing the rows");
                 r->rowVectors = ExplorerDocument::rowVectorsFor(r->dataset, std::move(*r->vectors));
+                r->vectors.reset();
+                Dataset named;
+                named.source = std::move(r->dataset.source);
+                named.textColumn = std::move(r->dataset.textColumn);
+                r->dataset = std::move(named);
+                if (ctx.stop.stop_requested())
+                    return Error::cancel();
+            }
             return r;
         },
         [this, path = fi.absoluteFilePath()](Loaded &l) {
@@ -880,6 +912,52 @@ bool MainWindow::openFile(const QString &path)
                            + (w.isEmpty() ? QString() : QStringLiteral(" (") + w.join(QStringLiteral("; ")) + QLatin1Char(')')),
                        10000);
             emit fileOpened(path);
+        });
+    return true;
+}
+
+void MainWindow::importCoordinatesDialog()
+{
+    QSettings s;
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Import Coordinates"), s.value(QStringLiteral("ui/lastDir")).toString(),
+        tr("Coordinates (*.csv *.npy);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    s.setValue(QStringLiteral("ui/lastDir"), QFileInfo(path).absolutePath());
+    importCoordinates(path);
+}
+
+bool MainWindow::importCoordinates(const QString &path)
+{
+    if (model_->rowCount() == 0) {
+        showError(tr("Could not import the coordinates"), tr("Open the data set first: coordinates are imported for its rows."));
+        return false;
+    }
+    // Read and checked on a job (a million rows of CSV take a second); the map named by the
+    // file ("...-umap.csv") or the "Imported" map shows them.
+    const std::string p = QFileInfo(path).absoluteFilePath().toStdString();
+    const std::size_t rows = std::size_t(model_->rowCount());
+    const quint64 version = doc_->version();
+    jobs_->start<formats::LoadedCoordinates>(
+        QStringLiteral("import"), tr("Importing %1").arg(QFileInfo(path).fileName()),
+        [p, rows](JobContext &) { return formats::loadCoordinates(p, {rows}); },
+        [this, version, name = QFileInfo(path).fileName()](formats::LoadedCoordinates &c) {
+            if (version != doc_->version()) { // other rows now: the file was for the old ones
+                showStatus(tr("The sentences changed while %1 was read; it was not imported.").arg(name), 10000);
+                return;
+            }
+            const QString id = c.method == "umap" || c.method == "tsne" ? qs(c.method) : QStringLiteral("imported");
+            if (const QString why = doc_->importProjection(id, c.coords, name); !why.isEmpty()) {
+                showError(tr("Could not import the coordinates"), why);
+                return;
+            }
+            tsneDock_->choose(id);
+            applyProjection();
+            QStringList w;
+            for (const auto &x : c.warnings)
+                w << qs(x);
+            showStatus(doc_->projection(id).status + (w.isEmpty() ? QString() : QLatin1Char(' ') + w.join(QStringLiteral("; "))), 10000);
         });
     return true;
 }

@@ -89,6 +89,11 @@ public:
     // Export helpers (menu actions call them with a file dialog's answer).
     bool exportCurrentView(const QString &path, const QSize &size = {});
     bool exportCoordinates(const QString &path);
+    // File > Import Coordinates: a map made elsewhere (CSV of x, y[, z] with an optional row
+    // column, or .npy; see core/formats/coordinates.h) for the current rows, read on a job and
+    // shown as the map named by the file (UMAP, t-SNE) or as "Imported". Errors are shown.
+    bool importCoordinates(const QString &path);
+    void importCoordinatesDialog();
     bool exportNeighbors(const QString &path);
     bool exportSimilarity(const QString &path);
     bool exportVectors(const QString &path);

@@ -135,6 +135,8 @@ private slots:
         QCOMPARE(view.shownNeighbors().size(), 5);
         QCOMPARE(header->text(), QString("5 nearest by cosine (original space), approximate:"));
         QVERIFY(header->toolTip().contains("approximate"));
+        if (const QString dir = qEnvironmentVariable("EMBEDSCOPE_SCREENSHOT_DIR"); !dir.isEmpty())
+            QVERIFY(view.grab().save(dir + "/inspector-approximate.png"));
 
         // Large sets: the neighbours of the shown row alone, as the window hands them over.
         auto one = std::make_shared<analysis::Neighbors>();
