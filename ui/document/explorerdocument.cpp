@@ -573,6 +573,7 @@ void ExplorerDocument::startAnalysis()
     const quint64 version = version_;
     emit vectorsReady();
 
+    heatmapAfterMap_ = false; // a hold of earlier data (its map cancelled) ends here
     if (n <= kMaxMatrix) {
         jobs_->start<std::shared_ptr<const Matrix>>(
             QStringLiteral("similarity"), tr("Cosine similarity"),
