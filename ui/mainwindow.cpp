@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "formats/coordinates.h"
 #include "dialogs/about.h"
 #include "dialogs/comparewindow.h"
 #include "dialogs/providerdialog.h"
@@ -119,7 +120,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(jobs_, &JobRunner::jobFailed, this, [this](const QString &kind, const QString &message) {
         if (doc_->ownsJob(kind))
             return;
-        showError(kind == QLatin1String("load") ? tr("Could not open the file") : tr("Analysis failed"), message);
+        showError(kind == QLatin1String("load")     ? tr("Could not open the file")
+                  : kind == QLatin1String("import") ? tr("Could not import the coordinates")
+                                                    : tr("Analysis failed"),
+                  message);
     });
     connectDocument();
     connect(jobs_, &JobRunner::jobCancelled, this, [this](const QString &kind) {
@@ -185,6 +189,7 @@ void MainWindow::buildMenus()
     save->setShortcut(QKeySequence::Save);
     QAction *saveAs = file->addAction(tr("Save Project &As..."), this, [this] { files_->saveAs(); });
     saveAs->setShortcut(QKeySequence::SaveAs);
+    file->addAction(tr("&Import Coordinates..."), this, &MainWindow::importCoordinatesDialog);
     exporter_->fillMenu(file->addMenu(tr("&Export")));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
@@ -499,6 +504,53 @@ void MainWindow::updatePrivacyLabel()
 
 // ---------------------------------------------------------------------------------------
 // Files (io/documentfiles.h) and exports (io/exporter.h)
+
+void MainWindow::importCoordinatesDialog()
+{
+    QSettings s;
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Import Coordinates"), s.value(QStringLiteral("ui/lastDir")).toString(),
+        tr("Coordinates (*.csv *.npy);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    s.setValue(QStringLiteral("ui/lastDir"), QFileInfo(path).absolutePath());
+    importCoordinates(path);
+}
+
+bool MainWindow::importCoordinates(const QString &path)
+{
+    if (model_->rowCount() == 0) {
+        showError(tr("Could not import the coordinates"), tr("Open the data set first: coordinates are imported for its rows."));
+        return false;
+    }
+    // Read and checked on a job (a million rows of CSV take a second); the map named by the
+    // file ("...-umap.csv") or the "Imported" map shows them.
+    const std::string p = QFileInfo(path).absoluteFilePath().toStdString();
+    const std::size_t rows = std::size_t(model_->rowCount());
+    const quint64 version = doc_->version();
+    jobs_->start<formats::LoadedCoordinates>(
+        QStringLiteral("import"), tr("Importing %1").arg(QFileInfo(path).fileName()),
+        [p, rows](JobContext &) { return formats::loadCoordinates(p, {rows}); },
+        [this, version, name = QFileInfo(path).fileName()](formats::LoadedCoordinates &c) {
+            if (version != doc_->version()) { // other rows now: the file was for the old ones
+                showStatus(tr("The sentences changed while %1 was read; it was not imported.").arg(name), 10000);
+                return;
+            }
+            const QString id = c.method == "umap" || c.method == "tsne" ? qs(c.method) : QStringLiteral("imported");
+            if (const QString why = doc_->importProjection(id, c.coords, name); !why.isEmpty()) {
+                showError(tr("Could not import the coordinates"), why);
+                return;
+            }
+            tsneDock_->choose(id);
+            applyProjection();
+            QStringList w;
+            for (const auto &x : c.warnings)
+                w << qs(x);
+            showStatus(doc_->projection(id).status + (w.isEmpty() ? QString() : QLatin1Char(' ') + w.join(QStringLiteral("; "))), 10000);
+        });
+    return true;
+}
+
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *e)
 {

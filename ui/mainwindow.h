@@ -105,6 +105,11 @@ public:
     {
         return exporter_->exportProjector(vectorsPath, metadataPath);
     }
+    // File > Import Coordinates: a map made elsewhere (CSV of x, y[, z] with an optional row
+    // column, or .npy; see core/formats/coordinates.h) for the current rows, read on a job and
+    // shown as the map named by the file (UMAP, t-SNE) or as "Imported". Errors are shown.
+    bool importCoordinates(const QString &path);
+    void importCoordinatesDialog();
     // The sentences as CSV (row, text, every column) with the doctor's marks in a column "mark".
     bool exportSentences(const QString &path) { return exporter_->exportSentences(path); }
 

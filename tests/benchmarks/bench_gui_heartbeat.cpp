@@ -6,8 +6,11 @@
 // long block points at its cause (a job result handler, a paint of the window, ...).
 #include "mainwindow.h"
 
+#include "document/explorerdocument.h"
 #include "formats/vectors.h"
+#include "jobs/jobrunner.h"
 #include "models/sentencemodel.h"
+#include "views/scatter2dview.h"
 
 #include "targets.h"
 #include "tools/testmain.h"
@@ -375,6 +378,57 @@ private slots:
         m.report(QStringLiteral("open %1 x %2 .npy + texts, neighbours + PCA (2D map tab)").arg(n).arg(d).toUtf8());
         QCOMPARE(w.sentenceModel()->rowCount(), n);
         checkStall(m, QStringLiteral("open %1 x %2 .npy").arg(n).arg(d));
+    }
+
+    // Issue 18: a million rows (1,000,000 x 64 .npy with its texts, as
+    // tests/benchmarks/make_synthetic.py writes them). Opt-in, the file is large:
+    //   python3 tests/benchmarks/make_synthetic.py /tmp/synth1m --rows 1000000 --dims 64
+    //   EMBEDSCOPE_BENCH_MILLION=/tmp/synth1m.npy bench_gui_heartbeat openMillion
+    // Prints when the rows are in the table and when the first (PCA) map is on screen, and
+    // checks the longest GUI stall; peak memory: run it under /usr/bin/time -v.
+    void openMillion()
+    {
+        const QString npy = qEnvironmentVariable("EMBEDSCOPE_BENCH_MILLION");
+        if (npy.isEmpty())
+            QSKIP("set EMBEDSCOPE_BENCH_MILLION to a 1,000,000-row .npy (make_synthetic.py) to run it");
+        MainWindow w;
+        QVERIFY(showWindow(w, 1));
+        Measurement m;
+        double opened = -1, firstMap = -1;
+        const auto *doc = w.document();
+        QObject::connect(&w, &MainWindow::fileOpened, &w, [&] { opened = m.seconds(); });
+        QObject::connect(doc, &ExplorerDocument::projectionReady, &w, [&](const QString &id) {
+            // After the window's own handler (connected first) gave the map its points; the
+            // paint follows on this turn of the event loop.
+            if (firstMap < 0 && id == QLatin1String("pca") && w.scatter2d()->pointCount() == w.sentenceModel()->rowCount())
+                QTimer::singleShot(0, &w, [&] {
+                    if (firstMap < 0)
+                        firstMap = m.seconds();
+                });
+        });
+        // When each job starts and ends, and the GUI-thread events of 30 ms or more: where
+        // the time to the first map goes.
+        QObject::connect(w.jobs(), &JobRunner::jobStarted, &w, [&](const QString &kind) {
+            std::printf("    %6.2f s: job %s started\n", m.seconds(), qPrintable(kind));
+        });
+        QObject::connect(w.jobs(), &JobRunner::jobFinished, &w, [&](const QString &kind) {
+            std::printf("    %6.2f s: job %s finished\n", m.seconds(), qPrintable(kind));
+        });
+        m.start();
+        QVERIFY(w.openFile(npy));
+        QTRY_VERIFY_WITH_TIMEOUT(firstMap >= 0, 600000);
+        QVERIFY(w.waitForJobs(600000));
+        QTest::qWait(100);
+        for (const TimingApp::Logged &l : TimingApp::log)
+            if (l.wall >= 30)
+                std::printf("    GUI event at %.2f s: %.0f ms wall, %.0f ms CPU: %s\n", l.start / 1000.0, l.wall, l.cpu,
+                            l.what.constData());
+        const int n = w.sentenceModel()->rowCount();
+        m.report(QStringLiteral("open %1 x %2 .npy + texts").arg(n).arg(w.vectors() ? w.vectors()->cols() : 0).toUtf8(),
+                 QStringLiteral("; rows in the table at %1 s, first map (PCA) on screen at %2 s")
+                     .arg(opened, 0, 'f', 2).arg(firstMap, 0, 'f', 2).toUtf8());
+        QVERIFY(n >= 1000000);
+        checkStall(m, QStringLiteral("open %1 rows .npy").arg(n));
     }
 
     void embedDemoSet()

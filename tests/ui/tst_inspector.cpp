@@ -12,6 +12,8 @@
 #include <QScrollBar>
 #include <QTreeWidget>
 
+#include <random>
+
 using namespace es;
 
 class TestInspector : public QObject {
@@ -85,6 +87,74 @@ private slots:
         QCOMPARE(view.shownText(), QString("a cat"));
         view.showRow(-1);
         QVERIFY(view.shownNeighbors().isEmpty());
+    }
+
+    // Issue 18: neighbours from the approximate (HNSW) search are marked "approximate" in the
+    // header; exact ones are not. Real neighbour lists of the same vectors, both searches.
+    void saysWhenNeighboursAreApproximate()
+    {
+        const int n = 300, d = 8;
+        Matrix v(n, d);
+        std::mt19937 rng(5);
+        std::normal_distribution<float> g(0, 1);
+        for (int i = 0; i < n; ++i)
+            for (int c = 0; c < d; ++c)
+                v(i, c) = g(rng) + (c == i % d ? 4.f : 0.f);
+        SentenceModel model;
+        Dataset ds;
+        for (int i = 0; i < n; ++i)
+            ds.texts.push_back("row " + std::to_string(i));
+        model.setDataset(ds);
+        analysis::KnnConfig cfg;
+        cfg.k = 5;
+        cfg.method = analysis::NeighborMethod::Approximate;
+        auto approx = analysis::knn(v, cfg);
+        QVERIFY(approx.ok());
+        QVERIFY(approx->approximate);
+        cfg.method = analysis::NeighborMethod::Exact;
+        auto exact = analysis::knn(v, cfg);
+        QVERIFY(exact.ok());
+        QVERIFY(!exact->approximate);
+
+        InspectorView view;
+        view.setModel(&model);
+        view.resize(500, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        auto *header = view.findChild<QLabel *>("inspectorNeighborsTitle");
+        QVERIFY(header);
+
+        view.setNeighbors(std::make_shared<analysis::Neighbors>(std::move(exact.value())));
+        view.showRow(7);
+        QCOMPARE(view.shownNeighbors().size(), 5);
+        QCOMPARE(header->text(), QString("5 nearest by cosine (original space):"));
+        QVERIFY(header->toolTip().isEmpty());
+
+        auto approxShared = std::make_shared<analysis::Neighbors>(std::move(approx.value()));
+        view.setNeighbors(approxShared);
+        QCOMPARE(view.shownNeighbors().size(), 5);
+        QCOMPARE(header->text(), QString("5 nearest by cosine (original space), approximate:"));
+        QVERIFY(header->toolTip().contains("approximate"));
+        if (const QString dir = qEnvironmentVariable("EMBEDSCOPE_SCREENSHOT_DIR"); !dir.isEmpty())
+            QVERIFY(view.grab().save(dir + "/inspector-approximate.png"));
+
+        // Large sets: the neighbours of the shown row alone, as the window hands them over.
+        auto one = std::make_shared<analysis::Neighbors>();
+        one->k = 5;
+        one->approximate = true;
+        for (int r = 0; r < 5; ++r) {
+            one->index.push_back(approxShared->at(7, r));
+            one->similarity.push_back(approxShared->sim(7, r));
+            one->distance.push_back(approxShared->dist(7, r));
+        }
+        view.setNeighbors(nullptr);
+        view.setNeighborsOfRow(7, one);
+        QCOMPARE(view.shownNeighbors().size(), 5);
+        QVERIFY(header->text().contains("approximate"));
+        one = std::make_shared<analysis::Neighbors>(*one);
+        one->approximate = false;
+        view.setNeighborsOfRow(7, one);
+        QVERIFY(!header->text().contains("approximate"));
     }
 
     // Issue 15: a long neighbour sentence wraps in its column (several lines in its row)

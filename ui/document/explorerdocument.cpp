@@ -90,8 +90,11 @@ ExplorerDocument::ExplorerDocument(JobRunner *jobs, QObject *parent)
             refresh();
             return;
         }
-        if (ownsJob(kind))
+        if (ownsJob(kind)) {
+            if (method(kind) && method(kind)->automatic())
+                releaseHeatmap(); // no map: the heatmap need not wait for it
             emit failed(kind, message);
+        }
     });
 }
 
@@ -109,16 +112,17 @@ ExplorerDocument::~ExplorerDocument()
 ExplorerDocument::RowVectors ExplorerDocument::rowVectorsFor(const Dataset &dataset, Matrix vectors)
 {
     RowVectors out;
-    const std::size_t n = dataset.size();
-    out.rows.resize(n);
-    out.byText.reserve(qsizetype(n));
-    for (std::size_t r = 0; r < n && Eigen::Index(r) < vectors.rows(); ++r) {
-        const Eigen::Index i = Eigen::Index(r);
-        out.rows[r].assign(vectors.row(i).data(), vectors.row(i).data() + vectors.cols());
-        // The key is the model's text of the row (SentenceModel::setDataset converts the same way).
-        out.byText.insert(QString::fromStdString(dataset.texts[r]), out.rows[r]);
-    }
+    out.table = SentenceModel::prepare(dataset);
     out.matrix = std::make_shared<const Matrix>(std::move(vectors));
+    const std::size_t n = std::min(dataset.size(), std::size_t(out.matrix->rows()));
+    out.rows.reserve(dataset.size());
+    out.byText.reserve(qsizetype(n));
+    for (std::size_t r = 0; r < n; ++r) {
+        out.rows.emplace_back(out.matrix, Eigen::Index(r));
+        // The key is the model's text of the row (shared with the table, not a copy).
+        out.byText.insert(out.table.rows[qsizetype(r)].text, out.rows.back());
+    }
+    out.rows.resize(dataset.size());
     return out;
 }
 
@@ -135,7 +139,14 @@ void ExplorerDocument::setTexts(const Dataset &dataset)
 void ExplorerDocument::setData(const Dataset &dataset, RowVectors prepared)
 {
     cancel();
-    model_->setDataset(dataset);
+    // The table made with the vectors (rowVectorsFor), or the data set's when none was made.
+    if (prepared.table.rows.isEmpty() && dataset.size() > 0) {
+        model_->setDataset(dataset);
+    } else {
+        if (prepared.table.source.isEmpty())
+            prepared.table.source = qs(dataset.source);
+        model_->setPrepared(std::move(prepared.table));
+    }
     vectorsFromFile_ = true;
     // The cache now belongs to the file, so undoing a deletion gets the row's vector back;
     // embedding with a model replaces it (another id).
@@ -254,7 +265,7 @@ void ExplorerDocument::onTextEdited(int row)
     if (std::size_t(row) >= rowVec_.size())
         return;
     auto it = cache_.constFind(model_->text(row));
-    rowVec_[std::size_t(row)] = it != cache_.constEnd() ? *it : std::vector<float>{};
+    rowVec_[std::size_t(row)] = it != cache_.constEnd() ? *it : RowVec{};
     // Placed again with the existing fit, the other points held fixed.
     const float nan = std::numeric_limits<float>::quiet_NaN();
     for (Projection &p : projections_)
@@ -490,10 +501,10 @@ void ExplorerDocument::startEmbedding(const QVector<int> &rows)
                 cache_.clear();
                 cacheId_ = id;
             }
-            const Matrix &m = out.result.vectors;
-            for (std::size_t i = 0; i < out.texts.size() && Eigen::Index(i) < m.rows(); ++i)
-                cache_.insert(qs(out.texts[i]), std::vector<float>(m.row(Eigen::Index(i)).data(),
-                                                                   m.row(Eigen::Index(i)).data() + m.cols()));
+            // The rows refer to the batch's matrix: no copy per row.
+            const auto m = std::make_shared<const Matrix>(std::move(out.result.vectors));
+            for (std::size_t i = 0; i < out.texts.size() && Eigen::Index(i) < m->rows(); ++i)
+                cache_.insert(qs(out.texts[i]), RowVec(m, Eigen::Index(i)));
             // Rows may have moved while embedding: fill every row whose text is now known.
             for (int r = 0; r < model_->rowCount(); ++r)
                 if (rowVec_[std::size_t(r)].empty())
@@ -563,6 +574,7 @@ void ExplorerDocument::startAnalysis()
     const quint64 version = version_;
     emit vectorsReady();
 
+    heatmapAfterMap_ = false; // a hold of earlier data (its map cancelled) ends here
     if (n <= kMaxMatrix) {
         jobs_->start<std::shared_ptr<const Matrix>>(
             QStringLiteral("similarity"), tr("Cosine similarity"),
@@ -581,7 +593,7 @@ void ExplorerDocument::startAnalysis()
     } else {
         // No N x N matrix: the heatmap makes block means (and zoomed-in cells) from the vectors.
         similarity_.reset();
-        emit similarityReady();
+        holdHeatmapForMap(n);
     }
 
     if (n < 2) {
@@ -788,9 +800,30 @@ void ExplorerDocument::emitProjection(const QString &id)
     emit projectionReady(id, p.dims);
 }
 
+void ExplorerDocument::holdHeatmapForMap(int n)
+{
+    // Above allNeighborsLimit() rows the heatmap's jobs (block means of the vectors) would
+    // share the CPU with PCA: they start once the first map is shown (a million rows: the
+    // map seconds earlier). Smaller sets start both at once.
+    heatmapAfterMap_ = n > allNeighborsLimit();
+    if (!heatmapAfterMap_)
+        emit similarityReady();
+}
+
+void ExplorerDocument::releaseHeatmap()
+{
+    if (!heatmapAfterMap_)
+        return;
+    heatmapAfterMap_ = false;
+    // Queued: the map's own queued work (its points) runs first.
+    QMetaObject::invokeMethod(this, [this] { emit similarityReady(); }, Qt::QueuedConnection);
+}
+
 void ExplorerDocument::projectionDone(const QString &id)
 {
     emitProjection(id);
+    if (method(id)->automatic())
+        releaseHeatmap();
     // The map shown follows the data once the automatic maps are made: made again, or its
     // new rows placed.
     ProjectionMethod *shown = method(active_);
@@ -837,6 +870,36 @@ void ExplorerDocument::placeRows(const QString &id)
                 p.coords[fresh[i]] = points[i];
             projectionDone(id);
         });
+}
+
+QString ExplorerDocument::importProjection(const QString &id, const Matrix &coords, const QString &source)
+{
+    ProjectionMethod *m = method(id);
+    if (!m)
+        return tr("No projection method %1.").arg(id);
+    if (m->automatic())
+        return tr("The %1 map is made from the vectors; imported coordinates are shown as another map.").arg(m->name());
+    const int n = model_->rowCount();
+    if (n == 0)
+        return tr("Open the data set first: coordinates are imported for its rows.");
+    if (coords.rows() != n)
+        return tr("%1 has %2 rows of coordinates, but the data set has %3 rows.").arg(source).arg(coords.rows()).arg(n);
+    if (coords.cols() != 2 && coords.cols() != 3)
+        return tr("%1 has %2 columns of coordinates; a map has 2 or 3.").arg(source).arg(coords.cols());
+    jobs_->cancel(id);
+    jobs_->cancel(id + QStringLiteral("place"));
+    Projection &p = state(id);
+    p.coords = toMapPoints(coords);
+    p.dims = int(coords.cols());
+    p.fit.reset();
+    p.used = m->parameters();
+    p.used[QStringLiteral("imported")] = source;
+    p.refit = false;
+    ++p.snapshots;
+    p.status = tr("%1: coordinates from %2 (%3D, %4 rows).").arg(m->name(), source).arg(p.dims).arg(n);
+    emit projectionStatus(id, p.status);
+    emitProjection(id);
+    return {};
 }
 
 QString ExplorerDocument::runProjection(const QString &id)

@@ -19,6 +19,7 @@
 #include "doctor/doctor.h"
 #include "embed/factory.h"
 #include "formats/project.h"
+#include "models/sentencemodel.h"
 #include "projection/projectionmethod.h"
 #include "util/types.h"
 
@@ -40,6 +41,35 @@ class Embedder;
 class JobRunner;
 class SentenceModel;
 
+// One row's vector: a row of a shared matrix (a file's vectors, an embedding batch: no copy
+// per row, whatever holds it) or a vector of its own. Cheap to copy; never changed.
+class RowVec {
+public:
+    RowVec() = default;
+    RowVec(std::shared_ptr<const Matrix> matrix, Eigen::Index row)
+        : data_(matrix->row(row).data()), size_(std::size_t(matrix->cols())), owner_(std::move(matrix))
+    {
+    }
+    explicit RowVec(std::vector<float> own)
+    {
+        auto v = std::make_shared<const std::vector<float>>(std::move(own));
+        data_ = v->data();
+        size_ = v->size();
+        owner_ = std::move(v);
+    }
+    bool empty() const { return size_ == 0; }
+    std::size_t size() const { return size_; }
+    const float *data() const { return data_; }
+    const float *begin() const { return data_; }
+    const float *end() const { return data_ + size_; }
+    void clear() { *this = RowVec(); }
+
+private:
+    const float *data_ = nullptr;
+    std::size_t size_ = 0;
+    std::shared_ptr<const void> owner_;
+};
+
 class ExplorerDocument : public QObject {
     Q_OBJECT
 public:
@@ -53,12 +83,14 @@ public:
     quint64 version() const { return version_; }
 
     // ---- Data in
-    // Each row's vector and the text -> vector cache of a file's vectors: made on a load
-    // job's thread (100,000 rows take about 70 ms), moved into place on the GUI thread.
+    // A file's data made ready on a load job's thread: the table, each row's vector and the
+    // text -> vector cache, all referring to the one matrix (the vectors are held once);
+    // setData only moves them into place on the GUI thread.
     struct RowVectors {
-        std::vector<std::vector<float>> rows;
-        QHash<QString, std::vector<float>> byText;
-        std::shared_ptr<const Matrix> matrix; // the same vectors, one row each
+        std::vector<RowVec> rows;
+        QHash<QString, RowVec> byText;
+        std::shared_ptr<const Matrix> matrix; // the vectors, one row each
+        SentenceModel::Prepared table;         // the data set's rows for the model
     };
     static RowVectors rowVectorsFor(const Dataset &dataset, Matrix vectors);
     // Replaces the data with texts only (vectors from the cache where known). Call refresh().
@@ -189,6 +221,14 @@ public:
     bool isDoctorRunning() const;
     // The last result (nullptr: none yet); of the current rows when its version is version().
     std::shared_ptr<const DoctorResult> doctorResult() const { return doctor_; }
+    // ---- Imported maps (File > Import Coordinates)
+    // Shows coordinates made elsewhere (row i = data-set row i; 2 or 3 columns) as the map of
+    // method id: "imported", or "umap" / "tsne" for a map those methods made elsewhere (its
+    // new rows are then placed by the method). Cancels that method's run, sets its map and
+    // status and emits projectionStatus and projectionReady. Returns why it cannot ("" =
+    // done): no such method, an automatic one (PCA is made again from the vectors), or a row
+    // count other than the data set's.
+    QString importProjection(const QString &id, const Matrix &coords, const QString &source);
 
 signals:
     void vectorsReady();
@@ -228,6 +268,9 @@ private:
     void placeRows(const QString &id);
     // projectionReady, then the shown map follows an automatic one.
     void projectionDone(const QString &id);
+    // Large sets: similarityReady (the heatmap's cue) waits for the first automatic map.
+    void holdHeatmapForMap(int n);
+    void releaseHeatmap();
     // projectionReady for a map or a snapshot; keeps the last 3D map of these data.
     void emitProjection(const QString &id);
     Projection &state(const QString &id);
@@ -236,9 +279,9 @@ private:
     SentenceModel *model_ = nullptr;
     quint64 version_ = 0;
 
-    std::vector<std::vector<float>> rowVec_;  // one per row; empty = not embedded yet
+    std::vector<RowVec> rowVec_;              // one per row; empty = not embedded yet
     bool vectorsFromFile_ = false;             // vectors did not come from the embedder
-    QHash<QString, std::vector<float>> cache_; // text -> vector of the current embedder
+    QHash<QString, RowVec> cache_;            // text -> vector of the current embedder
     QString cacheId_;                          // embedder id the cache belongs to
     // A file's vectors as loaded, for the analysis setData starts (saves copying them back
     // out of rowVec_); taken by that startAnalysis, dropped by refresh otherwise.
@@ -268,6 +311,7 @@ private:
     QHash<QString, RunControl> runs_;
 
     std::shared_ptr<const DoctorResult> doctor_;
+    bool heatmapAfterMap_ = false; // similarityReady waits for the first map (holdHeatmapForMap)
 };
 
 } // namespace es

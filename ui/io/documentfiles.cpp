@@ -19,6 +19,7 @@
 #include <QUrl>
 
 #include <filesystem>
+#include <future>
 
 namespace es {
 
@@ -39,7 +40,8 @@ struct Loaded {
     std::optional<ExplorerDocument::RowVectors> rowVectors; // with vectors, made on the job's thread
 };
 
-Result<Loaded> loadAnything(const std::string &path, const std::string &format)
+// Reports its stages (vectors, texts) to ctx and stops between them when cancelled.
+Result<Loaded> loadAnything(const std::string &path, const std::string &format, JobContext &ctx)
 {
     auto det = formats::detectInput(path, format);
     if (!det)
@@ -60,17 +62,35 @@ Result<Loaded> loadAnything(const std::string &path, const std::string &format)
         auto p = formats::loadProject(path);
         if (!p)
             return p.error();
-        out.dataset = p->dataset;
+        out.dataset = std::move(p->dataset);
         if (p->vectors.size() > 0)
-            out.vectors = p->vectors;
+            out.vectors = std::move(p->vectors); // held once: the project keeps maps and parameters
         out.project = std::move(p.value());
         return out;
     }
+    // A text file with the same base name and the same number of rows names the rows, so
+    // the vectors need no embedding. Beside a .npy, the first such file is read on a second
+    // thread while the vectors are read (a million rows: seconds each).
+    namespace fs = std::filesystem;
+    std::vector<fs::path> candidates;
+    for (const char *ext : {".csv", ".tsv", ".txt", ".jsonl"}) {
+        fs::path candidate(path);
+        candidate.replace_extension(ext);
+        std::error_code ec;
+        if (fs::exists(candidate, ec))
+            candidates.push_back(candidate);
+    }
+    std::future<Result<formats::LoadedTexts>> firstTexts;
+    if (out.detected.format == "npy" && !candidates.empty())
+        firstTexts = std::async(std::launch::async, [c = candidates.front().string()] { return formats::loadTexts(c); });
     formats::VectorLoadOptions o;
     o.format = out.detected.format;
+    report(ctx.progress, 0.0, firstTexts.valid() ? "reading the vectors and the texts" : "reading the vectors");
     auto v = formats::loadVectors(path, o);
     if (!v)
         return v.error();
+    if (ctx.stop.stop_requested())
+        return Error::cancel();
     out.vectors = std::move(v->vectors);
     out.warnings = std::move(v->warnings);
     const auto n = std::size_t(out.vectors->rows());
@@ -78,17 +98,11 @@ Result<Loaded> loadAnything(const std::string &path, const std::string &format)
         out.dataset = std::move(*v->metadata);
         return out;
     }
-    // A text file with the same base name and the same number of rows names the rows, so
-    // the vectors need no embedding.
-    namespace fs = std::filesystem;
-    const fs::path p(path);
-    for (const char *ext : {".csv", ".tsv", ".txt", ".jsonl"}) {
-        fs::path candidate = p;
-        candidate.replace_extension(ext);
-        std::error_code ec;
-        if (!fs::exists(candidate, ec))
-            continue;
-        auto t = formats::loadTexts(candidate.string());
+    for (const fs::path &candidate : candidates) {
+        report(ctx.progress, 0.4, "reading the texts (" + candidate.filename().string() + ")");
+        auto t = firstTexts.valid() ? firstTexts.get() : formats::loadTexts(candidate.string());
+        if (ctx.stop.stop_requested())
+            return Error::cancel();
         if (t && t->dataset.size() == n) {
             out.dataset = std::move(t->dataset);
             out.warnings.push_back("texts from " + candidate.filename().string());
@@ -150,11 +164,22 @@ bool DocumentFiles::open(const QString &path)
     jobs_->start<Loaded>(
         QStringLiteral("load"), tr("Loading %1").arg(name),
         [p](JobContext &ctx) -> Result<Loaded> {
-            auto r = loadAnything(p, {});
+            auto r = loadAnything(p, {}, ctx);
             if (ctx.stop.stop_requested())
                 return Error::cancel();
-            if (r && r->vectors)
+            if (r && r->vectors) {
+                // The table and the rows' vectors are made here, off the GUI thread, and hold
+                // the texts and the vectors once: the data set keeps only its name.
+                report(ctx.progress, 0.85, "preparing the rows");
                 r->rowVectors = ExplorerDocument::rowVectorsFor(r->dataset, std::move(*r->vectors));
+                r->vectors.reset();
+                Dataset named;
+                named.source = std::move(r->dataset.source);
+                named.textColumn = std::move(r->dataset.textColumn);
+                r->dataset = std::move(named);
+                if (ctx.stop.stop_requested())
+                    return Error::cancel();
+            }
             return r;
         },
         [this, path = fi.absoluteFilePath()](Loaded &l) {

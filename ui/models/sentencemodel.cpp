@@ -8,6 +8,8 @@
 #include <QUndoCommand>
 
 #include <algorithm>
+#include <unordered_map>
+#include <utility>
 
 namespace es {
 
@@ -91,33 +93,59 @@ SentenceModel::SentenceModel(QObject *parent) : QAbstractTableModel(parent)
     undo_.setUndoLimit(1000);
 }
 
-void SentenceModel::setDataset(const Dataset &ds)
+SentenceModel::Prepared SentenceModel::prepare(const Dataset &ds)
 {
-    beginResetModel();
-    rows_.clear();
-    metadataNames_.clear();
-    highlighted_.clear();
-    source_ = QString::fromStdString(ds.source);
-    textName_ = ds.textColumn.empty() ? QStringLiteral("text") : QString::fromStdString(ds.textColumn);
-    labelName_ = ds.label() ? QString::fromStdString(ds.label()->name) : QStringLiteral("label");
+    Prepared out;
+    out.source = QString::fromStdString(ds.source);
+    out.textName = ds.textColumn.empty() ? QStringLiteral("text") : QString::fromStdString(ds.textColumn);
+    out.labelName = ds.label() ? QString::fromStdString(ds.label()->name) : QStringLiteral("label");
     QVector<int> metaCols;
     for (int c = 0; c < int(ds.columns.size()); ++c) {
         if (c == ds.labelColumn)
             continue;
         metaCols.append(c);
-        metadataNames_.append(QString::fromStdString(ds.columns[c].name));
+        out.metadataNames.append(QString::fromStdString(ds.columns[c].name));
     }
-    rows_.resize(qsizetype(ds.size()));
+    // Labels repeat (a dozen values over a million rows): one shared QString per value.
+    std::unordered_map<std::string, QString> labels;
+    const Column *l = ds.label();
+    out.rows.resize(qsizetype(ds.size()));
     for (std::size_t i = 0; i < ds.size(); ++i) {
-        Row &r = rows_[qsizetype(i)];
+        Row &r = out.rows[qsizetype(i)];
         r.text = QString::fromStdString(ds.texts[i]);
-        if (const Column *l = ds.label(); l && i < l->values.size())
-            r.label = QString::fromStdString(l->values[i]);
-        for (int c : metaCols) {
-            const auto &vals = ds.columns[c].values;
-            r.metadata.append(i < vals.size() ? QString::fromStdString(vals[i]) : QString());
+        if (l && i < l->values.size()) {
+            auto it = labels.find(l->values[i]);
+            if (it == labels.end())
+                it = labels.emplace(l->values[i], QString::fromStdString(l->values[i])).first;
+            r.label = it->second;
+        }
+        if (!metaCols.isEmpty()) {
+            r.metadata.reserve(metaCols.size());
+            for (int c : metaCols) {
+                const auto &vals = ds.columns[c].values;
+                r.metadata.append(i < vals.size() ? QString::fromStdString(vals[i]) : QString());
+            }
         }
     }
+    return out;
+}
+
+void SentenceModel::setDataset(const Dataset &ds)
+{
+    setPrepared(prepare(ds));
+}
+
+void SentenceModel::setPrepared(Prepared p)
+{
+    beginResetModel();
+    // The old rows are freed after the reset (a million of them take a while); swapped out
+    // here so that the model never holds both.
+    QVector<Row> old = std::exchange(rows_, std::move(p.rows));
+    metadataNames_ = std::move(p.metadataNames);
+    highlighted_.clear();
+    source_ = std::move(p.source);
+    textName_ = std::move(p.textName);
+    labelName_ = std::move(p.labelName);
     endResetModel();
     undo_.clear();
     emit textsChanged();

@@ -32,6 +32,15 @@ public:
 
     // Replaces the content (not undoable: the undo stack is cleared).
     void setDataset(const Dataset &dataset);
+    // The table of a data set made ahead, on any thread (a million rows take about a second
+    // to convert): setPrepared then only moves it in. Repeated labels share one string.
+    struct Prepared {
+        QVector<Row> rows;
+        QStringList metadataNames;
+        QString labelName, textName, source;
+    };
+    static Prepared prepare(const Dataset &dataset);
+    void setPrepared(Prepared prepared);
     // The content as a core Dataset (label column included when any row has a label).
     Dataset toDataset() const;
     void clear();

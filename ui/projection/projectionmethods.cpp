@@ -1,4 +1,5 @@
 // The registered projection methods: adding one (UMAP) is its class and one line here.
+#include "projection/importedprojection.h"
 #include "projection/pcaprojection.h"
 #include "projection/tsneprojection.h"
 #include "projection/umapprojection.h"
@@ -11,6 +12,7 @@ std::vector<std::unique_ptr<ProjectionMethod>> makeProjectionMethods()
     methods.push_back(std::make_unique<PcaProjection>());
     methods.push_back(std::make_unique<TsneProjection>());
     methods.push_back(std::make_unique<UmapProjection>());
+    methods.push_back(std::make_unique<ImportedProjection>());
     return methods;
 }
 

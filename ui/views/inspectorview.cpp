@@ -63,6 +63,7 @@ InspectorView::InspectorView(QWidget *parent) : QWidget(parent)
     meta_ = new QFormLayout(metaBox_);
     meta_->setContentsMargins(0, 0, 0, 0);
     neighborsTitle_ = new QLabel(this);
+    neighborsTitle_->setObjectName(QStringLiteral("inspectorNeighborsTitle"));
     neighborsTitle_->setWordWrap(true);
     neighbors_ = new QTreeWidget(this);
     neighbors_->setRootIsDecorated(false);
@@ -238,7 +239,13 @@ void InspectorView::refresh()
     }
     const int k = knn->k;
     const QVector<int> near = projectionNeighbors(row_, k);
-    neighborsTitle_->setText(tr("%n nearest by cosine (original space):", nullptr, k));
+    // Neighbours from the HNSW graph (large sets) may miss some true ones: the header says so.
+    neighborsTitle_->setText(knn->approximate
+                                 ? tr("%n nearest by cosine (original space), approximate:", nullptr, k)
+                                 : tr("%n nearest by cosine (original space):", nullptr, k));
+    neighborsTitle_->setToolTip(knn->approximate ? tr("Found by the approximate (HNSW) search: a few true "
+                                                      "neighbours may be missing.")
+                                                 : QString());
     int kept = 0;
     for (int i = 0; i < k; ++i) {
         const int nb = knn->at(at, i);
