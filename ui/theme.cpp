@@ -5,6 +5,7 @@
 #include <QEvent>
 #include <QFont>
 #include <QPalette>
+#include <QStyle>
 #include <QStyleFactory>
 #include <QWidget>
 
@@ -65,7 +66,10 @@ QPalette darkPalette(bool contrast)
 void applyTheme(Theme theme, bool presentation)
 {
     static const QFont baseFont = QApplication::font();
-    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    // Fusion once: a new style object on every call (each window's start, each theme switch)
+    // re-polished every widget of the application and deleted the style they were polished with.
+    if (QApplication::style()->name().compare(QLatin1String("fusion"), Qt::CaseInsensitive) != 0)
+        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     QApplication::setPalette(theme == Theme::Dark ? darkPalette(presentation) : lightPalette(presentation));
     QFont f = baseFont;
     if (presentation) {
