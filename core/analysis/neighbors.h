@@ -62,6 +62,15 @@ struct KnnConfig {
     int hnswM = 32;
     int hnswEfConstruction = 100;
     int hnswEf = 100;
+    // IVF k-NN join parameters (approximate all-points graph, knn()): k-means cells (0:
+    // about sqrt(rows)) and the cells whose rows each cell's rows are compared with (the
+    // nearest centres, its own first).
+    int ivfCells = 0;
+    // ivfProbes 0: the fewest cells that hold ivfTargetRecall of the true neighbours of a
+    // seeded sample of 400 rows (found exactly), so that the recall adapts to the data.
+    int ivfProbes = 0;
+    double ivfTargetRecall = 0.99;
+    int ivfRefine = 0; // rounds of neighbours-of-neighbours refinement after the join
 };
 
 // Ties are broken by the lower row index, so results are deterministic. NeighborMethod::Auto
