@@ -11,6 +11,9 @@
 //     threshold scan as the exact search).
 //  4. The candidates' distances are recomputed in double (dense::dotDouble) and the best k
 //     kept, ordered with ties to the lower row.
+// Below 2,000 rows, or where the probes needed would cost more than 70 % of the exact
+// search's half product (data whose neighbours spread over most cells), the exact search
+// runs instead (still reported as approximate: that is what was asked for).
 //
 // Determinism: the sample, the first centres and the iteration count come from a fixed
 // seed; every row is assigned on its own, centre sums run in sample order; each work unit
@@ -43,6 +46,10 @@ constexpr int kIterations = 8;        // Lloyd iterations on the sample
 constexpr int kSamplePerCell = 48;    // sample rows per cell for k-means
 constexpr int kRowBlock = 256;        // rows of one cell per work unit
 constexpr int kColBlock = 512;        // columns of a probe cell per tile
+constexpr int kExactBelowRows = 2000; // the exact search below this many rows
+// The exact search instead when the join would cost more than this share of its
+// multiply-adds (its tiles are larger and it needs no partitioning).
+constexpr double kExactShare = 0.7;
 
 // Nearest centre of each row of x (rows [0, n)): argmax x.c - |c|^2 / 2, ties to the lower
 // centre. Float GEMM screens; centres within the float error bound of the best are
@@ -122,6 +129,26 @@ Result<Neighbors> ivfSearch(const Matrix &vectors, const KnnConfig &config, cons
     const int n = int(vectors.rows()), d = int(vectors.cols()), k = config.k;
     const bool cosine = config.metric == Metric::Cosine;
     const int keep = std::min(k + 2, n - 1); // float candidates per row, re-ranked in double
+
+    // Where the exact search costs about as much (small sets, or data whose neighbours are
+    // spread over most cells), it is used instead: the same interface, no missed neighbours.
+    auto exactInstead = [&](double from) -> Result<Neighbors> {
+        KnnConfig exact = config;
+        exact.method = NeighborMethod::Exact;
+        auto r = knn(
+            vectors, exact,
+            [&](double f, std::string_view stage) {
+                if (progress)
+                    progress(from + (1.0 - from) * f, stage);
+            },
+            stop);
+        if (r)
+            r->approximate = true; // asked for approximate; the list happens to be exact
+        lastProbes = 0;
+        return r;
+    };
+    if (n <= kExactBelowRows)
+        return exactInstead(0.0);
 
     Matrix unit;
     if (cosine)
@@ -304,6 +331,20 @@ Result<Neighbors> ivfSearch(const Matrix &vectors, const KnnConfig &config, cons
         }
     }
     lastProbes = probes;
+    {
+        // Multiply-adds of the join against those of the exact search's half product.
+        double join = 0;
+        for (std::size_t a = 0; a < nl; ++a) {
+            double rows = 0;
+            for (int cb : probe[std::size_t(live[a])])
+                rows += double(size[std::size_t(cb)]);
+            join += double(size[std::size_t(live[a])]) * rows;
+        }
+        if (join > kExactShare * 0.5 * double(n) * double(n)) {
+            unit.resize(0, 0);
+            return exactInstead(0.1);
+        }
+    }
 
     // 3. Work units: blocks of one cell's rows against its probe cells.
     struct Unit {
