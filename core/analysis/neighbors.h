@@ -6,13 +6,17 @@
 // to the lower row index, so results are deterministic and identical on any thread count.
 //
 // Approximate neighbours (NeighborMethod::Approximate, or Auto above kApproximateAboveRows
-// base rows): an HNSW graph (hnswlib's) built in deterministic batches (levels from a fixed
-// seed; a batch searches the graph frozen before it in parallel, then is linked in row order)
-// with a distance of fixed summation order (the same on every CPU), then searched for every
-// row in parallel (a search only reads the graph). The chosen neighbours' distances are then
-// recomputed in double and ordered as the exact path orders them (ties to the lower row),
-// so the result is identical on any thread count too; only some true neighbours may be
-// missed (recall@10 >= 0.98 at the defaults on GloVe words and Debian descriptions).
+// base rows). The all-points graph (knn(): t-SNE input, UMAP, doctor) is an IVF k-NN join
+// (neighbors_ivf.cpp): seeded k-means on a sample into about sqrt(N) cells, then each
+// cell's rows against the rows of its nearest cells (by centre) in dense tiles, as many
+// cells as hold 99 % of the true neighbours of 400 sampled rows found exactly. Queries
+// against another set (knnQuery) use an HNSW graph (hnswlib's) built in deterministic
+// batches (levels from a fixed seed; a batch searches the graph frozen before it in
+// parallel, then is linked in row order) with a distance of fixed summation order, then
+// searched for every query in parallel. Both recompute the chosen neighbours' distances in
+// double and order them as the exact path does (ties to the lower row), so the result is
+// identical on any thread count; only some true neighbours may be missed (recall@10 >= 0.98
+// at the defaults on GloVe words, Debian descriptions and clustered sets).
 #include "util/result.h"
 #include "util/types.h"
 
@@ -30,7 +34,8 @@ enum class Metric {
 // Approximate above (see resolveNeighborMethod).
 enum class NeighborMethod { Auto, Exact, Approximate };
 
-// Auto switches to approximate neighbours above this many base rows. Measured on 2 cores
+// Auto switches to approximate neighbours above this many base rows. Measured against HNSW
+// (before the IVF join replaced it for the all-points graph) on 2 cores
 // (bench_neighbors, CPU seconds, so that the shared machine's load counts less): the exact
 // search (GEMM tiles, compute bound, ~N^2) against the HNSW graph at the defaults (random
 // memory access, ~N log N): GloVe words 20,000 x 100: 0.38 s vs 3.1 s; 100,000 x 100: 6.9 s vs
@@ -42,7 +47,7 @@ NeighborMethod resolveNeighborMethod(NeighborMethod method, long rows);
 
 struct Neighbors {
     int k = 0;
-    bool approximate = false;      // found by the HNSW search (some true neighbours may be missing)
+    bool approximate = false;      // found by an approximate search (some true neighbours may be missing)
     std::vector<int> index;        // N x k, row-major: index[i*k + r] is the r-th neighbour of i
     std::vector<float> similarity; // N x k, cosine similarity of that neighbour (cosine search)
     std::vector<double> distance;  // N x k, distance of that neighbour (see Metric)
@@ -62,6 +67,15 @@ struct KnnConfig {
     int hnswM = 32;
     int hnswEfConstruction = 100;
     int hnswEf = 100;
+    // IVF k-NN join parameters (approximate all-points graph, knn()): k-means cells (0:
+    // about sqrt(rows)) and the cells whose rows each cell's rows are compared with (the
+    // nearest centres, its own first).
+    int ivfCells = 0;
+    // ivfProbes 0: the fewest cells that hold ivfTargetRecall of the true neighbours of a
+    // seeded sample of 400 rows (found exactly), so that the recall adapts to the data.
+    int ivfProbes = 0;
+    double ivfTargetRecall = 0.99;
+    int ivfRefine = 0; // rounds of neighbours-of-neighbours refinement after the join
 };
 
 // Ties are broken by the lower row index, so results are deterministic. NeighborMethod::Auto

@@ -11,9 +11,10 @@
 //     1,000,000 x 64 (target <= 120 s) and its recall@10 on 1,000 rows checked exactly
 //     (target >= 0.98).
 // Every timing is followed by the load average (the machine is shared).
-// --only NAME: glove, debian, exact, doctor, 1m. --m, --efc, --ef: HNSW parameters (tuning);
+// --only NAME: glove, debian, clustered, exact, doctor, 1m. --m, --efc, --ef: HNSW parameters (tuning);
 // --glove-n N: GloVe words used (default 20,000).
 #include "analysis/neighbors.h"
+#include "analysis/neighbors_ivf.h"
 #include "doctor/doctor.h"
 #include "embed/factory.h"
 #include "embed/local/model_file.h"
@@ -37,6 +38,7 @@ namespace {
 
 int threadsArg = 0;
 int mArg = 0, efcArg = 0, efArg = 0; // --m, --efc, --ef: override the defaults (tuning)
+int cellsArg = 0, probesArg = 0, refineArg = -1;      // --cells, --probes: IVF parameters (tuning)
 int gloveRows = 20000;                // --glove-n: GloVe words used (the most frequent)
 
 double cpuSeconds()
@@ -124,6 +126,12 @@ KnnConfig config(int k, NeighborMethod m, Metric metric = Metric::Cosine)
         c.hnswEfConstruction = efcArg;
     if (efArg)
         c.hnswEf = efArg;
+    if (cellsArg)
+        c.ivfCells = cellsArg;
+    if (probesArg)
+        c.ivfProbes = probesArg;
+    if (refineArg >= 0)
+        c.ivfRefine = refineArg;
     return c;
 }
 
@@ -142,9 +150,9 @@ void recallFigure(bench::Targets &t, const std::string &name, const Matrix &x)
         t.check("recall@10 " + name, 0, bench::Direction::AtLeast, 0.98, "");
         return;
     }
-    std::printf("%s: %lld x %lld, exact %.2f s (%.2f s CPU), approximate %.2f s (%.2f s CPU), recall@10 %.4f by row, "
+    std::printf("%s: %lld x %lld, exact %.2f s (%.2f s CPU), approximate %.2f s (%.2f s CPU, %d cells probed), recall@10 %.4f by row, "
                 "%.4f by distance (%s)\n",
-                name.c_str(), (long long)x.rows(), (long long)x.cols(), te, ce, ta, ca, recall(*exact, *approx, 10),
+                name.c_str(), (long long)x.rows(), (long long)x.cols(), te, ce, ta, ca, detail::lastProbes, recall(*exact, *approx, 10),
                 recallByDistance(*exact, *approx, 10), load().c_str());
     t.check("recall@10 " + name, recall(*exact, *approx, 10), bench::Direction::AtLeast, 0.98, "");
 }
@@ -296,6 +304,12 @@ int main(int argc, char **argv)
             efcArg = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--ef") && i + 1 < argc)
             efArg = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--cells") && i + 1 < argc)
+            cellsArg = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--refine") && i + 1 < argc)
+            refineArg = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--probes") && i + 1 < argc)
+            probesArg = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--glove-n") && i + 1 < argc)
             gloveRows = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--1m"))
@@ -307,6 +321,8 @@ int main(int argc, char **argv)
         glove(t);
     if (want("debian"))
         debian(t);
+    if (want("clustered"))
+        recallFigure(t, "clustered 50,000 x 64", clustered(50000, 64, 40, 0.8f, 5));
     if (want("exact"))
         exact50k(t);
     if (want("doctor"))

@@ -1,8 +1,9 @@
 // Exact k-NN: identical to brute force (cosine and Euclidean), to the NumPy fixture, on any
 // thread count and with either tile kernel (BLAS, AVX-512); exact ties across tiles;
-// queries against another set; bad input; cancellation. Approximate (HNSW) search: the same
-// result on 1, 2 and 3 threads and on every kernel, recall@10 >= 0.98 against exact on
-// seeded clusters and on the real GloVe vectors ($EMBEDSCOPE_MODEL), cancellation, bad input.
+// queries against another set; bad input; cancellation. Approximate search (the IVF k-NN join
+// for the all-points graph, HNSW for queries against another set): the same result on 1, 2
+// and 3 threads and on every kernel, recall@10 >= 0.98 against exact on seeded clusters and
+// on the real GloVe vectors ($EMBEDSCOPE_MODEL), cancellation, bad input.
 #include "analysis/dense.h"
 #include "analysis/neighbors.h"
 #include "data/analysis/fixture_io.h"
@@ -337,6 +338,72 @@ private slots:
         const double recQuery = recallAt(*eq, *aq);
         qInfo("queries: recall@10 %.4f", recQuery);
         QVERIFY2(recQuery >= 0.98, std::to_string(recQuery).c_str());
+    }
+
+    void ivfJoinRecallDeterminismAndCancel()
+    {
+        // The all-points approximate graph (IVF k-NN join): adaptive probing reaches recall@10
+        // >= 0.98 on seeded clusters, probing only two cells does visibly worse (the
+        // probes are what finds the neighbours), and the result is identical on 1 and 2
+        // threads, also with refinement rounds.
+        const Matrix x = clustered(12000, 32, 24, 21);
+        auto e = knn(x, config(10, NeighborMethod::Exact));
+        QVERIFY(e);
+        std::vector<Neighbors> runs;
+        for (int threads : {1, 2}) {
+            auto a = knn(x, config(10, NeighborMethod::Approximate, Metric::Cosine, threads));
+            QVERIFY(a && a->approximate);
+            runs.push_back(*a);
+        }
+        QVERIFY(runs[0].index == runs[1].index);
+        QVERIFY(runs[0].distance == runs[1].distance);
+        QVERIFY(runs[0].similarity == runs[1].similarity);
+        const double rec = recallAt(*e, runs[0]);
+        qInfo("IVF join recall@10 %.4f", rec);
+        QVERIFY2(rec >= 0.98, std::to_string(rec).c_str());
+
+        KnnConfig one = config(10, NeighborMethod::Approximate, Metric::Cosine, 2);
+        one.ivfProbes = 2;
+        auto narrow = knn(x, one);
+        QVERIFY(narrow);
+        const double recNarrow = recallAt(*e, *narrow);
+        qInfo("two cells probed: recall@10 %.4f", recNarrow);
+        QVERIFY2(recNarrow < rec - 0.05, std::to_string(recNarrow).c_str());
+        one.ivfRefine = 2; // neighbours of neighbours recover some of it, the same on any thread count
+        auto refined = knn(x, one);
+        one.threads = 1;
+        auto refined1 = knn(x, one);
+        QVERIFY(refined && refined1);
+        QVERIFY(refined->index == refined1->index);
+        const double recRefined = recallAt(*e, *refined);
+        qInfo("two cells probed, 2 refinement rounds: recall@10 %.4f", recRefined);
+        QVERIFY2(recRefined > recNarrow + 0.02, std::to_string(recRefined).c_str());
+
+        // Euclidean too, and the distances of neighbours both lists hold are the exact ones.
+        auto ee = knn(x, config(10, NeighborMethod::Exact, Metric::Euclidean));
+        auto ae = knn(x, config(10, NeighborMethod::Approximate, Metric::Euclidean, 2));
+        QVERIFY(ee && ae);
+        QVERIFY2(recallAt(*ee, *ae) >= 0.98, std::to_string(recallAt(*ee, *ae)).c_str());
+        for (int i = 0; i < 12000; i += 53)
+            for (int r = 0; r < 10; ++r)
+                for (int t = 0; t < 10; ++t)
+                    if (ae->at(i, r) == ee->at(i, t))
+                        QCOMPARE(ae->dist(i, r), ee->dist(i, t));
+
+        // Cancelled in the join itself (after the partitioning stage, below 10 %).
+        std::stop_source s;
+        double at = -1;
+        auto c = knn(
+            x, config(10, NeighborMethod::Approximate, Metric::Cosine, 2),
+            [&](double f, std::string_view) {
+                if (f > 0.1 && at < 0) {
+                    at = f;
+                    s.request_stop();
+                }
+            },
+            s.get_token());
+        QVERIFY(!c && c.error().cancelled);
+        QVERIFY(at > 0.1 && at < 1.0);
     }
 
     void approximateRecallOnGlove()
