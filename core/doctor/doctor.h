@@ -49,7 +49,7 @@ struct DoctorConfig {
     int wordCount = 8;                    // distinctive words per cluster
     unsigned seed = 1;
 
-    // The one neighbour list behind every analysis: Auto is approximate (HNSW) above
+    // The one neighbour list behind every analysis: Auto is approximate (the IVF k-NN join) above
     // analysis::kApproximateAboveRows rows, exact below.
     analysis::NeighborMethod neighbors = analysis::NeighborMethod::Auto;
 };

@@ -89,7 +89,7 @@ private slots:
         QVERIFY(view.shownNeighbors().isEmpty());
     }
 
-    // Issue 18: neighbours from the approximate (HNSW) search are marked "approximate" in the
+    // Issue 18: neighbours from the approximate search are marked "approximate" in the
     // header; exact ones are not. Real neighbour lists of the same vectors, both searches.
     void saysWhenNeighboursAreApproximate()
     {

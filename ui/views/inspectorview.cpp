@@ -239,11 +239,11 @@ void InspectorView::refresh()
     }
     const int k = knn->k;
     const QVector<int> near = projectionNeighbors(row_, k);
-    // Neighbours from the HNSW graph (large sets) may miss some true ones: the header says so.
+    // Neighbours from the approximate search (large sets) may miss some true ones: the header says so.
     neighborsTitle_->setText(knn->approximate
                                  ? tr("%n nearest by cosine (original space), approximate:", nullptr, k)
                                  : tr("%n nearest by cosine (original space):", nullptr, k));
-    neighborsTitle_->setToolTip(knn->approximate ? tr("Found by the approximate (HNSW) search: a few true "
+    neighborsTitle_->setToolTip(knn->approximate ? tr("Found by the approximate search: a few true "
                                                       "neighbours may be missing.")
                                                  : QString());
     int kept = 0;
