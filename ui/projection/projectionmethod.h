@@ -7,7 +7,8 @@
 // method only says what to compute:
 //  - its id ("pca", "tsne", "umap": job kind, project keys "<id>2d" / "<id>3d" and parameters.<id>)
 //    and its name ("PCA", "t-SNE": the projection box, tabs and axis titles);
-//  - its parameters as JSON (what the project saves and the projection bar edits);
+//  - its parameters as JSON (what the project saves and the projection bar edits) and
+//    their description (parameterSpecs(): the bar makes one box per spec);
 //  - makeRun(): the work of a run, copied out on the GUI thread and run on a worker; a run
 //    may stream snapshots (t-SNE) through its context, which also handles pause and cancel;
 //  - makePlace(): new or edited rows placed into the current map with the others held
