@@ -15,6 +15,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace es {
 
 ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
@@ -27,40 +29,20 @@ ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
     auto *rows = new QVBoxLayout(w);
     rows->setContentsMargins(4, 2, 4, 2);
     rows->setSpacing(2);
-    // Row 1: what the maps show, Run / Pause / Cancel and what a drag does; row 2: t-SNE's
-    // parameters; row 3: the status. Short rows instead of one long one: the bar never needs
+    // Row 1: what the maps show, Run / Pause / Cancel and what a drag does; row 2: the
+    // parameters of the method Run starts; row 3: the status. Short rows instead of one long one: the bar never needs
     // more width than the map has at 1280 x 720.
     auto *top = new QHBoxLayout;
     top->setSpacing(6);
     rows->addLayout(top);
-    auto *form = new QHBoxLayout;
+    // The parameters' row keeps a box's height when the method has none (Imported): the
+    // map does not jump when the projection changes.
+    auto *formRow = new QWidget(w);
+    auto *form = new QHBoxLayout(formRow);
+    form->setContentsMargins(0, 0, 0, 0);
     form->setSpacing(6);
-    rows->addLayout(form);
-    // Each box with its label; `owner` is the method whose row shows it ("" = every method).
-    // A box whose entries say what they are ("2D", "cosine") gets no label, only an
-    // accessible name: UMAP's row must fit the bar at 1280 x 720.
-    const auto field = [&](const QString &label, QWidget *box, const QString &tip, const QString &owner,
-                           bool showLabel = true) {
-        box->setToolTip(tip);
-        box->setAccessibleName(label);
-        QVector<QWidget *> widgets{box};
-        if (showLabel) {
-            auto *l = new QLabel(label, w);
-            l->setBuddy(box);
-            l->setToolTip(tip);
-            form->addWidget(l);
-            widgets.prepend(l);
-        }
-        form->addWidget(box);
-        if (!owner.isEmpty()) {
-            ownedFields_.append({owner, widgets});
-            // Hidden from the start: the window lays its docks out before the bar is shown,
-            // and a row of every method's boxes would claim the map's width then.
-            for (QWidget *x : widgets)
-                x->setVisible(owner == QLatin1String("tsne"));
-        }
-    };
-    const QString tsne = QStringLiteral("tsne"), umap = QStringLiteral("umap");
+    formRow->setMinimumHeight(QSpinBox().sizeHint().height());
+    rows->addWidget(formRow);
     projection_ = new QComboBox(w);
     for (const auto &m : doc_->methods())
         projection_->addItem(m->name(), m->id());
@@ -71,63 +53,46 @@ ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
         top->addWidget(l);
         top->addWidget(projection_);
     }
-    tsnePerplexity_ = new QDoubleSpinBox(w);
-    tsnePerplexity_->setRange(2, 200);
-    tsnePerplexity_->setValue(30);
-    tsnePerplexity_->setDecimals(1);
-    tsnePerplexity_->setObjectName(QStringLiteral("tsnePerplexity"));
-    field(tr("Perplexity"), tsnePerplexity_,
-          tr("t-SNE: about how many neighbours each point keeps close (larger shows broader structure)."), tsne);
-    // UMAP's boxes follow t-SNE's (the first QDoubleSpinBox stays t-SNE's perplexity).
-    umapMinDist_ = new QDoubleSpinBox(w);
-    umapMinDist_->setObjectName(QStringLiteral("umapMinDist"));
-    umapMinDist_->setRange(0, 1);
-    umapMinDist_->setSingleStep(0.05);
-    umapMinDist_->setDecimals(2);
-    umapMinDist_->setValue(0.1);
-    tsneIterations_ = new QSpinBox(w);
-    tsneIterations_->setRange(260, 10000);
-    tsneIterations_->setSingleStep(100);
-    tsneIterations_->setValue(1000);
-    tsneIterations_->setObjectName(QStringLiteral("tsneIterations"));
-    field(tr("Iterations"), tsneIterations_, tr("t-SNE: how many optimisation steps the map takes."), tsne);
-    umapNeighbors_ = new QSpinBox(w);
-    umapNeighbors_->setObjectName(QStringLiteral("umapNeighbors"));
-    umapNeighbors_->setRange(2, 200);
-    umapNeighbors_->setValue(15);
-    field(tr("Neighbours"), umapNeighbors_,
-          tr("UMAP: how many nearest neighbours each point is linked to (larger keeps more global structure)."),
-          umap);
-    field(tr("Min dist"), umapMinDist_,
-          tr("UMAP: how tightly points may pack together on the map (0 = dense clumps, larger = more even)."),
-          umap);
-    umapEpochs_ = new QSpinBox(w);
-    umapEpochs_->setObjectName(QStringLiteral("umapEpochs"));
-    umapEpochs_->setRange(0, 5000);
-    umapEpochs_->setSingleStep(50);
-    umapEpochs_->setSpecialValueText(tr("auto"));
-    umapEpochs_->setValue(0);
-    field(tr("Epochs"), umapEpochs_,
-          tr("UMAP: how many optimisation passes over the neighbour graph (auto: 500 up to 10,000 points, else 200)."),
-          umap);
-    tsneSeed_ = new QSpinBox(w);
-    tsneSeed_->setRange(0, 1000000);
-    tsneSeed_->setValue(42);
-    tsneSeed_->setObjectName(QStringLiteral("projectionSeed"));
-    field(tr("Seed"), tsneSeed_, tr("The same seed and data give exactly the same map."), {});
-    tsneDims_ = new QComboBox(w);
-    tsneDims_->addItem(tr("2D"), 2);
-    tsneDims_->addItem(tr("3D"), 3);
-    tsneDims_->setObjectName(QStringLiteral("projectionDims"));
-    field(tr("Dims"), tsneDims_, tr("Whether the run makes a 2D or a 3D map (the 3D tab needs a 3D run)."), {},
-          false);
-    tsneMetric_ = new QComboBox(w);
-    tsneMetric_->addItem(tr("cosine"));
-    tsneMetric_->addItem(tr("euclidean"));
-    tsneMetric_->setObjectName(QStringLiteral("projectionMetric"));
-    field(tr("Distance"), tsneMetric_,
-          tr("How the distance between two sentence vectors is measured (cosine ignores their lengths)."), {},
-          false);
+    // One box per ParameterSpec of every method (methods naming the same objectName share
+    // it), in the methods' order: the first QDoubleSpinBox is t-SNE's perplexity.
+    for (const auto &m : doc_->methods())
+        for (const ParameterSpec &spec : m->parameterSpecs()) {
+            const QString name = spec.objectName.isEmpty() ? spec.key : spec.objectName;
+            auto it = std::find_if(boxes_.begin(), boxes_.end(), [&](const ParamBox &b) {
+                return b.box->objectName() == name;
+            });
+            if (it != boxes_.end()) {
+                it->owners.append(m->id());
+                continue;
+            }
+            ParamBox b;
+            b.spec = spec;
+            b.owners = {m->id()};
+            b.box = makeBox(spec, w);
+            b.box->setObjectName(name);
+            // A box whose entries say what they are ("2D", "cosine") gets no label, only an
+            // accessible name: UMAP's row must fit the bar at 1280 x 720.
+            b.box->setToolTip(spec.tooltip);
+            b.box->setAccessibleName(spec.label);
+            b.widgets = {b.box};
+            if (spec.showLabel) {
+                auto *l = new QLabel(spec.label, w);
+                l->setBuddy(b.box);
+                l->setToolTip(spec.tooltip);
+                b.widgets.prepend(l);
+            }
+            // Hidden from the start: the window lays its docks out before the bar is shown,
+            // and a row of every method's boxes would claim the map's width then.
+            for (QWidget *x : b.widgets)
+                x->setVisible(false);
+            boxes_.append(b);
+        }
+    // A method's own boxes first, then the shared ones (seed, dims, distance) at the end.
+    for (int shared = 0; shared < 2; ++shared)
+        for (const ParamBox &b : boxes_)
+            if ((b.owners.size() > 1) == bool(shared))
+                for (QWidget *x : b.widgets)
+                    form->addWidget(x);
     tsneRun_ = new QPushButton(tr("Run"), w);
     tsnePause_ = new QPushButton(tr("Pause"), w);
     tsnePause_->setCheckable(true);
@@ -197,14 +162,14 @@ ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
             run(id);
         emit shownChanged();
     });
-    connect(tsnePerplexity_, &QDoubleSpinBox::valueChanged, this, &ProjectionDock::pushParameters);
-    connect(tsneIterations_, &QSpinBox::valueChanged, this, &ProjectionDock::pushParameters);
-    connect(tsneSeed_, &QSpinBox::valueChanged, this, &ProjectionDock::pushParameters);
-    connect(tsneDims_, &QComboBox::currentIndexChanged, this, &ProjectionDock::pushParameters);
-    connect(tsneMetric_, &QComboBox::currentIndexChanged, this, &ProjectionDock::pushParameters);
-    connect(umapNeighbors_, &QSpinBox::valueChanged, this, &ProjectionDock::pushParameters);
-    connect(umapMinDist_, &QDoubleSpinBox::valueChanged, this, &ProjectionDock::pushParameters);
-    connect(umapEpochs_, &QSpinBox::valueChanged, this, &ProjectionDock::pushParameters);
+    for (const ParamBox &b : boxes_) {
+        if (auto *x = qobject_cast<QSpinBox *>(b.box))
+            connect(x, &QSpinBox::valueChanged, this, &ProjectionDock::pushParameters);
+        else if (auto *x = qobject_cast<QDoubleSpinBox *>(b.box))
+            connect(x, &QDoubleSpinBox::valueChanged, this, &ProjectionDock::pushParameters);
+        else if (auto *x = qobject_cast<QComboBox *>(b.box))
+            connect(x, &QComboBox::currentIndexChanged, this, &ProjectionDock::pushParameters);
+    }
     // Run / Pause / Cancel act on the runs of methods made on request (t-SNE, next UMAP).
     connect(tsneRun_, &QPushButton::clicked, this, [this] { run(runnable()); });
     connect(tsneCancel_, &QPushButton::clicked, this, [this] { doc_->cancelProjection(running_); });
@@ -225,15 +190,18 @@ ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
         tsnePause_->setChecked(false);
         tsneCancel_->setEnabled(true);
     });
-    // The box shows the perplexity the map was made with (reduced for small data sets).
+    // A box with showsUsed shows the value the map was really made with (t-SNE's perplexity,
+    // reduced for small data sets).
     connect(doc_->jobs(), &JobRunner::jobFinished, this, [this](const QString &kind) {
-        if (kind != QLatin1String("tsne"))
+        if (!isMapRun(kind))
             return;
-        const double used = doc_->projection(kind).used.value(QStringLiteral("perplexity")).toDouble(0);
-        if (used > 0 && used < tsnePerplexity_->value() - 1e-9) {
-            const QSignalBlocker block(tsnePerplexity_);
-            tsnePerplexity_->setValue(used);
-        }
+        const QJsonObject used = doc_->projection(kind).used;
+        for (const ParamBox &b : boxes_)
+            if (b.spec.showsUsed && b.owners.size() == 1 && b.owners.first() == kind
+                && used.contains(b.spec.key) && used.value(b.spec.key) != valueOf(b)) {
+                const QSignalBlocker block(b.box);
+                setValue(b, used.value(b.spec.key));
+            }
     });
     // The runner reports only the current run of a kind, so a replaced run does not reset these.
     auto tsneEnded = [this](const QString &kind) {
@@ -273,7 +241,92 @@ ProjectionDock::ProjectionDock(ExplorerDocument *doc, QWidget *parent)
 
 QString ProjectionDock::stepWord(const QString &id) const
 {
-    return id == QLatin1String("umap") ? tr("epoch") : tr("iteration");
+    const ProjectionMethod *m = doc_->method(id);
+    return m ? m->stepWord() : tr("iteration");
+}
+
+namespace {
+
+// A choice's value as item data: whole numbers as int (the dims box: findData(3)).
+QVariant itemData(const QJsonValue &v)
+{
+    if (v.isDouble() && v.toDouble() == double(v.toInt()))
+        return v.toInt();
+    return v.toVariant();
+}
+
+} // namespace
+
+QWidget *ProjectionDock::makeBox(const ParameterSpec &spec, QWidget *parent)
+{
+    switch (spec.kind) {
+    case ParameterSpec::Kind::Int: {
+        auto *x = new QSpinBox(parent);
+        x->setRange(int(spec.min), int(spec.max));
+        x->setSingleStep(std::max(1, int(spec.step)));
+        x->setSpecialValueText(spec.specialValueText);
+        x->setValue(spec.defaultValue.toInt(int(spec.min)));
+        return x;
+    }
+    case ParameterSpec::Kind::Double: {
+        auto *x = new QDoubleSpinBox(parent);
+        x->setDecimals(spec.decimals);
+        x->setRange(spec.min, spec.max);
+        x->setSingleStep(spec.step);
+        x->setSpecialValueText(spec.specialValueText);
+        x->setValue(spec.defaultValue.toDouble(spec.min));
+        return x;
+    }
+    case ParameterSpec::Kind::Choice: {
+        auto *x = new QComboBox(parent);
+        for (const auto &[label, value] : spec.choices)
+            x->addItem(label, itemData(value));
+        x->setCurrentIndex(std::max(0, x->findData(itemData(spec.defaultValue))));
+        return x;
+    }
+    }
+    return nullptr;
+}
+
+QJsonValue ProjectionDock::valueOf(const ParamBox &b) const
+{
+    if (auto *x = qobject_cast<QSpinBox *>(b.box))
+        return x->value();
+    if (auto *x = qobject_cast<QDoubleSpinBox *>(b.box))
+        return x->value();
+    if (auto *x = qobject_cast<QComboBox *>(b.box))
+        return QJsonValue::fromVariant(x->currentData());
+    return {};
+}
+
+void ProjectionDock::setValue(const ParamBox &b, const QJsonValue &v)
+{
+    if (v.isUndefined() || v.isNull())
+        return; // keep what the box shows
+    if (auto *x = qobject_cast<QSpinBox *>(b.box))
+        x->setValue(v.toInt(x->value()));
+    else if (auto *x = qobject_cast<QDoubleSpinBox *>(b.box))
+        x->setValue(v.toDouble(x->value()));
+    else if (auto *x = qobject_cast<QComboBox *>(b.box); x && x->findData(itemData(v)) >= 0)
+        x->setCurrentIndex(x->findData(itemData(v)));
+}
+
+QWidget *ProjectionDock::parameterBox(const QString &objectName) const
+{
+    for (const ParamBox &b : boxes_)
+        if (b.box->objectName() == objectName)
+            return b.box;
+    return nullptr;
+}
+
+QSpinBox *ProjectionDock::iterationsBox() const
+{
+    return qobject_cast<QSpinBox *>(parameterBox(QStringLiteral("tsneIterations")));
+}
+
+QComboBox *ProjectionDock::dimsBox() const
+{
+    return qobject_cast<QComboBox *>(parameterBox(QStringLiteral("projectionDims")));
 }
 
 void ProjectionDock::showParametersOf(const QString &id)
@@ -281,13 +334,13 @@ void ProjectionDock::showParametersOf(const QString &id)
     // Hidden boxes take no width: the row is only as wide as one method's parameters. The
     // old boxes go first: with both rows shown for a moment, the window would widen the
     // map's column to hold them and never give the sentences their width back.
-    for (const auto &[owner, widgets] : ownedFields_)
-        if (owner != id)
-            for (QWidget *x : widgets)
+    for (const ParamBox &b : boxes_)
+        if (!b.owners.contains(id))
+            for (QWidget *x : b.widgets)
                 x->setVisible(false);
-    for (const auto &[owner, widgets] : ownedFields_)
-        if (owner == id)
-            for (QWidget *x : widgets)
+    for (const ParamBox &b : boxes_)
+        if (b.owners.contains(id))
+            for (QWidget *x : b.widgets)
                 x->setVisible(true);
     if (id == shared_)
         return;
@@ -297,11 +350,11 @@ void ProjectionDock::showParametersOf(const QString &id)
     if (!m)
         return;
     const QJsonObject p = m->parameters();
-    const QSignalBlocker b1(tsneSeed_), b2(tsneDims_), b3(tsneMetric_);
-    tsneSeed_->setValue(p.value(QStringLiteral("seed")).toInt(tsneSeed_->value()));
-    if (const int dims = tsneDims_->findData(p.value(QStringLiteral("dims")).toInt(2)); dims >= 0)
-        tsneDims_->setCurrentIndex(dims);
-    tsneMetric_->setCurrentIndex(p.value(QStringLiteral("metric")).toString() == QLatin1String("euclidean") ? 1 : 0);
+    for (const ParamBox &b : boxes_)
+        if (b.owners.size() > 1 && b.owners.contains(id)) {
+            const QSignalBlocker block(b.box);
+            setValue(b, p.value(b.spec.key));
+        }
 }
 
 QString ProjectionDock::chosen() const
@@ -354,45 +407,30 @@ bool ProjectionDock::run(const QString &id)
 
 void ProjectionDock::pushParameters()
 {
-    // Each method keeps its own seed, dims and distance: the shared boxes edit the one shown.
-    const auto shared = [this](const QString &id, QJsonObject p) {
-        if (id == shared_) {
-            p[QStringLiteral("seed")] = tsneSeed_->value();
-            p[QStringLiteral("dims")] = tsneDims_->currentData().toInt();
-            p[QStringLiteral("metric")] =
-                tsneMetric_->currentIndex() == 1 ? QStringLiteral("euclidean") : QStringLiteral("cosine");
-        }
-        return p;
-    };
-    if (ProjectionMethod *m = doc_->method(QStringLiteral("tsne"))) {
+    // A method's own boxes always edit it; the shared ones (seed, dims, distance) edit the
+    // method shown, so each method keeps its own.
+    for (const auto &m : doc_->methods()) {
         QJsonObject p = m->parameters();
-        p[QStringLiteral("perplexity")] = tsnePerplexity_->value();
-        p[QStringLiteral("iterations")] = tsneIterations_->value();
-        m->setParameters(shared(m->id(), p));
-    }
-    if (ProjectionMethod *m = doc_->method(QStringLiteral("umap"))) {
-        QJsonObject p = m->parameters();
-        p[QStringLiteral("neighbors")] = umapNeighbors_->value();
-        p[QStringLiteral("min_dist")] = umapMinDist_->value();
-        p[QStringLiteral("epochs")] = umapEpochs_->value();
-        m->setParameters(shared(m->id(), p));
+        bool any = false;
+        for (const ParamBox &b : boxes_)
+            if (b.owners.contains(m->id()) && (b.owners.size() == 1 || m->id() == shared_)) {
+                p[b.spec.key] = valueOf(b);
+                any = true;
+            }
+        if (any)
+            m->setParameters(p);
     }
 }
 
 void ProjectionDock::pullParameters()
 {
-    if (const ProjectionMethod *m = doc_->method(QStringLiteral("umap"))) {
-        const QJsonObject u = m->parameters();
-        const QSignalBlocker b1(umapNeighbors_), b2(umapMinDist_), b3(umapEpochs_);
-        umapNeighbors_->setValue(u.value(QStringLiteral("neighbors")).toInt(umapNeighbors_->value()));
-        umapMinDist_->setValue(u.value(QStringLiteral("min_dist")).toDouble(umapMinDist_->value()));
-        umapEpochs_->setValue(u.value(QStringLiteral("epochs")).toInt(umapEpochs_->value()));
-    }
-    if (const ProjectionMethod *m = doc_->method(QStringLiteral("tsne"))) {
-        const QJsonObject t = m->parameters();
-        const QSignalBlocker b1(tsnePerplexity_), b2(tsneIterations_);
-        tsnePerplexity_->setValue(t.value(QStringLiteral("perplexity")).toDouble(tsnePerplexity_->value()));
-        tsneIterations_->setValue(t.value(QStringLiteral("iterations")).toInt(tsneIterations_->value()));
+    for (const auto &m : doc_->methods()) {
+        const QJsonObject p = m->parameters();
+        for (const ParamBox &b : boxes_)
+            if (b.owners.size() == 1 && b.owners.first() == m->id()) {
+                const QSignalBlocker block(b.box);
+                setValue(b, p.value(b.spec.key));
+            }
     }
     shared_.clear(); // the shared boxes show the parameters of the method chosen again
     showParametersOf(runnable());

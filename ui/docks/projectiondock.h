@@ -1,12 +1,13 @@
 #pragma once
 // ProjectionDock: the projection bar over the map (a dock in the top area, beside the
 // sentences): the projection shown (one entry per registered ProjectionMethod), the
-// parameters of the method Run starts (t-SNE's or UMAP's) and Run / Pause / Cancel, what a drag does on the 2D map, and the run's status
+// parameters of the method Run starts (boxes made from its ParameterSpecs) and Run / Pause / Cancel, what a drag does on the 2D map, and the run's status
 // on its own line. A row, not a form in a side dock: the map keeps the width (at 1280 x 720
 // the old form pushed Run / Pause / Cancel under the doctor's dock).
 // It works on the document (ExplorerDocument): the box sets the active projection, the
 // boxes are the method's parameters, Run starts the document's run; the window only
 // redraws the maps on shownChanged and applies the drag mode.
+#include "projection/projectionmethod.h"
 #include "views/scatter2dview.h"
 
 #include <QDockWidget>
@@ -43,8 +44,10 @@ public:
     // Puts a widget at the end of the status line (the rows above are full at 1280 x 720).
     void addToStatusLine(QWidget *w);
     QLabel *status() const { return tsneStatus_; }
-    QSpinBox *iterationsBox() const { return tsneIterations_; }
-    QComboBox *dimsBox() const { return tsneDims_; }
+    // The parameter box named objectName (ParameterSpec::objectName), or null.
+    QWidget *parameterBox(const QString &objectName) const;
+    QSpinBox *iterationsBox() const; // t-SNE's iterations
+    QComboBox *dimsBox() const;      // the shared 2D / 3D box
 
 signals:
     // The box changed the projection the maps show.
@@ -58,26 +61,28 @@ private:
     bool isMapRun(const QString &kind) const;
     // What Run starts: the method chosen, or the first made on request when PCA is chosen.
     QString runnable() const;
-    // Shows the parameter boxes of method id (t-SNE: perplexity, iterations; UMAP:
-    // neighbours, min dist, epochs) and points the shared ones (seed, dims, distance) at it.
+    // One box made from a ParameterSpec, with its label; owners are the methods whose specs
+    // name it (more than one: a shared box, editing the parameters of the method shown).
+    struct ParamBox {
+        ParameterSpec spec;
+        QVector<QWidget *> widgets; // label (if any), box
+        QWidget *box = nullptr;
+        QStringList owners;
+    };
+    QWidget *makeBox(const ParameterSpec &spec, QWidget *parent);
+    QJsonValue valueOf(const ParamBox &b) const;
+    void setValue(const ParamBox &b, const QJsonValue &v);
+    // Shows the parameter boxes of method id (its ParameterSpecs) and hides the others; the
+    // shared ones show id's values.
     void showParametersOf(const QString &id);
-    // "iteration" (t-SNE) or "epoch" (UMAP): what the run counts.
+    // What the run of method id counts ("iteration", "epoch").
     QString stepWord(const QString &id) const;
 
     ExplorerDocument *doc_;
     QString running_ = QStringLiteral("tsne"); // the method of the last run started
     QComboBox *projection_ = nullptr;
-    QDoubleSpinBox *tsnePerplexity_ = nullptr;
-    QSpinBox *tsneIterations_ = nullptr;
-    QSpinBox *tsneSeed_ = nullptr;
-    QComboBox *tsneDims_ = nullptr;
-    QComboBox *tsneMetric_ = nullptr;
-    QSpinBox *umapNeighbors_ = nullptr;
-    QDoubleSpinBox *umapMinDist_ = nullptr;
-    QSpinBox *umapEpochs_ = nullptr;
-    // The boxes (with their labels) only one method's row shows, by method id.
-    QVector<QPair<QString, QVector<QWidget *>>> ownedFields_;
-    QString shared_; // the method the seed / dims / distance boxes edit
+    QVector<ParamBox> boxes_;
+    QString shared_; // the method the shared boxes edit
     QPushButton *tsneRun_ = nullptr;
     QPushButton *tsnePause_ = nullptr;
     QPushButton *tsneCancel_ = nullptr;

@@ -7,7 +7,8 @@
 // method only says what to compute:
 //  - its id ("pca", "tsne", "umap": job kind, project keys "<id>2d" / "<id>3d" and parameters.<id>)
 //    and its name ("PCA", "t-SNE": the projection box, tabs and axis titles);
-//  - its parameters as JSON (what the project saves and the projection bar edits);
+//  - its parameters as JSON (what the project saves and the projection bar edits) and
+//    their description (parameterSpecs(): the bar makes one box per spec);
 //  - makeRun(): the work of a run, copied out on the GUI thread and run on a worker; a run
 //    may stream snapshots (t-SNE) through its context, which also handles pause and cancel;
 //  - makePlace(): new or edited rows placed into the current map with the others held
@@ -19,7 +20,9 @@
 #include "util/types.h"
 
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QString>
+#include <QPair>
 #include <QVector3D>
 #include <QVector>
 
@@ -61,6 +64,28 @@ struct ProjectionPlaceInput {
     QJsonObject used;                      // ProjectionOutput::used of that run
 };
 
+// One parameter as the projection bar shows it: the bar makes a box from it (a spin box for
+// Int / Double, a combo box for Choice) whose value is parameters()[key]. Methods naming the
+// same objectName share one box, which edits the parameters of the method shown (seed, dims,
+// distance); the first method's spec of a shared box gives its range and label.
+struct ParameterSpec {
+    enum class Kind { Int, Double, Choice };
+    QString key;        // in parameters() and the project file
+    QString objectName; // of the box (tests find it by this name); "" = key
+    QString label;      // the box's label (or only its accessible name when !showLabel)
+    QString tooltip;
+    Kind kind = Kind::Int;
+    double min = 0, max = 100, step = 1;
+    int decimals = 2;         // Double
+    QString specialValueText; // shown at min ("auto")
+    QVector<QPair<QString, QJsonValue>> choices; // Choice: (label, value)
+    QJsonValue defaultValue;
+    bool showLabel = true;    // false: the entries say what they are ("2D", "cosine")
+    // The box shows the value the last run really used (parameters().used[key]) when it
+    // differs: t-SNE's perplexity is reduced for small sets.
+    bool showsUsed = false;
+};
+
 class ProjectionMethod {
 public:
     virtual ~ProjectionMethod() = default;
@@ -78,6 +103,10 @@ public:
     // Parameters (defaults when never set); setParameters keeps keys it does not know out.
     virtual QJsonObject parameters() const { return params_; }
     virtual void setParameters(const QJsonObject &p) { params_ = p; }
+    // The boxes the projection bar shows for the parameters, in order (none: no boxes).
+    virtual QVector<ParameterSpec> parameterSpecs() const { return {}; }
+    // What a run counts, for "cancelled at iteration 120" ("iteration", "epoch").
+    virtual QString stepWord() const;
     // Dimensions (2 or 3) the next run makes.
     virtual int dims() const { return 2; }
 
@@ -95,6 +124,10 @@ public:
 protected:
     QJsonObject params_;
 };
+
+// The seed, dims (2D / 3D) and distance (cosine / euclidean) boxes the computed methods
+// share (keys "seed", "dims", "metric").
+QVector<ParameterSpec> commonParameterSpecs();
 
 // Every method, in the order the projection box lists them; the first is the default map.
 std::vector<std::unique_ptr<ProjectionMethod>> makeProjectionMethods();

@@ -35,6 +35,31 @@ void TsneProjection::setParameters(const QJsonObject &p)
     };
 }
 
+QVector<ParameterSpec> TsneProjection::parameterSpecs() const
+{
+    ParameterSpec perplexity;
+    perplexity.key = QStringLiteral("perplexity");
+    perplexity.objectName = QStringLiteral("tsnePerplexity");
+    perplexity.label = tr("Perplexity");
+    perplexity.tooltip = tr("t-SNE: about how many neighbours each point keeps close (larger shows broader structure).");
+    perplexity.kind = ParameterSpec::Kind::Double;
+    perplexity.min = 2;
+    perplexity.max = 200;
+    perplexity.decimals = 1;
+    perplexity.defaultValue = 30.0;
+    perplexity.showsUsed = true; // reduced for small sets: the box shows the one used
+    ParameterSpec iterations;
+    iterations.key = QStringLiteral("iterations");
+    iterations.objectName = QStringLiteral("tsneIterations");
+    iterations.label = tr("Iterations");
+    iterations.tooltip = tr("t-SNE: how many optimisation steps the map takes.");
+    iterations.min = 260;
+    iterations.max = 10000;
+    iterations.step = 100;
+    iterations.defaultValue = 1000;
+    return QVector<ParameterSpec>{perplexity, iterations} + commonParameterSpecs();
+}
+
 int TsneProjection::dims() const
 {
     return params_.value(QStringLiteral("dims")).toInt(2);

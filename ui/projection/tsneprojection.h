@@ -18,6 +18,7 @@ public:
     QString cannotRun(int n) const override;
     QString startingStatus() const override { return tr("t-SNE: finding neighbours..."); }
     void setParameters(const QJsonObject &p) override;
+    QVector<ParameterSpec> parameterSpecs() const override;
     int dims() const override;
     Run makeRun(std::shared_ptr<const Matrix> vectors) const override;
     Place makePlace(const ProjectionPlaceInput &input) const override;

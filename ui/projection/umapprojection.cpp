@@ -51,6 +51,43 @@ void UmapProjection::setParameters(const QJsonObject &p)
     };
 }
 
+QVector<ParameterSpec> UmapProjection::parameterSpecs() const
+{
+    ParameterSpec neighbors;
+    neighbors.key = QStringLiteral("neighbors");
+    neighbors.objectName = QStringLiteral("umapNeighbors");
+    neighbors.label = tr("Neighbours");
+    neighbors.tooltip =
+        tr("UMAP: how many nearest neighbours each point is linked to (larger keeps more global structure).");
+    neighbors.min = 2;
+    neighbors.max = 200;
+    neighbors.defaultValue = 15;
+    ParameterSpec minDist;
+    minDist.key = QStringLiteral("min_dist");
+    minDist.objectName = QStringLiteral("umapMinDist");
+    minDist.label = tr("Min dist");
+    minDist.tooltip =
+        tr("UMAP: how tightly points may pack together on the map (0 = dense clumps, larger = more even).");
+    minDist.kind = ParameterSpec::Kind::Double;
+    minDist.min = 0;
+    minDist.max = 1;
+    minDist.step = 0.05;
+    minDist.decimals = 2;
+    minDist.defaultValue = 0.1;
+    ParameterSpec epochs;
+    epochs.key = QStringLiteral("epochs");
+    epochs.objectName = QStringLiteral("umapEpochs");
+    epochs.label = tr("Epochs");
+    epochs.tooltip = tr("UMAP: how many optimisation passes over the neighbour graph (auto: 500 up to 10,000 "
+                        "points, else 200).");
+    epochs.min = 0;
+    epochs.max = 5000;
+    epochs.step = 50;
+    epochs.specialValueText = tr("auto");
+    epochs.defaultValue = 0;
+    return QVector<ParameterSpec>{neighbors, minDist, epochs} + commonParameterSpecs();
+}
+
 int UmapProjection::dims() const
 {
     return params_.value(QStringLiteral("dims")).toInt(2);

@@ -19,6 +19,8 @@ public:
     QString cannotRun(int n) const override;
     QString startingStatus() const override { return tr("UMAP: finding neighbours..."); }
     void setParameters(const QJsonObject &p) override;
+    QVector<ParameterSpec> parameterSpecs() const override;
+    QString stepWord() const override { return tr("epoch"); }
     int dims() const override;
     Run makeRun(std::shared_ptr<const Matrix> vectors) const override;
     Place makePlace(const ProjectionPlaceInput &input) const override;
