@@ -206,7 +206,7 @@ std::vector<Option> neighborMethodOptions()
     const std::string rows = std::to_string(analysis::kApproximateAboveRows);
     return {
         {"--neighbors-exact", "", "", "Exact nearest neighbours at any size (default: approximate above " + rows + " rows)", ""},
-        {"--neighbors-approx", "", "", "Approximate (HNSW) nearest neighbours at any size", ""},
+        {"--neighbors-approx", "", "", "Approximate (IVF k-NN join) nearest neighbours at any size", ""},
     };
 }
 

@@ -171,7 +171,7 @@ const Registrar reg{Command{
     "Rows are 0-based. MODEL: local, lexical, hybrid or PROVIDER[:MODEL][@BASE_URL].\n"
     "An .embedscope project with doctor marks (keep / fix / drop, set in the GUI) adds a\n"
     "column mark with each finding's row's mark.\n"
-    "Every analysis uses one nearest-neighbour list: approximate (HNSW graph) above " + std::to_string(analysis::kApproximateAboveRows) + "\n"
+    "Every analysis uses one nearest-neighbour list: approximate (IVF k-NN join) above " + std::to_string(analysis::kApproximateAboveRows) + "\n"
     "rows unless --neighbors-exact; --stats says which (approximate_neighbors).",
     withHttpLimitOptions({
         {"--output", "-o", "REPORT", "Report file (.csv)", ""},
@@ -187,7 +187,7 @@ const Registrar reg{Command{
         {"--seed", "", "S", "k-means seed", "1"},
         {"--neighbors-exact", "", "", "Exact nearest neighbours at any size (default: approximate above "
                                       + std::to_string(analysis::kApproximateAboveRows) + " rows)", ""},
-        {"--neighbors-approx", "", "", "Approximate (HNSW) nearest neighbours at any size", ""},
+        {"--neighbors-approx", "", "", "Approximate (IVF k-NN join) nearest neighbours at any size", ""},
         {"--label-column", "", "NAME", "Label column (\"-\" for none)", "label/category/class"},
         {"--text-column", "", "NAME", "Column holding the texts (csv/tsv/jsonl)", "text/sentence/document"},
         {"--format", "", "F", "Input format: txt, csv, tsv, jsonl, npy, projector, word2vec", "detect"},

@@ -64,7 +64,7 @@ const Registrar reg{Command{
     "VECTORS is a vectors file or a text file (embedded with the local model first).\n"
     "OUT has one line per row and rank: row,rank,neighbor,similarity, rows counted from\n"
     "0 as in the input, rank 1 the nearest; the row itself is excluded and ties go to the\n"
-    "lower row. Above " + std::to_string(analysis::kApproximateAboveRows) + " rows the neighbours are approximate (HNSW graph;\n"
+    "lower row. Above " + std::to_string(analysis::kApproximateAboveRows) + " rows the neighbours are approximate (IVF k-NN join;\n"
     "recall@10 about 0.98 or better; the same result on any thread count) unless\n"
     "--neighbors-exact. --stats keys: seconds, n, dimensions, approximate_neighbors.",
     neighborsOptions(), 1, 1, runNeighbors}};

@@ -213,11 +213,12 @@ Result<Neighbors> search(const Matrix &queries, const Matrix &base, const KnnCon
 
 } // namespace
 
-NeighborMethod resolveNeighborMethod(NeighborMethod method, long rows)
+NeighborMethod resolveNeighborMethod(NeighborMethod method, long rows, bool query)
 {
     if (method != NeighborMethod::Auto)
         return method;
-    return rows > kApproximateAboveRows ? NeighborMethod::Approximate : NeighborMethod::Exact;
+    return rows > (query ? kApproximateQueryAboveRows : kApproximateAboveRows) ? NeighborMethod::Approximate
+                                                                               : NeighborMethod::Exact;
 }
 
 namespace {
@@ -225,7 +226,7 @@ namespace {
 Result<Neighbors> dispatch(const Matrix &queries, const Matrix &base, const KnnConfig &config, bool self,
                            const Progress &progress, std::stop_token stop)
 {
-    if (resolveNeighborMethod(config.method, long(base.rows())) == NeighborMethod::Approximate) {
+    if (resolveNeighborMethod(config.method, long(base.rows()), !self) == NeighborMethod::Approximate) {
         if (auto s = detail::checkKnnInput(queries, base, config, self); !s)
             return s.error();
         if (self)

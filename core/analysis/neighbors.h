@@ -6,7 +6,7 @@
 // to the lower row index, so results are deterministic and identical on any thread count.
 //
 // Approximate neighbours (NeighborMethod::Approximate, or Auto above kApproximateAboveRows
-// base rows). The all-points graph (knn(): t-SNE input, UMAP, doctor) is an IVF k-NN join
+// rows for the all-points graph, kApproximateQueryAboveRows base rows for queries). The all-points graph (knn(): t-SNE input, UMAP, doctor) is an IVF k-NN join
 // (neighbors_ivf.cpp): seeded k-means on a sample into about sqrt(N) cells, then each
 // cell's rows against the rows of its nearest cells (by centre) in dense tiles, as many
 // cells as hold 99 % of the true neighbours of 400 sampled rows found exactly. Queries
@@ -30,20 +30,30 @@ enum class Metric {
     Euclidean, // distance |a - b|^2 (squared, as t-SNE's affinities use it)
 };
 
-// How knn()/knnQuery() find neighbours. Auto: Exact up to kApproximateAboveRows base rows,
-// Approximate above (see resolveNeighborMethod).
+// How knn()/knnQuery() find neighbours. Auto: Exact up to kApproximateAboveRows base rows
+// for the all-points graph (knn()), kApproximateQueryAboveRows for queries against another
+// set (knnQuery()), Approximate above (see resolveNeighborMethod).
 enum class NeighborMethod { Auto, Exact, Approximate };
 
-// Auto switches to approximate neighbours above this many base rows. Measured against HNSW
-// (before the IVF join replaced it for the all-points graph) on 2 cores
-// (bench_neighbors, CPU seconds, so that the shared machine's load counts less): the exact
-// search (GEMM tiles, compute bound, ~N^2) against the HNSW graph at the defaults (random
-// memory access, ~N log N): GloVe words 20,000 x 100: 0.38 s vs 3.1 s; 100,000 x 100: 6.9 s vs
-// 54 s; clustered 100,000 x 64 (k = 30): 7.3 s vs 36 s. The two cross near 500,000 rows.
-inline constexpr long kApproximateAboveRows = 500000;
+// Auto switches the all-points graph (knn(): t-SNE input, UMAP, doctor, `neighbors`) to the
+// IVF join above this many rows. Measured on 2 idle cores (bench_neighbors, clustered 64-d
+// sets, k = 30 as the doctor asks): 100,000 rows 3.69 s exact vs 0.98 s with the join, and
+// the exact search grows with N^2, so above 50,000 rows (about 1 s exact) the join is worth
+// its recall (>= 0.98 at the defaults). Where the join would not pay (rows spread evenly, as
+// GloVe's are) it falls back to the exact search by itself (neighbors_ivf.cpp).
+inline constexpr long kApproximateAboveRows = 50000;
 
-// The method Auto resolves to for `rows` base rows (Exact and Approximate stay as they are).
-NeighborMethod resolveNeighborMethod(NeighborMethod method, long rows);
+// Auto switches queries against another set (knnQuery(): new rows placed into a map) to the
+// HNSW graph above this many base rows. Measured on 2 cores (bench_neighbors, CPU seconds,
+// so that the shared machine's load counts less): the exact search (GEMM tiles, compute
+// bound, ~N^2) against building and searching the HNSW graph at the defaults (random memory
+// access, ~N log N): GloVe words 20,000 x 100: 0.38 s vs 3.1 s; 100,000 x 100: 6.9 s vs 54 s;
+// clustered 100,000 x 64 (k = 30): 7.3 s vs 36 s. The two cross near 500,000 rows.
+inline constexpr long kApproximateQueryAboveRows = 500000;
+
+// The method Auto resolves to for `rows` base rows of the all-points graph (query = false)
+// or of a query search (query = true). Exact and Approximate stay as they are.
+NeighborMethod resolveNeighborMethod(NeighborMethod method, long rows, bool query = false);
 
 struct Neighbors {
     int k = 0;

@@ -254,6 +254,12 @@ private slots:
     {
         QCOMPARE(resolveNeighborMethod(NeighborMethod::Auto, kApproximateAboveRows), NeighborMethod::Exact);
         QCOMPARE(resolveNeighborMethod(NeighborMethod::Auto, kApproximateAboveRows + 1), NeighborMethod::Approximate);
+        // Queries against another set (HNSW) switch later than the all-points graph (IVF join).
+        QVERIFY(kApproximateQueryAboveRows > kApproximateAboveRows);
+        QCOMPARE(resolveNeighborMethod(NeighborMethod::Auto, kApproximateAboveRows + 1, true), NeighborMethod::Exact);
+        QCOMPARE(resolveNeighborMethod(NeighborMethod::Auto, kApproximateQueryAboveRows, true), NeighborMethod::Exact);
+        QCOMPARE(resolveNeighborMethod(NeighborMethod::Auto, kApproximateQueryAboveRows + 1, true),
+                 NeighborMethod::Approximate);
         QCOMPARE(resolveNeighborMethod(NeighborMethod::Exact, 10'000'000), NeighborMethod::Exact);
         QCOMPARE(resolveNeighborMethod(NeighborMethod::Approximate, 50), NeighborMethod::Approximate);
         auto small = knnCosine(randomMatrix(200, 8, 1), 5);

@@ -138,7 +138,7 @@ ProjectionMethod::Run UmapProjection::makeRun(std::shared_ptr<const Matrix> vecs
                 saidApproximate = true;
         }
         if (r->approximateNeighbours && !saidApproximate)
-            out.summary += QLatin1Char(' ') + tr("The neighbour graph came from the approximate (HNSW) search.");
+            out.summary += QLatin1Char(' ') + tr("The neighbour graph came from the approximate neighbour search.");
         return out;
     };
 }
