@@ -145,7 +145,9 @@ void ExplorerDocument::setData(const Dataset &dataset, RowVectors prepared)
     } else {
         if (prepared.table.source.isEmpty())
             prepared.table.source = qs(dataset.source);
+        rowsComing_ = true; // onModelReset need not clear a million entries replaced below
         model_->setPrepared(std::move(prepared.table));
+        rowsComing_ = false;
     }
     vectorsFromFile_ = true;
     // The cache now belongs to the file, so undoing a deletion gets the row's vector back;
@@ -223,7 +225,10 @@ formats::Project ExplorerDocument::toProject() const
 
 void ExplorerDocument::onModelReset()
 {
-    rowVec_.assign(std::size_t(model_->rowCount()), {});
+    if (rowsComing_)
+        rowVec_.clear();
+    else
+        rowVec_.assign(std::size_t(model_->rowCount()), {});
     for (const auto &m : methods_) {
         Projection &p = state(m->id());
         p.coords.clear();
@@ -356,7 +361,7 @@ int ExplorerDocument::missingVectors() const
 {
     int missing = 0;
     for (int r = 0; r < model_->rowCount(); ++r)
-        if (rowVec_[std::size_t(r)].empty())
+        if (std::size_t(r) >= rowVec_.size() || rowVec_[std::size_t(r)].empty())
             ++missing;
     return missing;
 }
@@ -371,6 +376,7 @@ ExplorerDocument::Refresh ExplorerDocument::refresh()
         return Refresh::Empty;
     }
     QVector<int> missing;
+    rowVec_.resize(std::size_t(n)); // (the rows' vectors follow a reset in setData)
     for (int r = 0; r < n; ++r)
         if (rowVec_[std::size_t(r)].empty())
             missing.append(r);
@@ -395,6 +401,7 @@ void ExplorerDocument::embed(bool all)
 {
     const int n = model_->rowCount();
     QVector<int> rows;
+    rowVec_.resize(std::size_t(n));
     for (int r = 0; r < n; ++r)
         if (all || rowVec_[std::size_t(r)].empty())
             rows.append(r);
@@ -971,13 +978,16 @@ QString ExplorerDocument::runProjection(const QString &id)
                 while (paused->load() && !job.stop.stop_requested())
                     std::this_thread::sleep_for(std::chrono::milliseconds(20));
             };
-            return run(ctx);
+            auto out = run(ctx);
+            if (out)
+                out->points = toMapPoints(out->coords); // here, not on the GUI thread (a million rows)
+            return out;
         },
         [this, id, version](ProjectionOutput &out) {
             if (version != version_ || out.coords.rows() != model_->rowCount())
                 return;
             Projection &p = state(id);
-            p.coords = toMapPoints(out.coords);
+            p.coords = out.points.size() == out.coords.rows() ? std::move(out.points) : toMapPoints(out.coords);
             p.dims = std::clamp(int(out.coords.cols()), 2, 3);
             p.fit = out.fit;
             p.used = out.used;

@@ -281,6 +281,7 @@ private:
 
     std::vector<RowVec> rowVec_;              // one per row; empty = not embedded yet
     bool vectorsFromFile_ = false;             // vectors did not come from the embedder
+    bool rowsComing_ = false;                  // setData: the rows' vectors follow the model's reset
     QHash<QString, RowVec> cache_;            // text -> vector of the current embedder
     QString cacheId_;                          // embedder id the cache belongs to
     // A file's vectors as loaded, for the analysis setData starts (saves copying them back

@@ -127,6 +127,13 @@ SentenceModel::Prepared SentenceModel::prepare(const Dataset &ds)
             }
         }
     }
+    // The lists the views take, made here too (prepare may run off the GUI thread).
+    out.texts.reserve(out.rows.size());
+    out.labels.reserve(out.rows.size());
+    for (const Row &r : std::as_const(out.rows)) {
+        out.texts.append(r.text);
+        out.labels.append(r.label);
+    }
     return out;
 }
 
@@ -141,6 +148,11 @@ void SentenceModel::setPrepared(Prepared p)
     // The old rows are freed after the reset (a million of them take a while); swapped out
     // here so that the model never holds both.
     QVector<Row> old = std::exchange(rows_, std::move(p.rows));
+    rowsChanged();
+    if (p.texts.size() == rows_.size() && p.labels.size() == rows_.size()) {
+        texts_ = std::move(p.texts);
+        labels_ = std::move(p.labels);
+    }
     metadataNames_ = std::move(p.metadataNames);
     highlighted_.clear();
     source_ = std::move(p.source);
@@ -183,20 +195,26 @@ Dataset SentenceModel::toDataset() const
 
 QStringList SentenceModel::texts() const
 {
-    QStringList out;
-    out.reserve(rows_.size());
-    for (const Row &r : rows_)
-        out.append(r.text);
-    return out;
+    if (!texts_) {
+        QStringList out;
+        out.reserve(rows_.size());
+        for (const Row &r : rows_)
+            out.append(r.text);
+        texts_ = std::move(out);
+    }
+    return *texts_;
 }
 
 QStringList SentenceModel::labels() const
 {
-    QStringList out;
-    out.reserve(rows_.size());
-    for (const Row &r : rows_)
-        out.append(r.label);
-    return out;
+    if (!labels_) {
+        QStringList out;
+        out.reserve(rows_.size());
+        for (const Row &r : rows_)
+            out.append(r.label);
+        labels_ = std::move(out);
+    }
+    return *labels_;
 }
 
 void SentenceModel::insertRowsUndoable(int row, const QVector<Row> &rows, const QString &what)
@@ -282,6 +300,7 @@ QString SentenceModel::cell(int row, int column) const
 void SentenceModel::setCellDirect(int row, int column, const QString &value)
 {
     Row &r = rows_[row];
+    rowsChanged();
     if (column == TextColumn)
         r.text = value;
     else if (column == LabelColumn)
@@ -303,6 +322,7 @@ void SentenceModel::insertDirect(int row, const QVector<Row> &rows)
     beginInsertRows({}, row, row + int(rows.size()) - 1);
     for (int i = 0; i < rows.size(); ++i)
         rows_.insert(row + i, rows[i]);
+    rowsChanged();
     endInsertRows();
     QSet<int> moved;
     for (int h : std::as_const(highlighted_))
@@ -315,6 +335,7 @@ void SentenceModel::removeDirect(int row, int count)
 {
     beginRemoveRows({}, row, row + count - 1);
     rows_.remove(row, count);
+    rowsChanged();
     endRemoveRows();
     QSet<int> moved;
     for (int h : std::as_const(highlighted_)) {

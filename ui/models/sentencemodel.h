@@ -8,6 +8,8 @@
 #include <QAbstractTableModel>
 #include <QSet>
 #include <QStringList>
+
+#include <optional>
 #include <QUndoStack>
 #include <QVector>
 
@@ -38,6 +40,7 @@ public:
         QVector<Row> rows;
         QStringList metadataNames;
         QString labelName, textName, source;
+        QStringList texts, labels; // texts() and labels() of these rows, made with them
     };
     static Prepared prepare(const Dataset &dataset);
     void setPrepared(Prepared prepared);
@@ -48,6 +51,8 @@ public:
     QString text(int row) const { return rows_.at(row).text; }
     QString label(int row) const { return rows_.at(row).label; }
     const Row &rowAt(int row) const { return rows_.at(row); }
+    // Every row's text / label, in row order. Made once and kept until the rows change (a
+    // million-row set is handed to several views; the lists share their strings).
     QStringList texts() const;
     QStringList labels() const;
     QStringList metadataNames() const { return metadataNames_; }
@@ -93,6 +98,12 @@ private:
     void removeDirect(int row, int count);
 
     QVector<Row> rows_;
+    mutable std::optional<QStringList> texts_, labels_; // texts() / labels(), until the rows change
+    void rowsChanged()
+    {
+        texts_.reset();
+        labels_.reset();
+    }
     QStringList metadataNames_;
     QString labelName_ = QStringLiteral("label");
     QString textName_ = QStringLiteral("text");

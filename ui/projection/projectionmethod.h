@@ -42,6 +42,7 @@ struct ProjectionOutput {
     QString summary;                // one sentence for the status line ("t-SNE done: ...")
     QJsonObject used;               // the parameters the map was really made with
     std::shared_ptr<const void> fit; // the method's model for placing rows later (PCA: PcaResult)
+    MapPoints points;               // coords as the views take them; made by the document on the worker
 };
 
 // Handed to a run on the worker thread.

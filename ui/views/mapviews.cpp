@@ -101,8 +101,11 @@ void MapViews::showMap(const ProjectionMethod &method, const ExplorerDocument::P
     if (scatter3d_)
         scatter3d_->setTexts(texts);
     for (auto &[w, v] : views_) {
-        v->setPoints(w == scatter3d_ ? shown3d : shown);
+        // Colours first: a view given rows of another count groups them and builds its
+        // series once, with these colours (the other order did both twice: a million rows
+        // took 100 ms more on the GUI thread). With the same rows nothing changes.
         v->setColors(group, groups);
+        v->setPoints(w == scatter3d_ ? shown3d : shown);
         v->setHighlight(highlight);
     }
     scatter2d_->flushSeries();
