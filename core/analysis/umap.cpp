@@ -775,66 +775,90 @@ bool componentLayout(const Graph &g, const std::vector<int> &labels, int parts, 
     // 2. Its room: half the distance to the nearest other place, at least 0.05.
     inf.radius = placeRadii(meta, parts, dims, 0.05);
 
-    // 3. Every part around its place.
+    // 3. Every part around its place. Parts large enough get their own spectral layout:
+    // the very large ones one after another with all threads, the others spread over the
+    // threads one part each (every part's result is the same whichever thread solves it).
     const int minSpectral = std::max(2 * dims + 2, dims + 2);
-    const double invSqrtDims = 1.0 / std::sqrt(double(dims));
-    Graph sub;
-    std::vector<double> layout;
+    constexpr int kOwnPool = 65536; // rows from which a part's eigensolve gets every thread
+    enum : char { kRandom, kSpectral, kFailed };
+    std::vector<char> status(static_cast<std::size_t>(parts), kRandom);
+    auto solve = [&](int c, int solveThreads) {
+        const int s = rowsOf(c);
+        const std::int64_t p0 = start[std::size_t(c)];
+        // The part's own subgraph (columns stay ascending: pos is monotone in the row).
+        Graph sub;
+        sub.n = s;
+        sub.rowStart.assign(std::size_t(s) + 1, 0);
+        for (int r = 0; r < s; ++r) {
+            const int i = order[std::size_t(p0 + r)];
+            for (auto e = g.rowStart[std::size_t(i)]; e < g.rowStart[std::size_t(i) + 1]; ++e) {
+                sub.col.push_back(pos[std::size_t(g.col[std::size_t(e)])]);
+                sub.val.push_back(g.val[std::size_t(e)]);
+            }
+            sub.rowStart[std::size_t(r) + 1] = std::int64_t(sub.col.size());
+        }
+        std::vector<double> layout;
+        if (!spectralLayout(sub, dims, seed, layout, solveThreads, stop)) {
+            status[std::size_t(c)] = kFailed;
+            return;
+        }
+        double far2 = 0;
+        for (int r = 0; r < s; ++r) {
+            double n2 = 0;
+            for (int d = 0; d < dims; ++d)
+                n2 += layout[std::size_t(r) * dims + d] * layout[std::size_t(r) * dims + d];
+            far2 = std::max(far2, n2);
+        }
+        const double f = far2 > 0 ? inf.radius[std::size_t(c)] / std::sqrt(far2) : 0.0;
+        const double *m = &meta[std::size_t(c) * dims];
+        for (int r = 0; r < s; ++r) {
+            const int i = order[std::size_t(p0 + r)];
+            for (int d = 0; d < dims; ++d)
+                out[std::size_t(i) * dims + d] = m[d] + f * layout[std::size_t(r) * dims + d];
+        }
+        status[std::size_t(c)] = kSpectral;
+    };
+    std::vector<int> shared;
     for (int c = 0; c < parts; ++c) {
         if (stop.stop_requested())
             return false;
+        if (rowsOf(c) >= kOwnPool)
+            solve(c, threads);
+        else if (rowsOf(c) >= minSpectral)
+            shared.push_back(c);
+    }
+    // Largest first, so that no long solve starts last (the order changes no result).
+    std::sort(shared.begin(), shared.end(),
+              [&](int a, int b) { return rowsOf(a) != rowsOf(b) ? rowsOf(a) > rowsOf(b) : a < b; });
+    {
+        ThreadPool pool(threads);
+        pool.run(shared.size(), [&](std::size_t t) {
+            if (!stop.stop_requested())
+                solve(shared[t], 1);
+        });
+    }
+    if (stop.stop_requested())
+        return false;
+
+    // Small parts, and those whose eigensolver did not converge: at random around their place.
+    const double invSqrtDims = 1.0 / std::sqrt(double(dims));
+    for (int c = 0; c < parts; ++c) {
         const int s = rowsOf(c);
-        const double *m = &meta[std::size_t(c) * dims];
-        const double radius = inf.radius[std::size_t(c)];
-        const std::int64_t p0 = start[std::size_t(c)];
-        bool placed = false;
-        if (s >= minSpectral) {
-            // The part's own subgraph (columns stay ascending: pos is monotone in the row).
-            sub.n = s;
-            sub.rowStart.assign(std::size_t(s) + 1, 0);
-            sub.col.clear();
-            sub.val.clear();
-            for (int r = 0; r < s; ++r) {
-                const int i = order[std::size_t(p0 + r)];
-                for (auto e = g.rowStart[std::size_t(i)]; e < g.rowStart[std::size_t(i) + 1]; ++e) {
-                    sub.col.push_back(pos[std::size_t(g.col[std::size_t(e)])]);
-                    sub.val.push_back(g.val[std::size_t(e)]);
-                }
-                sub.rowStart[std::size_t(r) + 1] = std::int64_t(sub.col.size());
-            }
-            // Below a few thousand rows the eigensolver's loops have one chunk anyway.
-            const bool ok = spectralLayout(sub, dims, seed, layout, s >= 8192 ? threads : 1, stop);
-            if (stop.stop_requested())
-                return false;
-            if (ok) {
-                double far2 = 0;
-                for (int r = 0; r < s; ++r) {
-                    double n2 = 0;
-                    for (int d = 0; d < dims; ++d)
-                        n2 += layout[std::size_t(r) * dims + d] * layout[std::size_t(r) * dims + d];
-                    far2 = std::max(far2, n2);
-                }
-                const double f = far2 > 0 ? radius / std::sqrt(far2) : 0.0;
-                for (int r = 0; r < s; ++r) {
-                    const int i = order[std::size_t(p0 + r)];
-                    for (int d = 0; d < dims; ++d)
-                        out[std::size_t(i) * dims + d] = m[d] + f * layout[std::size_t(r) * dims + d];
-                }
-                ++inf.spectral;
-                placed = true;
-            } else if (s >= 50 || std::int64_t(s) * 100 >= n) {
-                ++inf.notConverged;
-                inf.largestNotConverged = std::max(inf.largestNotConverged, s);
-            }
+        if (status[std::size_t(c)] == kSpectral) {
+            ++inf.spectral;
+            continue;
         }
-        if (!placed) {
-            const double half = radius * invSqrtDims;
-            for (int r = 0; r < s; ++r) {
-                const int i = order[std::size_t(p0 + r)];
-                for (int d = 0; d < dims; ++d) {
-                    const double u = unit(counterRandom(seed ^ 0x7a11c0ULL, std::uint64_t(i), std::uint64_t(d), 0));
-                    out[std::size_t(i) * dims + d] = m[d] + half * (2.0 * u - 1.0);
-                }
+        if (status[std::size_t(c)] == kFailed && (s >= 50 || std::int64_t(s) * 100 >= n)) {
+            ++inf.notConverged;
+            inf.largestNotConverged = std::max(inf.largestNotConverged, s);
+        }
+        const double *m = &meta[std::size_t(c) * dims];
+        const double half = inf.radius[std::size_t(c)] * invSqrtDims;
+        for (auto p = start[std::size_t(c)]; p < start[std::size_t(c) + 1]; ++p) {
+            const int i = order[std::size_t(p)];
+            for (int d = 0; d < dims; ++d) {
+                const double u = unit(counterRandom(seed ^ 0x7a11c0ULL, std::uint64_t(i), std::uint64_t(d), 0));
+                out[std::size_t(i) * dims + d] = m[d] + half * (2.0 * u - 1.0);
             }
         }
     }
