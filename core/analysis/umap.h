@@ -16,7 +16,7 @@
 //     filtered subspace iteration (fixed start, iteration cap) on the sparse matrix; scaled
 //     to +-10 and then to [0, 10] per axis as umap-learn. A graph of several connected
 //     components is laid out part by part as umap-learn's multi_component_layout (see
-//     componentLayout() below; a warning says how many parts). PCA initialisation instead,
+//     componentLayout() below; a note among the warnings says how many parts). PCA initialisation instead,
 //     with a warning, when the eigensolver does not converge on a connected graph.
 //  5. a, b fitted to min_dist and spread by least squares as umap-learn's find_ab_params.
 //  6. SGD with negative sampling (5 per positive sample), umap-learn's per-edge epoch
@@ -162,15 +162,17 @@ struct ComponentLayoutInfo {
 // N x dims row-major, unscaled, after umap-learn's multi_component_layout:
 //  - each part gets a place: with at most 2 dims parts the unit axes e1, -e1, e2, -e2, ...;
 //    otherwise the PCA of the parts' centroids in the input space (rows unit length first
-//    for the cosine metric; fitted on the 1024 largest parts, all projected), scaled to a
+//    for the cosine metric; fitted on the 256 largest parts, all projected), scaled to a
 //    largest |coordinate| of 1;
 //  - its radius is half the distance to the nearest other place, at least 0.05;
 //  - a part of at least 2 dims + 2 rows gets spectralLayout() of its own subgraph (the same
 //    seed), scaled so that its farthest point is at the radius (Euclidean norm, so parts
-//    never overlap unless the 0.05 floor applies) and centred on its place; a smaller part,
+//    never overlap unless the 0.05 floor applies) around its place; a smaller part,
 //    or one whose eigensolver did not converge, points uniformly at random in the cube of
 //    half-side radius / sqrt(dims) around its place (counter-based: the same for a seed).
-// O(N + nnz + N d) besides the eigensolves; the same result on any thread count and CPU.
+// Parts of 65,536 rows or more are solved one after another with every thread, smaller ones
+// one per thread. O(N + nnz + N d) besides the eigensolves; the same result on any thread
+// count and CPU path.
 // Returns false only when cancelled (checked between parts).
 bool componentLayout(const Graph &g, const std::vector<int> &labels, int parts, const Matrix &vectors,
                      Metric metric, int dims, std::uint64_t seed, std::vector<double> &out, int threads = 0,
