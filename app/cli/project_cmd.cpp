@@ -160,9 +160,10 @@ const Registrar reg{Command{
     "VECTORS. t-SNE and UMAP: neighbours exact up to " + std::to_string(analysis::kApproximateAboveRows) + " rows, approximate\n"
     "(HNSW) above unless --neighbors-exact. t-SNE: k = 3 x perplexity neighbours, PCA\n"
     "initialisation, early exaggeration 12 for 250 iterations, learning rate max(N/12, 200),\n"
-    "Barnes-Hut gradient above 500 points. UMAP: fuzzy union, spectral initialisation (PCA,\n"
-    "with a warning, for a disconnected graph), SGD with negative sampling; the same seed\n"
-    "gives the same map on any thread count. --stats keys: seconds, n, dimensions, dims, and\n"
+    "Barnes-Hut gradient above 500 points. UMAP: fuzzy union, spectral initialisation (a\n"
+    "disconnected graph part by part, each around its own place; PCA, with a warning, if\n"
+    "the eigensolver does not converge), SGD with negative sampling; the same seed gives\n"
+    "the same map on any thread count. --stats keys: seconds, n, dimensions, dims, and\n"
     "explained_variance_ratio (pca), iterations, kl_divergence and approximate_neighbors\n"
     "(tsne), or epochs, neighbors, init and approximate_neighbors (umap).",
     projectOptions(), 1, 1, runProject}};

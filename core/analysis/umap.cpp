@@ -306,9 +306,11 @@ void umapDistances(Neighbors &nn, Metric metric)
             d = std::max(d, 0.0);
 }
 
-int components(const Graph &g)
+int components(const Graph &g, std::vector<int> *labels)
 {
-    std::vector<int> label(g.n, -1);
+    std::vector<int> own;
+    std::vector<int> &label = labels ? *labels : own;
+    label.assign(std::size_t(g.n), -1);
     std::vector<int> stack;
     int c = 0;
     for (int s = 0; s < g.n; ++s) {
@@ -569,6 +571,300 @@ bool spectralLayout(const Graph &g, int dims, std::uint64_t seed, std::vector<do
     return true;
 }
 
+namespace {
+
+// Uniform in [0, 1) from 64 random bits.
+inline double unit(std::uint64_t r)
+{
+    return double(r >> 11) * (1.0 / 9007199254740992.0);
+}
+
+// Half the distance from each of the k places (k x dims, coordinates in [-1, 1]) to the
+// nearest other place, at least `floor`. A grid of cells whose diagonal is 2 floor: a place
+// sharing its cell gets the floor at once; otherwise the cells are searched in rings around
+// it until no nearer place can be left (or one within 2 floor is found).
+std::vector<double> placeRadii(const std::vector<double> &meta, int k, int dims, double floor)
+{
+    const double h = 2 * floor / std::sqrt(double(dims));
+    const int side = int(std::ceil(2.0 / h)) + 1;
+    auto axisCell = [&](double v) { return std::clamp(int((v + 1.0) / h), 0, side - 1); };
+    std::vector<int> at(std::size_t(k) * 3, 0);
+    std::size_t cells = 1;
+    for (int d = 0; d < dims; ++d)
+        cells *= std::size_t(side);
+    auto cellIndex = [&](const int *c) {
+        std::size_t idx = 0;
+        for (int d = dims - 1; d >= 0; --d)
+            idx = idx * std::size_t(side) + std::size_t(c[d]);
+        return idx;
+    };
+    std::vector<std::int64_t> cellStart(cells + 1, 0);
+    for (int p = 0; p < k; ++p) {
+        for (int d = 0; d < dims; ++d)
+            at[std::size_t(p) * 3 + d] = axisCell(meta[std::size_t(p) * dims + d]);
+        ++cellStart[cellIndex(&at[std::size_t(p) * 3]) + 1];
+    }
+    for (std::size_t c = 0; c < cells; ++c)
+        cellStart[c + 1] += cellStart[c];
+    std::vector<int> items(static_cast<std::size_t>(k));
+    {
+        std::vector<std::int64_t> next(cellStart.begin(), cellStart.end() - 1);
+        for (int p = 0; p < k; ++p)
+            items[std::size_t(next[cellIndex(&at[std::size_t(p) * 3])]++)] = p;
+    }
+    const double enough = 4 * floor * floor; // squared distance at which the floor applies anyway
+    std::vector<double> radius(static_cast<std::size_t>(k), floor);
+    for (int p = 0; p < k; ++p) {
+        const double *mp = &meta[std::size_t(p) * dims];
+        const int *cp = &at[std::size_t(p) * 3];
+        double best = INFINITY;
+        for (int r = 0; r < side && best > enough; ++r) {
+            const int zr = dims == 3 ? r : 0;
+            for (int dz = -zr; dz <= zr && best > enough; ++dz)
+                for (int dy = -r; dy <= r && best > enough; ++dy)
+                    for (int dx = -r; dx <= r && best > enough; ++dx) {
+                        if (std::max({std::abs(dx), std::abs(dy), std::abs(dz)}) != r)
+                            continue;
+                        const int c[3] = {cp[0] + dx, cp[1] + dy, cp[2] + dz};
+                        bool inside = true;
+                        for (int d = 0; d < dims; ++d)
+                            inside = inside && c[d] >= 0 && c[d] < side;
+                        if (!inside)
+                            continue;
+                        const std::size_t idx = cellIndex(c);
+                        for (auto e = cellStart[idx]; e < cellStart[idx + 1]; ++e) {
+                            const int q = items[std::size_t(e)];
+                            if (q == p)
+                                continue;
+                            double d2 = 0;
+                            for (int d = 0; d < dims; ++d) {
+                                const double v = mp[d] - meta[std::size_t(q) * dims + d];
+                                d2 += v * v;
+                            }
+                            best = std::min(best, d2);
+                            if (best <= enough)
+                                break;
+                        }
+                    }
+            // Any place in a farther ring is at least r cells away along some axis.
+            if (best <= double(r) * h * double(r) * h)
+                break;
+        }
+        if (std::isfinite(best))
+            radius[std::size_t(p)] = std::max(floor, 0.5 * std::sqrt(best));
+    }
+    return radius;
+}
+
+} // namespace
+
+bool componentLayout(const Graph &g, const std::vector<int> &labels, int parts, const Matrix &vectors,
+                     Metric metric, int dims, std::uint64_t seed, std::vector<double> &out, int threads,
+                     std::stop_token stop, ComponentLayoutInfo *info)
+{
+    const int n = g.n;
+    ComponentLayoutInfo own;
+    ComponentLayoutInfo &inf = info ? *info : own;
+    inf = ComponentLayoutInfo{};
+    out.assign(std::size_t(n) * dims, 0.0);
+    if (parts < 1 || n == 0)
+        return true;
+
+    // Rows grouped by part, ascending within each (counting sort); pos: index in the part.
+    std::vector<std::int64_t> start(std::size_t(parts) + 1, 0);
+    for (int i = 0; i < n; ++i)
+        ++start[std::size_t(labels[std::size_t(i)]) + 1];
+    for (int c = 0; c < parts; ++c)
+        start[std::size_t(c) + 1] += start[std::size_t(c)];
+    std::vector<int> order(static_cast<std::size_t>(n)), pos(static_cast<std::size_t>(n));
+    {
+        std::vector<std::int64_t> next(start.begin(), start.end() - 1);
+        for (int i = 0; i < n; ++i) {
+            const int c = labels[std::size_t(i)];
+            const std::int64_t p = next[std::size_t(c)]++;
+            order[std::size_t(p)] = i;
+            pos[std::size_t(i)] = int(p - start[std::size_t(c)]);
+        }
+    }
+    auto rowsOf = [&](int c) { return int(start[std::size_t(c) + 1] - start[std::size_t(c)]); };
+
+    // 1. A place for every part.
+    std::vector<double> &meta = inf.meta;
+    meta.assign(std::size_t(parts) * dims, 0.0);
+    if (parts <= 2 * dims) {
+        for (int c = 0; c < parts; ++c)
+            meta[std::size_t(c) * dims + std::size_t(c / 2)] = c % 2 ? -1.0 : 1.0;
+    } else {
+        const int d = int(vectors.cols());
+        const bool unitRows = metric == Metric::Cosine;
+        // The centroid of part c (rows in ascending order, in double) into acc.
+        auto centroid = [&](int c, std::vector<double> &acc) {
+            acc.assign(std::size_t(d), 0.0);
+            for (auto p = start[std::size_t(c)]; p < start[std::size_t(c) + 1]; ++p) {
+                const float *row = vectors.row(order[std::size_t(p)]).data();
+                double f = 1.0;
+                if (unitRows) {
+                    double s2 = 0;
+                    for (int j = 0; j < d; ++j)
+                        s2 += double(row[j]) * row[j];
+                    f = s2 > 0 ? 1.0 / std::sqrt(s2) : 0.0;
+                }
+                for (int j = 0; j < d; ++j)
+                    acc[std::size_t(j)] += f * row[j];
+            }
+            const double inv = 1.0 / double(rowsOf(c));
+            for (double &v : acc)
+                v *= inv;
+        };
+        // PCA fitted on the centroids of the largest parts (exact: a small problem), ...
+        constexpr int kFitParts = 256;
+        std::vector<int> fitSet(static_cast<std::size_t>(parts));
+        for (int c = 0; c < parts; ++c)
+            fitSet[std::size_t(c)] = c;
+        if (parts > kFitParts) {
+            std::nth_element(fitSet.begin(), fitSet.begin() + kFitParts, fitSet.end(), [&](int a, int b) {
+                return rowsOf(a) != rowsOf(b) ? rowsOf(a) > rowsOf(b) : a < b;
+            });
+            fitSet.resize(kFitParts);
+            std::sort(fitSet.begin(), fitSet.end());
+        }
+        Matrix fitRows(Eigen::Index(fitSet.size()), d);
+        std::vector<double> acc;
+        for (std::size_t r = 0; r < fitSet.size(); ++r) {
+            centroid(fitSet[r], acc);
+            for (int j = 0; j < d; ++j)
+                fitRows(Eigen::Index(r), j) = float(acc[std::size_t(j)]);
+        }
+        PcaConfig pc;
+        pc.components = std::min({dims, d, int(fitSet.size())});
+        pc.method = PcaMethod::Exact;
+        pc.seed = seed;
+        pc.threads = 1;
+        auto fit = pca(fitRows, pc, {}, stop);
+        if (stop.stop_requested())
+            return false;
+        if (fit) {
+            // ... then every part's centroid projected (in double, fixed order).
+            const int kc = pc.components;
+            ThreadPool pool(threads);
+            pool.forRange(std::size_t(parts), 64, [&](std::size_t lo, std::size_t hi, std::size_t) {
+                std::vector<double> a;
+                for (std::size_t c = lo; c < hi; ++c) {
+                    if (stop.stop_requested())
+                        return;
+                    centroid(int(c), a);
+                    for (int k = 0; k < kc; ++k) {
+                        double v = 0;
+                        for (int j = 0; j < d; ++j)
+                            v += (a[std::size_t(j)] - double(fit->mean(j))) * double(fit->components(k, j));
+                        meta[c * std::size_t(dims) + std::size_t(k)] = v;
+                    }
+                }
+            });
+            if (stop.stop_requested())
+                return false;
+        }
+        double mx = 0;
+        for (double v : meta)
+            mx = std::max(mx, std::fabs(v));
+        if (mx > 0)
+            for (double &v : meta)
+                v /= mx;
+    }
+
+    // 2. Its room: half the distance to the nearest other place, at least 0.05.
+    inf.radius = placeRadii(meta, parts, dims, 0.05);
+
+    // 3. Every part around its place. Parts large enough get their own spectral layout:
+    // the very large ones one after another with all threads, the others spread over the
+    // threads one part each (every part's result is the same whichever thread solves it).
+    const int minSpectral = std::max(2 * dims + 2, dims + 2);
+    constexpr int kOwnPool = 65536; // rows from which a part's eigensolve gets every thread
+    enum : char { kRandom, kSpectral, kFailed };
+    std::vector<char> status(static_cast<std::size_t>(parts), kRandom);
+    auto solve = [&](int c, int solveThreads) {
+        const int s = rowsOf(c);
+        const std::int64_t p0 = start[std::size_t(c)];
+        // The part's own subgraph (columns stay ascending: pos is monotone in the row).
+        Graph sub;
+        sub.n = s;
+        sub.rowStart.assign(std::size_t(s) + 1, 0);
+        for (int r = 0; r < s; ++r) {
+            const int i = order[std::size_t(p0 + r)];
+            for (auto e = g.rowStart[std::size_t(i)]; e < g.rowStart[std::size_t(i) + 1]; ++e) {
+                sub.col.push_back(pos[std::size_t(g.col[std::size_t(e)])]);
+                sub.val.push_back(g.val[std::size_t(e)]);
+            }
+            sub.rowStart[std::size_t(r) + 1] = std::int64_t(sub.col.size());
+        }
+        std::vector<double> layout;
+        if (!spectralLayout(sub, dims, seed, layout, solveThreads, stop)) {
+            status[std::size_t(c)] = kFailed;
+            return;
+        }
+        double far2 = 0;
+        for (int r = 0; r < s; ++r) {
+            double n2 = 0;
+            for (int d = 0; d < dims; ++d)
+                n2 += layout[std::size_t(r) * dims + d] * layout[std::size_t(r) * dims + d];
+            far2 = std::max(far2, n2);
+        }
+        const double f = far2 > 0 ? inf.radius[std::size_t(c)] / std::sqrt(far2) : 0.0;
+        const double *m = &meta[std::size_t(c) * dims];
+        for (int r = 0; r < s; ++r) {
+            const int i = order[std::size_t(p0 + r)];
+            for (int d = 0; d < dims; ++d)
+                out[std::size_t(i) * dims + d] = m[d] + f * layout[std::size_t(r) * dims + d];
+        }
+        status[std::size_t(c)] = kSpectral;
+    };
+    std::vector<int> shared;
+    for (int c = 0; c < parts; ++c) {
+        if (stop.stop_requested())
+            return false;
+        if (rowsOf(c) >= kOwnPool)
+            solve(c, threads);
+        else if (rowsOf(c) >= minSpectral)
+            shared.push_back(c);
+    }
+    // Largest first, so that no long solve starts last (the order changes no result).
+    std::sort(shared.begin(), shared.end(),
+              [&](int a, int b) { return rowsOf(a) != rowsOf(b) ? rowsOf(a) > rowsOf(b) : a < b; });
+    {
+        ThreadPool pool(threads);
+        pool.run(shared.size(), [&](std::size_t t) {
+            if (!stop.stop_requested())
+                solve(shared[t], 1);
+        });
+    }
+    if (stop.stop_requested())
+        return false;
+
+    // Small parts, and those whose eigensolver did not converge: at random around their place.
+    const double invSqrtDims = 1.0 / std::sqrt(double(dims));
+    for (int c = 0; c < parts; ++c) {
+        const int s = rowsOf(c);
+        if (status[std::size_t(c)] == kSpectral) {
+            ++inf.spectral;
+            continue;
+        }
+        if (status[std::size_t(c)] == kFailed && (s >= 50 || std::int64_t(s) * 100 >= n)) {
+            ++inf.notConverged;
+            inf.largestNotConverged = std::max(inf.largestNotConverged, s);
+        }
+        const double *m = &meta[std::size_t(c) * dims];
+        const double half = inf.radius[std::size_t(c)] * invSqrtDims;
+        for (auto p = start[std::size_t(c)]; p < start[std::size_t(c) + 1]; ++p) {
+            const int i = order[std::size_t(p)];
+            for (int d = 0; d < dims; ++d) {
+                const double u = unit(counterRandom(seed ^ 0x7a11c0ULL, std::uint64_t(i), std::uint64_t(d), 0));
+                out[std::size_t(i) * dims + d] = m[d] + half * (2.0 * u - 1.0);
+            }
+        }
+    }
+    return true;
+}
+
 } // namespace umap_detail
 
 using namespace umap_detail;
@@ -797,7 +1093,8 @@ Result<UmapResult> umapWithNeighbors(const Matrix &vectors, const Neighbors &nnI
                 y[std::size_t(i) * dims + d] = config.initialCoords(i, d);
     } else {
         report(cb.progress, 0.35, "spectral initialisation");
-        const int comps = components(g);
+        std::vector<int> labels;
+        const int comps = components(g, &labels);
         bool ok = false;
         if (comps == 1) {
             int rounds = 0;
@@ -808,8 +1105,19 @@ Result<UmapResult> umapWithNeighbors(const Matrix &vectors, const Neighbors &nnI
                 out.warnings.push_back("UMAP: the spectral initialisation did not converge in " + std::to_string(rounds)
                                        + " rounds; PCA initialisation used instead");
         } else {
+            ComponentLayoutInfo info;
+            if (!componentLayout(g, labels, comps, vectors, config.metric, dims, config.seed, y, config.threads, stop,
+                                 &info))
+                return Error::cancel();
+            ok = true;
             out.warnings.push_back("UMAP: the neighbour graph has " + std::to_string(comps)
-                                   + " disconnected parts; PCA initialisation used instead of the spectral one");
+                                   + " disconnected parts; each was laid out on its own");
+            if (info.notConverged > 0)
+                out.warnings.push_back(
+                    "UMAP: the spectral layout of " + std::to_string(info.notConverged)
+                    + (info.notConverged == 1 ? " part" : " parts") + " (largest " + std::to_string(info.largestNotConverged)
+                    + " rows) did not converge; " + (info.notConverged == 1 ? "its" : "their")
+                    + " points start at random around " + (info.notConverged == 1 ? "its" : "their") + " place");
         }
         if (ok) {
             out.init = UmapInit::Spectral;

@@ -14,8 +14,10 @@
 //  4. Spectral initialisation: the eigenvectors of the 2nd to (dims+1)-th smallest
 //     eigenvalues of the normalised Laplacian I - D^-1/2 W D^-1/2, computed by Chebyshev-
 //     filtered subspace iteration (fixed start, iteration cap) on the sparse matrix; scaled
-//     to +-10 and then to [0, 10] per axis as umap-learn. PCA initialisation instead, with a
-//     warning, when the graph is disconnected or the eigensolver does not converge.
+//     to +-10 and then to [0, 10] per axis as umap-learn. A graph of several connected
+//     components is laid out part by part as umap-learn's multi_component_layout (see
+//     componentLayout() below; a note among the warnings says how many parts). PCA initialisation instead,
+//     with a warning, when the eigensolver does not converge on a connected graph.
 //  5. a, b fitted to min_dist and spread by least squares as umap-learn's find_ab_params.
 //  6. SGD with negative sampling (5 per positive sample), umap-learn's per-edge epoch
 //     schedule and learning rate 1 decaying linearly; gradients clipped to +-4.
@@ -90,7 +92,8 @@ Result<UmapResult> umap(const Matrix &vectors, const UmapConfig &config = {},
                         const UmapCallbacks &callbacks = {}, std::stop_token stop = {});
 
 // The same from neighbours already found (k - 1 per row, self excluded, distances as
-// knn() gives them: 1 - cos, or squared Euclidean). `vectors` serves the PCA fallback.
+// knn() gives them: 1 - cos, or squared Euclidean). `vectors` serves the PCA fallback and
+// the places of the parts of a disconnected graph.
 Result<UmapResult> umapWithNeighbors(const Matrix &vectors, const Neighbors &nn, const UmapConfig &config = {},
                                      const UmapCallbacks &callbacks = {}, std::stop_token stop = {});
 
@@ -136,13 +139,44 @@ Graph fuzzyGraph(const Neighbors &nn, int nNeighbors, std::vector<double> *rho =
 // knn() distances to UMAP distances (square roots for Euclidean).
 void umapDistances(Neighbors &nn, Metric metric);
 
-// Connected components of the graph (0 if empty).
-int components(const Graph &g);
+// Connected components of the graph (0 if empty). With `labels`: each row's component,
+// numbered in the order of their lowest row.
+int components(const Graph &g, std::vector<int> *labels = nullptr);
 
 // The spectral layout (unscaled eigenvectors, N x dims, row-major) or false when the
 // eigensolver did not converge within its iteration cap.
 bool spectralLayout(const Graph &g, int dims, std::uint64_t seed, std::vector<double> &out, int threads = 0,
                     std::stop_token stop = {}, int *iterationsUsed = nullptr);
+
+// What componentLayout() did.
+struct ComponentLayoutInfo {
+    std::vector<double> meta;   // parts x dims, row-major: each part's place, largest |coordinate| 1
+    std::vector<double> radius; // per part: its points lie within this distance of its place
+    int spectral = 0;           // parts laid out by their own spectral layout
+    int notConverged = 0;       // parts of >= 50 rows or >= 1 % of the rows whose eigensolver
+                                // did not converge (their points are placed at random)
+    int largestNotConverged = 0; // rows of the largest of those
+};
+
+// The start for a graph of `parts` > 1 connected components (`labels` from components()),
+// N x dims row-major, unscaled, after umap-learn's multi_component_layout:
+//  - each part gets a place: with at most 2 dims parts the unit axes e1, -e1, e2, -e2, ...;
+//    otherwise the PCA of the parts' centroids in the input space (rows unit length first
+//    for the cosine metric; fitted on the 256 largest parts, all projected), scaled to a
+//    largest |coordinate| of 1;
+//  - its radius is half the distance to the nearest other place, at least 0.05;
+//  - a part of at least 2 dims + 2 rows gets spectralLayout() of its own subgraph (the same
+//    seed), scaled so that its farthest point is at the radius (Euclidean norm, so parts
+//    never overlap unless the 0.05 floor applies) around its place; a smaller part,
+//    or one whose eigensolver did not converge, points uniformly at random in the cube of
+//    half-side radius / sqrt(dims) around its place (counter-based: the same for a seed).
+// Parts of 65,536 rows or more are solved one after another with every thread, smaller ones
+// one per thread. O(N + nnz + N d) besides the eigensolves; the same result on any thread
+// count and CPU path.
+// Returns false only when cancelled (checked between parts).
+bool componentLayout(const Graph &g, const std::vector<int> &labels, int parts, const Matrix &vectors,
+                     Metric metric, int dims, std::uint64_t seed, std::vector<double> &out, int threads = 0,
+                     std::stop_token stop = {}, ComponentLayoutInfo *info = nullptr);
 
 } // namespace umap_detail
 

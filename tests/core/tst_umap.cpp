@@ -1,9 +1,10 @@
 // UMAP: a and b against umap-learn's find_ab_params, the fuzzy simplicial set against an
 // independent NumPy reference (tests/data/analysis/make_umap_fixtures.py), the spectral
 // start against a dense eigen-decomposition, quality on planted clusters, determinism on
-// any thread count, cancellation, snapshots, bad input, the PCA fallback for a
+// any thread count, cancellation, snapshots, bad input, the part-by-part start of a
 // disconnected graph, and placing new rows into an existing map.
 #include "analysis/neighbors.h"
+#include "analysis/pca.h"
 #include "analysis/quality.h"
 #include "analysis/umap.h"
 #include "data/analysis/fixture_io.h"
@@ -172,10 +173,12 @@ private slots:
             QCOMPARE(r->coords.rows(), Eigen::Index(2000));
             QCOMPARE(r->coords.cols(), Eigen::Index(dims));
             QCOMPARE(r->epochs, 500);
-            // Eight well-separated clusters: the neighbour graph falls apart, so the start
-            // is PCA's (with the warning saying so).
-            QVERIFY(r->init == UmapInit::Pca);
+            // Eight well-separated clusters: the neighbour graph falls apart (into 7 parts
+            // today: two clusters touch), each part is laid out on its own (a note says so).
+            QVERIFY(r->init == UmapInit::Spectral);
             QCOMPARE(r->warnings.size(), std::size_t(1));
+            QVERIFY2(r->warnings[0].find(" disconnected parts; each was laid out on its own") != std::string::npos,
+                     r->warnings[0].c_str());
             QVERIFY(r->coords.allFinite());
             auto tw = trustworthiness(x, r->coords, {10, Metric::Cosine, 0});
             QVERIFY(tw);
@@ -373,22 +376,237 @@ private slots:
         QVERIFY(r->coords.allFinite());
     }
 
-    void disconnectedGraphFallsBackToPca()
+    void disconnectedPartsAreLaidOutOnTheirOwn_data()
     {
-        // Two tight groups very far apart: no neighbour crosses, two components.
-        Matrix x = clusters(60, 5, 1, 8, 0.1f);
-        for (int i = 30; i < 60; ++i)
-            x.row(i).array() += 1000.0f;
+        QTest::addColumn<int>("centres");
+        QTest::addColumn<int>("dims");
+        QTest::newRow("3 parts 2D (axes)") << 3 << 2;
+        QTest::newRow("3 parts 3D (axes)") << 3 << 3;
+        QTest::newRow("6 parts 2D (centroids)") << 6 << 2;
+        QTest::newRow("6 parts 3D (axes)") << 6 << 3;
+        QTest::newRow("9 parts 3D (centroids)") << 9 << 3;
+    }
+
+    void disconnectedPartsAreLaidOutOnTheirOwn()
+    {
+        QFETCH(int, centres);
+        QFETCH(int, dims);
+        // Tight Gaussian clusters far apart: the k = 15 graph has one part per cluster.
+        const int n = 150 * centres;
+        const Matrix x = clusters(n, 16, centres, 40 + std::uint64_t(centres), 0.1f);
+        auto nn = umapNeighbors(x, 15, Metric::Euclidean, 2);
+        QVERIFY(nn);
+        umap_detail::umapDistances(*nn, Metric::Euclidean);
+        const auto g = umap_detail::fuzzyGraph(*nn, 15);
+        std::vector<int> labels;
+        QCOMPARE(umap_detail::components(g, &labels), centres);
+        QCOMPARE(umap_detail::components(g), centres);
+        // Parts numbered by their lowest row: row i is in cluster i % centres.
+        for (int i = 0; i < n; ++i)
+            QCOMPARE(labels[std::size_t(i)], i % centres);
+
+        std::vector<double> y, y1;
+        umap_detail::ComponentLayoutInfo info, info1;
+        QVERIFY(umap_detail::componentLayout(g, labels, centres, x, Metric::Euclidean, dims, 5, y, 2, {}, &info));
+        QCOMPARE(y.size(), std::size_t(n) * dims);
+        QCOMPARE(info.spectral, centres);
+        QCOMPARE(info.notConverged, 0);
+        QCOMPARE(info.meta.size(), std::size_t(centres) * dims);
+        QCOMPARE(info.radius.size(), std::size_t(centres));
+        auto meta = [&](int c, int d) { return info.meta[std::size_t(c) * dims + d]; };
+        auto dist = [&](const double *a, const double *b) {
+            double s = 0;
+            for (int d = 0; d < dims; ++d)
+                s += (a[d] - b[d]) * (a[d] - b[d]);
+            return std::sqrt(s);
+        };
+        if (centres <= 2 * dims) {
+            // The unit axes e1, -e1, e2, -e2, ...
+            for (int c = 0; c < centres; ++c)
+                for (int d = 0; d < dims; ++d)
+                    QCOMPARE(meta(c, d), d == c / 2 ? (c % 2 ? -1.0 : 1.0) : 0.0);
+        } else {
+            // From the centroids: largest |coordinate| 1, places distinct.
+            double mx = 0;
+            for (double v : info.meta)
+                mx = std::max(mx, std::fabs(v));
+            QCOMPARE(mx, 1.0);
+        }
+        // Radii: half the distance to the nearest other place (at least 0.05).
+        for (int c = 0; c < centres; ++c) {
+            double nearest = INFINITY;
+            for (int o = 0; o < centres; ++o)
+                if (o != c)
+                    nearest = std::min(nearest, dist(&info.meta[std::size_t(c) * dims], &info.meta[std::size_t(o) * dims]));
+            QVERIFY2(std::fabs(info.radius[std::size_t(c)] - std::max(0.05, nearest / 2)) < 1e-12,
+                     qPrintable(QString("part %1: radius %2, nearest place %3").arg(c).arg(info.radius[std::size_t(c)]).arg(nearest)));
+            QVERIFY(nearest > 0.2); // well-separated clusters, well-separated places
+        }
+        // Every point within its part's radius of its place, and so not nearer another place:
+        // the parts do not overlap.
+        for (int i = 0; i < n; ++i) {
+            const int c = i % centres;
+            const double *p = &y[std::size_t(i) * dims];
+            const double own = dist(p, &info.meta[std::size_t(c) * dims]);
+            QVERIFY2(own <= info.radius[std::size_t(c)] * (1 + 1e-12), qPrintable(QString("row %1").arg(i)));
+            for (int o = 0; o < centres; ++o)
+                if (o != c)
+                    QVERIFY2(dist(p, &info.meta[std::size_t(o) * dims]) >= own, qPrintable(QString("row %1").arg(i)));
+        }
+        // Each part is spectralLayout() of its own subgraph, up to scale and translation.
+        for (int c = 0; c < centres; ++c) {
+            std::vector<int> rows, local(std::size_t(n), -1);
+            for (int i = c; i < n; i += centres) {
+                local[std::size_t(i)] = int(rows.size());
+                rows.push_back(i);
+            }
+            umap_detail::Graph sub;
+            sub.n = int(rows.size());
+            sub.rowStart.push_back(0);
+            for (int i : rows) {
+                for (auto e = g.rowStart[std::size_t(i)]; e < g.rowStart[std::size_t(i) + 1]; ++e) {
+                    QVERIFY(local[std::size_t(g.col[std::size_t(e)])] >= 0);
+                    sub.col.push_back(local[std::size_t(g.col[std::size_t(e)])]);
+                    sub.val.push_back(g.val[std::size_t(e)]);
+                }
+                sub.rowStart.push_back(std::int64_t(sub.col.size()));
+            }
+            std::vector<double> s;
+            QVERIFY(umap_detail::spectralLayout(sub, dims, 5, s, 1));
+            double far = 0, farSpectral = 0;
+            for (std::size_t r = 0; r < rows.size(); ++r) {
+                double a = 0, b = 0;
+                for (int d = 0; d < dims; ++d) {
+                    const double v = y[std::size_t(rows[r]) * dims + d] - meta(c, d);
+                    a += v * v;
+                    b += s[r * dims + d] * s[r * dims + d];
+                }
+                far = std::max(far, std::sqrt(a));
+                farSpectral = std::max(farSpectral, std::sqrt(b));
+            }
+            QVERIFY(std::fabs(far - info.radius[std::size_t(c)]) < 1e-12);
+            for (std::size_t r = 0; r < rows.size(); ++r)
+                for (int d = 0; d < dims; ++d) {
+                    const double got = (y[std::size_t(rows[r]) * dims + d] - meta(c, d)) / far;
+                    const double want = s[r * dims + d] / farSpectral;
+                    QVERIFY2(std::fabs(got - want) < 1e-9,
+                             qPrintable(QString("part %1 row %2 axis %3: %4 vs %5").arg(c).arg(rows[r]).arg(d)
+                                            .arg(got).arg(want)));
+                }
+        }
+        // Bit-identical on another thread count.
+        QVERIFY(umap_detail::componentLayout(g, labels, centres, x, Metric::Euclidean, dims, 5, y1, 1, {}, &info1));
+        QVERIFY(y1 == y);
+        QVERIFY(info1.meta == info.meta);
+        // Cancelled: comes back false.
+        std::stop_source cancel;
+        cancel.request_stop();
+        QVERIFY(!umap_detail::componentLayout(g, labels, centres, x, Metric::Euclidean, dims, 5, y1, 1,
+                                              cancel.get_token()));
+
+        // The whole UMAP: the spectral start, the new note, and a faithful map.
         UmapConfig c;
         c.metric = Metric::Euclidean;
-        c.neighbors = 5;
+        c.dims = dims;
+        c.epochs = 200;
+        c.threads = 2;
         auto r = umap(x, c);
         QVERIFY(r);
-        QVERIFY(r->init == UmapInit::Pca);
+        QVERIFY(r->init == UmapInit::Spectral);
         QCOMPARE(r->warnings.size(), std::size_t(1));
-        QVERIFY2(r->warnings[0].find("2 disconnected parts; PCA initialisation used") != std::string::npos,
-                 r->warnings[0].c_str());
-        QVERIFY(r->coords.allFinite());
+        const std::string note =
+            "UMAP: the neighbour graph has " + std::to_string(centres) + " disconnected parts; each was laid out on its own";
+        QCOMPARE(r->warnings[0], note);
+        c.threads = 1;
+        auto r1 = umap(x, c);
+        QVERIFY(r1);
+        QVERIFY(sameBits(r->coords, r1->coords));
+        auto tw = trustworthiness(x, r->coords, {10, Metric::Euclidean, 0});
+        QVERIFY(tw);
+        // The old start, PCA scaled to [0, 10] per axis, for comparison.
+        PcaConfig pc;
+        pc.components = dims;
+        auto fit = pca(x, pc);
+        QVERIFY(fit);
+        Matrix start = fit->coords;
+        for (int d = 0; d < dims; ++d) {
+            const float lo = start.col(d).minCoeff(), hi = start.col(d).maxCoeff();
+            start.col(d) = (start.col(d).array() - lo) * (10.0f / (hi - lo));
+        }
+        c.initialCoords = start;
+        auto rp = umap(x, c);
+        QVERIFY(rp);
+        auto twPca = trustworthiness(x, rp->coords, {10, Metric::Euclidean, 0});
+        QVERIFY(twPca);
+        qInfo("%d parts, %dD: trustworthiness(10) %.4f part by part, %.4f from PCA", centres, dims, *tw, *twPca);
+        QVERIFY2(*tw >= *twPca - 0.002, qPrintable(QString("%1 vs %2").arg(*tw).arg(*twPca)));
+        QVERIFY2(*tw > 0.9, qPrintable(QString::number(*tw)));
+    }
+
+    void manySmallPartsStayFast()
+    {
+        // 200,000 rows in 100,000 pairs (as isolated duplicates in a large set): the places
+        // come from the centroids, the radii from the grid search; it must not be quadratic.
+        const int pairs = 100000, n = 2 * pairs, d = 8;
+        umap_detail::Graph g;
+        g.n = n;
+        g.rowStart.resize(std::size_t(n) + 1);
+        for (int i = 0; i < n; ++i) {
+            g.col.push_back(i ^ 1);
+            g.val.push_back(1.0);
+            g.rowStart[std::size_t(i) + 1] = i + 1;
+        }
+        std::mt19937_64 eng(3);
+        std::normal_distribution<float> gauss;
+        Matrix x(n, d);
+        for (Eigen::Index i = 0; i < x.size(); ++i)
+            x.data()[i] = gauss(eng);
+        // Parts 0 and 1 with the same centroid: the radius floor keeps them apart from a point.
+        x.row(2) = x.row(0);
+        x.row(3) = x.row(1);
+        std::vector<int> labels;
+        QCOMPARE(umap_detail::components(g, &labels), pairs);
+        for (int i = 0; i < n; ++i)
+            QCOMPARE(labels[std::size_t(i)], i / 2);
+        for (int dims : {2, 3}) {
+            std::vector<double> y, y1;
+            umap_detail::ComponentLayoutInfo info, info1;
+            const auto t0 = std::chrono::steady_clock::now();
+            QVERIFY(umap_detail::componentLayout(g, labels, pairs, x, Metric::Cosine, dims, 9, y, 2, {}, &info));
+            const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            qInfo("%dD: %d parts laid out in %.2f s", dims, pairs, secs);
+            QVERIFY2(secs < 20, qPrintable(QString::number(secs)));
+            QCOMPARE(info.spectral, 0); // 2 rows: too small for an eigensolve
+            QCOMPARE(info.notConverged, 0);
+            QCOMPARE(info.radius[0], 0.05);
+            QCOMPARE(info.radius[1], 0.05);
+            // The radii against a brute-force nearest place, on a sample of parts.
+            for (int c = 0; c < pairs; c += 997) {
+                double nearest = INFINITY;
+                for (int o = 0; o < pairs; ++o) {
+                    if (o == c)
+                        continue;
+                    double s = 0;
+                    for (int a = 0; a < dims; ++a) {
+                        const double v = info.meta[std::size_t(c) * dims + a] - info.meta[std::size_t(o) * dims + a];
+                        s += v * v;
+                    }
+                    nearest = std::min(nearest, s);
+                }
+                QCOMPARE(info.radius[std::size_t(c)], std::max(0.05, std::sqrt(nearest) / 2));
+            }
+            // Both rows of a part within its radius of its place.
+            for (int i = 0; i < n; ++i) {
+                double s = 0;
+                for (int a = 0; a < dims; ++a) {
+                    const double v = y[std::size_t(i) * dims + a] - info.meta[std::size_t(i / 2) * dims + a];
+                    s += v * v;
+                }
+                QVERIFY(std::sqrt(s) <= info.radius[std::size_t(i / 2)] * (1 + 1e-12));
+            }
+            QVERIFY(umap_detail::componentLayout(g, labels, pairs, x, Metric::Cosine, dims, 9, y1, 1, {}, &info1));
+            QVERIFY(y1 == y);
+        }
     }
 
     void placedRowsLandInTheirCluster()

@@ -385,12 +385,12 @@ private slots:
         // Too few rows: a reason a person can act on.
         QVERIFY(doc.method("umap")->cannotRun(3).contains("at least 4"));
         QVERIFY(doc.method("umap")->cannotRun(12).isEmpty());
-        // A warning of the core reaches the status line: with 2 neighbours (one other point
-        // each) the 12 sentences fall apart into pairs, and PCA starts the layout.
+        // A note of the core reaches the status line: with 2 neighbours (one other point
+        // each) the 12 sentences fall apart, and each part is laid out on its own.
         doc.method("umap")->setParameters(QJsonObject{{"neighbors", 2}, {"epochs", 50}});
         QCOMPARE(doc.runProjection("umap"), QString());
         QVERIFY(settle(jobs));
-        QVERIFY2(doc.projection("umap").status.contains("disconnected parts; PCA initialisation used"),
+        QVERIFY2(doc.projection("umap").status.contains("disconnected parts; each was laid out on its own"),
                  qPrintable(doc.projection("umap").status));
         // 3 dimensions.
         doc.method("umap")->setParameters(QJsonObject{{"neighbors", 5}, {"dims", 3}, {"epochs", 100}});
