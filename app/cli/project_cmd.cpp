@@ -158,7 +158,7 @@ const Registrar reg{Command{
     "VECTORS is a vectors file (.npy, projector vectors.tsv, word2vec/GloVe text) or a\n"
     "text file, which is embedded with the local model first. Row i of OUT is row i of\n"
     "VECTORS. t-SNE and UMAP: neighbours exact up to " + std::to_string(analysis::kApproximateAboveRows) + " rows, approximate\n"
-    "(HNSW) above unless --neighbors-exact. t-SNE: k = 3 x perplexity neighbours, PCA\n"
+    "(IVF k-NN join) above unless --neighbors-exact. t-SNE: k = 3 x perplexity neighbours, PCA\n"
     "initialisation, early exaggeration 12 for 250 iterations, learning rate max(N/12, 200),\n"
     "Barnes-Hut gradient above 500 points. UMAP: fuzzy union, spectral initialisation (a\n"
     "disconnected graph part by part, each around its own place; PCA, with a warning, if\n"

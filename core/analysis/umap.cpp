@@ -334,6 +334,68 @@ int components(const Graph &g, std::vector<int> *labels)
 
 namespace {
 
+// Eigen-decomposition of a small symmetric matrix (the block's m x m Gram and Rayleigh
+// quotient matrices, m <= 16) by cyclic Jacobi rotations, in plain double arithmetic with
+// a fixed order: Eigen's SelfAdjointEigenSolver reaches BLAS (symv, through
+// EIGEN_USE_BLAS), whose kernels differ between OpenBLAS core types, so the spectral start
+// (and every UMAP map after it) differed in its last bits under OPENBLAS_CORETYPE=SkylakeX.
+// Eigenvalues ascending, eigenvectors in the columns.
+struct SmallEigen {
+    Eigen::VectorXd values;
+    Eigen::MatrixXd vectors;
+};
+
+SmallEigen symmetricEigen(const Eigen::MatrixXd &input)
+{
+    const int m = int(input.rows());
+    Eigen::MatrixXd a = input;
+    Eigen::MatrixXd v = Eigen::MatrixXd::Identity(m, m);
+    for (int sweep = 0; sweep < 100; ++sweep) {
+        double off = 0, scale = 0;
+        for (int i = 0; i < m; ++i)
+            for (int j = 0; j < m; ++j)
+                (i == j ? scale : off) += a(i, j) * a(i, j);
+        if (!(off > 1e-30 * scale) || !(off > 0))
+            break;
+        for (int p = 0; p < m - 1; ++p)
+            for (int q = p + 1; q < m; ++q) {
+                const double apq = a(p, q);
+                if (apq == 0)
+                    continue;
+                // The rotation that zeroes a(p, q) (Golub & Van Loan, Algorithm 8.5.1).
+                const double tau = (a(q, q) - a(p, p)) / (2.0 * apq);
+                const double t = (tau >= 0 ? 1.0 : -1.0) / (std::fabs(tau) + std::sqrt(1.0 + tau * tau));
+                const double c = 1.0 / std::sqrt(1.0 + t * t), sn = t * c;
+                for (int k = 0; k < m; ++k) { // A <- A J (columns p, q)
+                    const double akp = a(k, p), akq = a(k, q);
+                    a(k, p) = c * akp - sn * akq;
+                    a(k, q) = sn * akp + c * akq;
+                }
+                for (int k = 0; k < m; ++k) { // A <- J^T A (rows p, q)
+                    const double apk = a(p, k), aqk = a(q, k);
+                    a(p, k) = c * apk - sn * aqk;
+                    a(q, k) = sn * apk + c * aqk;
+                }
+                a(p, q) = a(q, p) = 0.0;
+                for (int k = 0; k < m; ++k) { // V <- V J
+                    const double vkp = v(k, p), vkq = v(k, q);
+                    v(k, p) = c * vkp - sn * vkq;
+                    v(k, q) = sn * vkp + c * vkq;
+                }
+            }
+    }
+    std::vector<int> order(static_cast<std::size_t>(m));
+    for (int i = 0; i < m; ++i)
+        order[std::size_t(i)] = i;
+    std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return a(x, x) < a(y, y); });
+    SmallEigen out{Eigen::VectorXd(m), Eigen::MatrixXd(m, m)};
+    for (int i = 0; i < m; ++i) {
+        out.values(i) = a(order[std::size_t(i)], order[std::size_t(i)]);
+        out.vectors.col(i) = v.col(order[std::size_t(i)]);
+    }
+    return out;
+}
+
 // Dense blocks of m columns, stored row-major (n x m).
 using Block = std::vector<double>;
 
@@ -441,12 +503,12 @@ void orthonormalise(Block &x, int n, int m, ThreadPool &pool)
         for (int a = 0; a < m; ++a)
             dsc(a) = g(a, a) > 0 ? 1.0 / std::sqrt(g(a, a)) : 1.0;
         const Eigen::MatrixXd s = dsc.asDiagonal() * g * dsc.asDiagonal();
-        Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(s);
-        Eigen::VectorXd lam = es.eigenvalues();
+        const SmallEigen es = symmetricEigen(s);
+        Eigen::VectorXd lam = es.values;
         const double floor = std::max(lam.maxCoeff(), 1e-300) * 1e-14;
         for (int a = 0; a < m; ++a)
             lam(a) = 1.0 / std::sqrt(std::max(lam(a), floor));
-        const Eigen::MatrixXd t = dsc.asDiagonal() * es.eigenvectors() * lam.asDiagonal();
+        const Eigen::MatrixXd t = dsc.asDiagonal() * es.vectors * lam.asDiagonal();
         x = times(x, t, n, pool);
     }
 }
@@ -497,13 +559,13 @@ bool spectralLayout(const Graph &g, int dims, std::uint64_t seed, std::vector<do
         op.apply(x, nx, m, 1.0, 0.0, nullptr, 0.0, pool);
         Eigen::MatrixXd h = gram(x, nx, n, m, pool);
         h = 0.5 * (h + h.transpose()).eval();
-        Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(h);
+        const SmallEigen es = symmetricEigen(h);
         // Descending order.
         Eigen::MatrixXd q(m, m);
         theta.resize(m);
         for (int a = 0; a < m; ++a) {
-            q.col(a) = es.eigenvectors().col(m - 1 - a);
-            theta(a) = es.eigenvalues()(m - 1 - a);
+            q.col(a) = es.vectors.col(m - 1 - a);
+            theta(a) = es.values(m - 1 - a);
         }
         x = times(x, q, n, pool);
         nx = times(nx, q, n, pool);
