@@ -1,5 +1,6 @@
 #include "analysis/tsne.h"
 
+#include "analysis/dense.h"
 #include "analysis/fft_repulsion.h"
 #include "analysis/parallel.h"
 #include "analysis/pca.h"
@@ -12,6 +13,10 @@
 #include <limits>
 #include <numbers>
 #include <random>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace es::analysis {
 namespace tsne_detail {
@@ -119,7 +124,71 @@ SparseP symmetrise(const Neighbors &nn, const std::vector<double> &cond)
 }
 
 // Attractive part: attr_i = sum_j p_ij w_ij (y_i - y_j); KL terms if asked. The KL sum of
-// each chunk goes to its own slot.
+// each chunk goes to its own slot. Within a row, edge e (counted from the row's start) goes
+// to accumulator lane e % kLanes and the lanes are added in a fixed order: independent
+// chains overlap the divisions and the cache misses of y[col], and the sum order depends
+// on P only (not on threads or CPU: plain IEEE operations, no contraction: see
+// core/analysis/CMakeLists.txt).
+constexpr int kLanes = 4;
+
+#if defined(__x86_64__)
+// The same sums for D = 2 without KL, four edges at a time in AVX2 registers: element l of
+// the accumulators is lane l, each element sees exactly the operations of the plain loop
+// (IEEE add, multiply, divide; no FMA), so the result is bit-identical to it.
+__attribute__((target("avx2"))) void attractiveRows2Avx2(const std::int64_t *rowStart, const int *col,
+                                                          const double *val, const double *y, std::size_t lo,
+                                                          std::size_t hi, double exaggeration, double invZ,
+                                                          const double *rep, double *grad)
+{
+    const __m256d one = _mm256_set1_pd(1.0);
+    for (std::size_t i = lo; i < hi; ++i) {
+        const double yi0 = y[i * 2], yi1 = y[i * 2 + 1];
+        const __m256d xi = _mm256_set1_pd(yi0), yi = _mm256_set1_pd(yi1);
+        __m256d ax = _mm256_setzero_pd(), ay = _mm256_setzero_pd();
+        std::int64_t e = rowStart[i];
+        const std::int64_t end = rowStart[i + 1];
+        for (; e + kLanes <= end; e += kLanes) {
+            const __m128d p0 = _mm_loadu_pd(y + std::size_t(col[e]) * 2);
+            const __m128d p1 = _mm_loadu_pd(y + std::size_t(col[e + 1]) * 2);
+            const __m128d p2 = _mm_loadu_pd(y + std::size_t(col[e + 2]) * 2);
+            const __m128d p3 = _mm_loadu_pd(y + std::size_t(col[e + 3]) * 2);
+            const __m256d t02 = _mm256_insertf128_pd(_mm256_castpd128_pd256(p0), p2, 1); // x0 y0 x2 y2
+            const __m256d t13 = _mm256_insertf128_pd(_mm256_castpd128_pd256(p1), p3, 1); // x1 y1 x3 y3
+            const __m256d dx = _mm256_sub_pd(xi, _mm256_unpacklo_pd(t02, t13));          // x0 x1 x2 x3
+            const __m256d dy = _mm256_sub_pd(yi, _mm256_unpackhi_pd(t02, t13));
+            const __m256d d2 = _mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy));
+            const __m256d w = _mm256_div_pd(one, _mm256_add_pd(one, d2));
+            const __m256d pw = _mm256_mul_pd(_mm256_loadu_pd(val + e), w);
+            ax = _mm256_add_pd(ax, _mm256_mul_pd(pw, dx));
+            ay = _mm256_add_pd(ay, _mm256_mul_pd(pw, dy));
+        }
+        alignas(32) double a[2][kLanes];
+        _mm256_store_pd(a[0], ax);
+        _mm256_store_pd(a[1], ay);
+        for (int l = 0; e < end; ++e, ++l) {
+            const double *yj = y + std::size_t(col[e]) * 2;
+            const double dx = yi0 - yj[0], dy = yi1 - yj[1];
+            double d2 = 0;
+            d2 += dx * dx;
+            d2 += dy * dy;
+            const double pw = val[e] * (1.0 / (1.0 + d2));
+            a[0][l] += pw * dx;
+            a[1][l] += pw * dy;
+        }
+        for (int d = 0; d < 2; ++d) {
+            const double ad = (a[d][0] + a[d][1]) + (a[d][2] + a[d][3]);
+            grad[i * 2 + d] = 4.0 * (exaggeration * ad - rep[i * 2 + d] * invZ);
+        }
+    }
+}
+
+bool useAvx2()
+{
+    static const bool has = __builtin_cpu_supports("avx2");
+    return has && dense::kernel() != dense::Kernel::Portable;
+}
+#endif
+
 template <int D, bool withKl>
 void attractiveT(const SparseP &p, const double *y, double exaggeration, double z, double *grad,
                  const double *rep, double *klOut, ThreadPool &pool)
@@ -127,29 +196,56 @@ void attractiveT(const SparseP &p, const double *y, double exaggeration, double 
     const std::size_t n = std::size_t(p.n);
     std::vector<double> klChunk(chunkCount(n, kGrain), 0.0);
     const double invZ = 1.0 / z;
+    const std::int64_t *rowStart = p.rowStart.data();
+    const int *col = p.col.data();
+    const double *val = p.val.data();
+#if defined(__x86_64__)
+    if constexpr (D == 2 && !withKl) {
+        if (useAvx2()) {
+            pool.forRange(n, kGrain, [&](std::size_t lo, std::size_t hi, std::size_t) {
+                attractiveRows2Avx2(rowStart, col, val, y, lo, hi, exaggeration, invZ, rep, grad);
+            });
+            return;
+        }
+    }
+#endif
     pool.forRange(n, kGrain, [&](std::size_t lo, std::size_t hi, std::size_t c) {
         double kl = 0;
         for (std::size_t i = lo; i < hi; ++i) {
-            double a[D] = {};
-            const double *yi = y + i * D;
-            for (std::int64_t e = p.rowStart[i]; e < p.rowStart[i + 1]; ++e) {
-                const double *yj = y + std::size_t(p.col[e]) * D;
+            double a[D][kLanes] = {}, klLane[kLanes] = {};
+            double yi[D];
+            for (int d = 0; d < D; ++d)
+                yi[d] = y[i * D + d];
+            const auto edge = [&](std::int64_t e, int l) {
+                const double *yj = y + std::size_t(col[e]) * D;
                 double diff[D], d2 = 0;
                 for (int d = 0; d < D; ++d) {
                     diff[d] = yi[d] - yj[d];
                     d2 += diff[d] * diff[d];
                 }
                 const double w = 1.0 / (1.0 + d2);
-                const double pw = p.val[e] * w;
+                const double pw = val[e] * w;
                 for (int d = 0; d < D; ++d)
-                    a[d] += pw * diff[d];
+                    a[d][l] += pw * diff[d];
                 if constexpr (withKl) {
                     const double eps = std::numeric_limits<double>::epsilon();
-                    kl += p.val[e] * std::log(std::max(p.val[e], eps) / std::max(w * invZ, eps));
+                    klLane[l] += val[e] * std::log(std::max(val[e], eps) / std::max(w * invZ, eps));
                 }
+            };
+            std::int64_t e = rowStart[i];
+            const std::int64_t end = rowStart[i + 1];
+            for (; e + kLanes <= end; e += kLanes)
+                for (int l = 0; l < kLanes; ++l)
+                    edge(e + l, l);
+            for (int l = 0; e < end; ++e, ++l)
+                edge(e, l);
+            static_assert(kLanes == 4);
+            for (int d = 0; d < D; ++d) {
+                const double ad = (a[d][0] + a[d][1]) + (a[d][2] + a[d][3]);
+                grad[i * D + d] = 4.0 * (exaggeration * ad - rep[i * D + d] * invZ);
             }
-            for (int d = 0; d < D; ++d)
-                grad[i * D + d] = 4.0 * (exaggeration * a[d] - rep[i * D + d] * invZ);
+            if constexpr (withKl)
+                kl += (klLane[0] + klLane[1]) + (klLane[2] + klLane[3]);
         }
         klChunk[c] = kl;
     });
@@ -159,6 +255,39 @@ void attractiveT(const SparseP &p, const double *y, double exaggeration, double 
             kl += v;
         *klOut = kl;
     }
+}
+
+SparseP permutedP(const SparseP &p, const std::vector<int> &order, ThreadPool &pool)
+{
+    const int n = p.n;
+    std::vector<int> pos(n);
+    for (int a = 0; a < n; ++a)
+        pos[order[a]] = a;
+    SparseP out;
+    out.n = n;
+    out.rowStart.assign(std::size_t(n) + 1, 0);
+    for (int a = 0; a < n; ++a)
+        out.rowStart[a + 1] = out.rowStart[a] + (p.rowStart[order[a] + 1] - p.rowStart[order[a]]);
+    out.col.resize(p.col.size());
+    out.val.resize(p.val.size());
+    pool.forRange(std::size_t(n), kGrain, [&](std::size_t lo, std::size_t hi, std::size_t) {
+        std::vector<std::pair<int, double>> row;
+        for (std::size_t a = lo; a < hi; ++a) {
+            const int src = order[a];
+            row.clear();
+            for (std::int64_t e = p.rowStart[src]; e < p.rowStart[src + 1]; ++e)
+                row.emplace_back(pos[p.col[e]], p.val[e]);
+            // Columns are distinct within a row: the order is total.
+            std::sort(row.begin(), row.end(), [](const auto &x, const auto &y) { return x.first < y.first; });
+            std::int64_t dst = out.rowStart[a];
+            for (const auto &[j, v] : row) {
+                out.col[dst] = j;
+                out.val[dst] = v;
+                ++dst;
+            }
+        }
+    });
+    return out;
 }
 
 template <int D>
@@ -237,6 +366,60 @@ void gradFft(const SparseP &p, const std::vector<double> &y, double exaggeration
 }
 
 } // namespace
+
+std::vector<int> localityOrder(const SparseP &p)
+{
+    const int n = p.n;
+    std::vector<std::int64_t> degree(n);
+    for (int i = 0; i < n; ++i)
+        degree[i] = p.rowStart[i + 1] - p.rowStart[i];
+    const auto byDegree = [&](int a, int b) { return degree[a] != degree[b] ? degree[a] < degree[b] : a < b; };
+    std::vector<int> starts(n);
+    for (int i = 0; i < n; ++i)
+        starts[i] = i;
+    std::sort(starts.begin(), starts.end(), byDegree);
+    std::vector<int> order;
+    order.reserve(n);
+    std::vector<char> seen(n, 0);
+    std::vector<int> next;
+    for (int s : starts) {
+        if (seen[s])
+            continue;
+        seen[s] = 1;
+        std::size_t head = order.size();
+        order.push_back(s);
+        while (head < order.size()) {
+            const int v = order[head++];
+            next.clear();
+            for (std::int64_t e = p.rowStart[v]; e < p.rowStart[v + 1]; ++e) {
+                const int j = p.col[e];
+                if (!seen[j]) {
+                    seen[j] = 1;
+                    next.push_back(j);
+                }
+            }
+            std::sort(next.begin(), next.end(), byDegree);
+            order.insert(order.end(), next.begin(), next.end());
+        }
+    }
+    std::reverse(order.begin(), order.end());
+    return order;
+}
+
+SparseP permuted(const SparseP &p, const std::vector<int> &order, int threads)
+{
+    ThreadPool pool(threads);
+    return permutedP(p, order, pool);
+}
+
+std::int64_t bandwidth(const SparseP &p)
+{
+    std::int64_t b = 0;
+    for (int i = 0; i < p.n; ++i)
+        for (std::int64_t e = p.rowStart[i]; e < p.rowStart[i + 1]; ++e)
+            b = std::max<std::int64_t>(b, std::abs(std::int64_t(p.col[e]) - i));
+    return b;
+}
 
 void squareForAffinities(Neighbors &nn, Metric metric)
 {
@@ -336,12 +519,15 @@ struct Optimiser {
     }
 };
 
-Matrix toMatrix(const std::vector<double> &y, int n, int dims)
+// order (if not empty): y's position a holds input row order[a].
+Matrix toMatrix(const std::vector<double> &y, int n, int dims, const std::vector<int> &order = {})
 {
     Matrix m(n, dims);
-    for (int i = 0; i < n; ++i)
+    for (int a = 0; a < n; ++a) {
+        const int i = order.empty() ? a : order[a];
         for (int d = 0; d < dims; ++d)
-            m(i, d) = float(y[std::size_t(i) * dims + d]);
+            m(i, d) = float(y[std::size_t(a) * dims + d]);
+    }
     return m;
 }
 
@@ -403,9 +589,22 @@ Result<TsneResult> tsne(const Matrix &vectors, const TsneConfig &config, const T
         return Error::cancel();
     report(cb.progress, 0.3, "calibrating perplexity");
     squareForAffinities(*nn, config.metric);
-    const SparseP P = symmetrise(*nn, conditional(*nn, perplexity, pool));
+    SparseP P = symmetrise(*nn, conditional(*nn, perplexity, pool));
+    *nn = Neighbors{}; // released before the renumbered copy of P is made
     if (stop.stop_requested())
         return Error::cancel();
+    const bool exact = config.gradient == TsneGradient::Exact
+                       || (config.gradient == TsneGradient::Auto && n < config.exactBelow);
+    // Renumbering for locality: the optimisation runs on rows in `order`; snapshots, the
+    // result and the KL are those of the same points (only sums are taken in another order).
+    std::vector<int> order;
+    if (!exact && n >= config.reorderAbove) {
+        report(cb.progress, 0.3, "ordering for locality");
+        order = localityOrder(P);
+        P = permutedP(P, order, pool);
+        if (stop.stop_requested())
+            return Error::cancel();
+    }
 
     // 2. Initial coordinates.
     std::vector<double> y(std::size_t(n) * dims);
@@ -446,9 +645,15 @@ Result<TsneResult> tsne(const Matrix &vectors, const TsneConfig &config, const T
         }
     }
 
+    if (!order.empty()) {
+        std::vector<double> yp(y.size());
+        for (int a = 0; a < n; ++a)
+            for (int d = 0; d < dims; ++d)
+                yp[std::size_t(a) * dims + d] = y[std::size_t(order[a]) * dims + d];
+        y.swap(yp);
+    }
+
     // 3. Gradient descent.
-    const bool exact = config.gradient == TsneGradient::Exact
-                       || (config.gradient == TsneGradient::Auto && n < config.exactBelow);
     const bool forceFft = dims == 2 && config.gradient == TsneGradient::Fft;
     const bool autoFft = dims == 2 && !exact && config.gradient == TsneGradient::Auto && n >= config.fftAbove;
     const double lr = config.learningRate > 0 ? config.learningRate : std::max(n / 12.0, 200.0);
@@ -530,10 +735,10 @@ Result<TsneResult> tsne(const Matrix &vectors, const TsneConfig &config, const T
             cb.iteration(s);
         }
         if (cb.snapshot && ((it + 1) % snapEvery == 0 || it + 1 == total))
-            cb.snapshot(it + 1, toMatrix(y, n, dims));
+            cb.snapshot(it + 1, toMatrix(y, n, dims, order));
         report(cb.progress, 0.3 + 0.7 * double(it + 1) / total, "optimising");
     }
-    out.coords = toMatrix(y, n, dims);
+    out.coords = toMatrix(y, n, dims, order);
     out.klDivergence = lastKl;
     out.iterations = total;
     return out;
